@@ -1,0 +1,1 @@
+"""spaCy components of the kg pipeline, one per module, registered as ``kg_*`` factories."""

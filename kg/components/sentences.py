@@ -1,0 +1,68 @@
+"""kg_sentences: sentence boundaries that respect Chinese punctuation and quotes."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.components.base import mentions, relations
+
+TERMINALS = frozenset("。！？!?")
+OPEN_QUOTES = frozenset("“‘「『《(（")
+CLOSE_QUOTES = frozenset("”’」』》)）")
+# A quotation longer than this is treated as running text: its 。 ends sentences.
+MAX_QUOTE = 60
+
+
+def sentence_starts(text: str) -> list[int]:
+    """Character offsets where sentences start.
+
+    Breaks after 。！？ (and any closing quotes or brackets that follow them) and at
+    line breaks; a terminal inside a short quotation does not break.
+    """
+    starts = [0]
+    depth = 0
+    opened = 0
+    n = len(text)
+    i = 0
+    while i < n:
+        ch = text[i]
+        if ch == "\n":
+            depth = 0
+            j = i
+            while j < n and text[j] in "\n \t\u3000":
+                j += 1
+            if j < n and j > starts[-1]:
+                starts.append(j)
+            i = j
+            continue
+        if ch in OPEN_QUOTES:
+            if depth == 0:
+                opened = i
+            depth += 1
+        elif ch in CLOSE_QUOTES and depth:
+            depth -= 1
+        elif ch in TERMINALS and (depth == 0 or i - opened > MAX_QUOTE):
+            j = i + 1
+            while j < n and (text[j] in TERMINALS or text[j] in CLOSE_QUOTES):
+                j += 1
+            depth = 0
+            while j < n and text[j] in " \t\u3000":
+                j += 1
+            if j < n and text[j] != "\n" and j > starts[-1]:
+                starts.append(j)
+            i = j
+            continue
+        i += 1
+    return starts
+
+
+@Language.component("kg_sentences")
+def kg_sentences(doc: Doc) -> Doc:
+    """Set ``is_sent_start`` from :func:`sentence_starts`; reset kg mention lists."""
+    mentions(doc).clear()
+    relations(doc).clear()
+    starts = set(sentence_starts(doc.text))
+    for token in doc:
+        token.is_sent_start = token.idx in starts or token.i == 0
+    return doc

@@ -1,0 +1,66 @@
+"""The records that flow from corpus to graph: documents, mentions, relations."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass
+class Document:
+    """One input page, decoded, with what the manifest knows about it."""
+
+    doc_id: str  # stable id: the file name without suffix
+    source_file: str  # path relative to the corpus folder (kg:sourceFile)
+    text: str  # the decoded original text; every offset points into it
+    encoding: str = "utf-8"
+    published: _dt.date | None = None
+    year: int | None = None  # used to resolve 4月14日 when no published date is known
+    home_city: str | None = None  # admin code that 我市 / 市委 / 本市 refer to
+    home_province: str | None = None  # admin code that 我省 / 省委 refer to
+
+
+@dataclass(eq=False)
+class Mention:
+    """An entity mention found by a component.
+
+    ``start``/``end`` are offsets into the *clean* text the pipeline runs on; the
+    builder maps them back to the original text. ``key`` is what resolution
+    merges on (an admin code for gazetteer places, a normalised name otherwise);
+    ``cls`` is the kg class local name (Province, City, County, Township,
+    Community, Site, Place, Country, Person, Official, Organization, Post,
+    Meeting, InfectionChain, Policy).
+    """
+
+    cls: str
+    key: str
+    label: str
+    start: int
+    end: int
+    alt_labels: list[str] = field(default_factory=list)
+    attrs: dict = field(default_factory=dict)
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return (self.start, self.end)
+
+
+Value = Union[Mention, int, str, _dt.date]
+
+
+@dataclass(eq=False)
+class Relation:
+    """A fact: ``subj`` --pred--> ``obj`` stated in the sentence containing ``at``.
+
+    ``pred`` is a contract property local name (chair, holds, partOf, ...).
+    ``obj`` is another mention, or a literal (int for counts and ordinals,
+    ``datetime.date`` for dates, str for titles and kinds).
+    ``lower_bound`` marks counts written with 余/多 (\"1600余名\").
+    """
+
+    subj: Mention
+    pred: str
+    obj: Value
+    at: int
+    lower_bound: bool = False
