@@ -42,6 +42,14 @@ def sentence_starts(text: str) -> list[int]:
             depth += 1
         elif ch in CLOSE_QUOTES and depth:
             depth -= 1
+            if depth == 0 and i and text[i - 1] in TERMINALS:
+                j = i + 1
+                while j < n and text[j] in " \t\u3000":
+                    j += 1
+                if j < n and text[j] != "\n" and j > starts[-1]:
+                    starts.append(j)
+                i = j
+                continue
         elif ch in TERMINALS and (depth == 0 or i - opened > MAX_QUOTE):
             j = i + 1
             while j < n and (text[j] in TERMINALS or text[j] in CLOSE_QUOTES):

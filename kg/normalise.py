@@ -1,0 +1,144 @@
+"""Pure text normalisation with an offset map back to the original text.
+
+The pipeline runs on a *clean* text: NFKC (full-width letters and digits to
+ASCII, but Chinese punctuation kept), Traditional characters mapped to
+Simplified with OpenCC, page furniture removed (``（下转第2版）``, markdown
+``##``), and paragraphs that a column break cut mid-sentence re-joined. Every
+clean character remembers the index of the original character it came from, so
+evidence offsets always point into the original text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from array import array
+from dataclasses import dataclass
+from functools import cache
+
+# Chinese punctuation that NFKC would turn into ASCII; patterns are written with these.
+KEEP_WIDE = frozenset("，：；！？（）")
+TERMINAL_END = frozenset("。！？!?；;：:…”’」』)）】")
+MARKER = re.compile(r"[（(]\s*(?:上接|下转|紧接|接|转)第?\s*[0-9一二三四五六七八九十]+\s*版\s*[)）]")
+HEADING_HASHES = re.compile(r"^#{1,6}[ \t]+", re.M)
+INNER_PUNCT = re.compile(r"[，。；：！？、,;:!?]")
+
+
+@dataclass(frozen=True)
+class Clean:
+    """A clean text and, for every clean character, its original index."""
+
+    text: str
+    index: array  # len(text) + 1 entries; the last is len(original)
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Original (start, end) covering clean characters ``start:end``."""
+        if end <= start:
+            pos = self.index[start]
+            return pos, pos
+        return self.index[start], self.index[end - 1] + 1
+
+
+@cache
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> Simplified, character for character (length preserved)."""
+    converted = _t2s().convert(text)
+    if len(converted) == len(text):
+        return converted
+    conv = _t2s().convert
+    out = []
+    for ch in text:
+        c = conv(ch)
+        out.append(c if len(c) == 1 else ch)
+    return "".join(out)
+
+
+def _nfkc(text: str) -> tuple[str, array]:
+    out: list[str] = []
+    index = array("l")
+    for i, ch in enumerate(text):
+        if ch.isascii() or ch in KEEP_WIDE or unicodedata.is_normalized("NFKC", ch):
+            out.append(ch)
+            index.append(i)
+            continue
+        norm = unicodedata.normalize("NFKC", ch)
+        out.append(norm)
+        index.extend([i] * len(norm))
+    return "".join(out), index
+
+
+def _drop(text: str, index: array, spans: list[tuple[int, int]]) -> tuple[str, array]:
+    if not spans:
+        return text, index
+    keep = bytearray([1]) * len(text)
+    for s, e in spans:
+        keep[s:e] = bytes(e - s)
+    chars = [c for c, k in zip(text, keep) if k]
+    new_index = array("l", (i for i, k in zip(index, keep) if k))
+    return "".join(chars), new_index
+
+
+def _is_cut(line: str) -> bool:
+    """A body line that ends mid-sentence (a column break, not a headline)."""
+    line = line.rstrip()
+    return bool(line) and line[-1] not in TERMINAL_END and bool(INNER_PUNCT.search(line))
+
+
+def _is_heading(line: str) -> bool:
+    line = line.strip()
+    return 0 < len(line) <= 30 and not INNER_PUNCT.search(line)
+
+
+def _joins(text: str) -> list[tuple[int, int]]:
+    """Spans to delete so that cut paragraphs re-join (line breaks, stray headings)."""
+    spans = []
+    lines = []  # (start, end) of non-blank lines
+    pos = 0
+    for raw in text.split("\n"):
+        end = pos + len(raw)
+        if raw.strip():
+            lines.append((pos, end))
+        pos = end + 1
+    i = 0
+    while i < len(lines) - 1:
+        a_start, a_end = lines[i]
+        a = text[a_start:a_end]
+        if not _is_cut(a):
+            i += 1
+            continue
+        b_start, b_end = lines[i + 1]
+        b = text[b_start:b_end]
+        if b.lstrip().startswith(("本报讯", "本报")) or b.lstrip()[:1] in "（(【":
+            i += 1
+            continue
+        if _is_heading(b) and i + 2 < len(lines) and not b.rstrip().endswith(("。", "”")):
+            c_start, _ = lines[i + 2]
+            c = text[c_start:lines[i + 2][1]]
+            if not _is_heading(c) and not c.lstrip().startswith("本报"):
+                # A heading dropped into a cut sentence: the sentence goes on after it.
+                spans.append((a_end, c_start))
+                i += 2
+                continue
+        if _is_heading(b) and len(b.strip()) > 4:
+            i += 1
+            continue
+        spans.append((a_end, b_start))
+        i += 1
+    return spans
+
+
+def clean(text: str) -> Clean:
+    """Normalise ``text`` for extraction; see the module docstring."""
+    norm, index = _nfkc(text)
+    norm = to_simplified(norm)
+    drops = [m.span() for m in MARKER.finditer(norm)] + [m.span() for m in HEADING_HASHES.finditer(norm)]
+    norm, index = _drop(norm, index, sorted(drops))
+    norm, index = _drop(norm, index, _joins(norm))
+    index.append(len(text))
+    return Clean(norm, index)

@@ -1,0 +1,63 @@
+import pytest
+
+from kg.normalise import clean, to_simplified
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("國務院聯防聯控機制", "国务院联防联控机制"),
+        ("ＺＤ２２次列車“８·１７”", "ZD22次列车“8·17”"),
+        ("省委書記，主持會議：要求！", "省委书记，主持会议：要求！"),  # Chinese punctuation kept wide
+        ("（下转第2版）省长", "省长"),
+        ("## 小标题\n\n正文。", "小标题\n\n正文。"),
+    ],
+)
+def test_clean_text(raw, expected):
+    assert clean(raw).text == expected
+
+
+def test_cut_paragraph_rejoined():
+    raw = "经专家会诊，6人为确诊病例，1人为无症状感染\n\n者。截至20日，全部隔离。"
+    assert "无症状感染者。" in clean(raw).text
+
+
+def test_heading_inside_cut_sentence_dropped():
+    raw = "密接者一天三次，古城内一天\n\n## 越战越勇\n\n一次，迅速把风险点找出来。"
+    assert "古城内一天一次，迅速" in clean(raw).text
+
+
+def test_headline_not_joined_to_body():
+    raw = "某某主持召开会议\n\n本报讯 4月1日，会议召开。"
+    text = clean(raw).text
+    assert "会议\n\n本报讯" in text
+
+
+def test_terminated_paragraphs_stay_apart():
+    raw = "第一段，结束了。\n\n第二段开始，"
+    assert clean(raw).text == raw
+
+
+@pytest.mark.parametrize("raw", [
+    "經專家會診，1人為無症狀感染\n\n者。（下转第2版）\n\nＡＢＣ省長講話。",
+    "abc\n\n\n魏 薇 摄\n＃",
+    "",
+])
+def test_offsets_point_into_original(raw):
+    c = clean(raw)
+    assert len(c.index) == len(c.text) + 1
+    for i, ch in enumerate(c.text):
+        orig = raw[c.index[i]]
+        assert to_simplified(orig) == ch or orig != ch  # NFKC or t2s may change it, never move it
+    for start in range(len(c.text)):
+        s, e = c.to_original(start, len(c.text))
+        assert 0 <= s <= e <= len(raw)
+
+
+def test_span_maps_to_original_sentence():
+    raw = "前言。\n\n經會診，1人為無症狀感染\n\n者。"
+    c = clean(raw)
+    i = c.text.index("经会诊")
+    j = c.text.index("者。") + 2
+    s, e = c.to_original(i, j)
+    assert raw[s:e] == "經會診，1人為無症狀感染\n\n者。"
