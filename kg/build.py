@@ -1,17 +1,20 @@
-"""Orchestration: corpus -> pipeline -> resolution -> graph -> exports, with a report."""
+"""Orchestration: corpus -> records (map) -> resolution (reduce) -> graph -> exports."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
-from kg.errors import NothingToBuild
+from kg.errors import NothingToBuild, UsageError
 from kg.model import Document
+from kg.pages import PageRecord
 
-BATCH = 16
+CACHE = ".kg-cache"
 
 
 @dataclass
@@ -20,6 +23,7 @@ class BuildReport:
 
     documents: int = 0
     skipped: list = field(default_factory=list)
+    reused: int = 0
     entities: Counter = field(default_factory=Counter)
     relations: int = 0
     evidence: int = 0
@@ -27,7 +31,6 @@ class BuildReport:
     seconds: float = 0.0
     outputs: list[Path] = field(default_factory=list)
     merges: list[str] = field(default_factory=list)
-    encodings: dict[str, str] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
@@ -35,37 +38,63 @@ class BuildReport:
 
     def summary(self) -> str:
         classes = ", ".join(f"{n} {c}" for c, n in sorted(self.entities.items(), key=lambda x: (-x[1], x[0])))
-        return (f"{self.documents} documents, {sum(self.entities.values())} entities ({classes}), "
-                f"{self.relations} relations, {self.evidence} evidence, {self.seconds:.1f} s")
+        reused = f" ({self.reused} unchanged, reused)" if self.reused else ""
+        skipped = f", {len(self.skipped)} skipped" if self.skipped else ""
+        return (f"{self.documents} documents{reused}{skipped}; {sum(self.entities.values())} entities "
+                f"({classes}); {self.relations} relations; {self.evidence} evidence; {self.seconds:.1f} s")
 
 
-def extract_pages(docs: Iterable[Document], nlp=None) -> Iterator:
-    """The map step: each document through normalisation and the spaCy pipeline."""
-    from kg.components.base import sentence_spans
-    from kg.nlp import make_pipeline
-    from kg.normalise import clean
-    from kg.resolve import PageResult
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
-    nlp = nlp or make_pipeline()
-    batch: list[tuple[Document, object]] = []
 
-    def run(batch):
-        spacy_docs = []
-        for doc, cl in batch:
-            sd = nlp.make_doc(cl.text)
-            sd._.kg_meta = doc
-            spacy_docs.append(sd)
-        for (doc, cl), sd in zip(batch, nlp.pipe(spacy_docs, batch_size=BATCH)):
-            yield PageResult(doc, cl, sentence_spans(sd), list(sd._.kg_mentions or ()),
-                             list(sd._.kg_relations or ()))
+def read_documents(paths: list[Path], report: BuildReport, *, year=None, strict=False, max_bytes=20_000_000,
+                   on_item: Callable | None = None) -> Iterator[Document]:
+    from kg.corpus import Skipped, iter_documents
 
+    for item in iter_documents(paths, year=year, max_bytes=max_bytes, strict=strict):
+        if on_item:
+            on_item(item)
+        if isinstance(item, Skipped):
+            report.skipped.append(item)
+        else:
+            report.documents += 1
+            yield item
+
+
+def cached_records(docs: Iterable[Document], cache: Path | None, report: BuildReport, *, jobs: int,
+                   keep_contacts: bool) -> Iterator[PageRecord]:
+    """Records for ``docs``: unchanged pages from the cache, the rest extracted (and cached)."""
+    from kg.atomic import atomic_write_text
+    from kg.extract import extract, page_key
+    from kg.pages import from_nquads, to_nquads
+
+    todo: list[tuple[Document, str]] = []
+    keys: set[str] = set()
+
+    def fresh():
+        for doc, key in todo:
+            yield doc
+
+    out: list[PageRecord] = []
     for doc in docs:
-        batch.append((doc, clean(doc.text)))
-        if len(batch) >= BATCH:
-            yield from run(batch)
-            batch = []
-    if batch:
-        yield from run(batch)
+        key = page_key(doc) + ("k" if keep_contacts else "")
+        keys.add(key)
+        hit = cache / f"{key}.nq" if cache else None
+        if hit is not None and hit.is_file():
+            out.extend(from_nquads(hit.read_bytes()))
+            report.reused += 1
+        else:
+            todo.append((doc, key))
+    for (doc, key), rec in zip(todo, extract(fresh(), jobs=jobs, keep_contacts=keep_contacts)):
+        if cache is not None:
+            atomic_write_text(cache / f"{key}.nq", to_nquads(rec))
+        out.append(rec)
+    if cache is not None:  # forget pages that are gone, so the cache does not grow without bound
+        for stale in cache.glob("*.nq"):
+            if stale.stem not in keys:
+                stale.unlink(missing_ok=True)
+    return iter(out)
 
 
 def load_ontology():
@@ -78,63 +107,99 @@ def load_ontology():
     return g
 
 
-def build(
-    paths: list[Path],
-    out: Path,
-    *,
-    year: int | None = None,
-    strict: bool = False,
-    keep_contacts: bool = False,
-    max_bytes: int = 20_000_000,
-    on_document: Callable[[object], None] | None = None,
-) -> BuildReport:
-    """Build ``kg.ttl``, ``kg.graphml`` and the query store in ``out`` from ``paths``."""
-    from kg.atomic import BuildLock
-    from kg.corpus import Skipped, iter_documents
+def write_exports(records: Iterable[PageRecord], out: Path, report: BuildReport) -> None:
+    """The reduce step and the exports: resolve all records, write Turtle, GraphML, store."""
     from kg.export import write_graphml, write_turtle
     from kg.graph import build_graph
-    from kg.privacy import contact_spans
     from kg.resolve import Resolver
 
-    t0 = time.perf_counter()
-    report = BuildReport()
-    docs: list[Document] = []
-    for item in iter_documents(paths, year=year, max_bytes=max_bytes, strict=strict):
-        if isinstance(item, Skipped):
-            report.skipped.append(item)
-        else:
-            docs.append(item)
-            report.encodings[item.source_file] = item.encoding
-        if on_document:
-            on_document(item)
-    if not docs:
-        raise NothingToBuild(
-            "No text documents found in " + ", ".join(str(p) for p in paths) +
-            "; give UTF-8, GB18030 or Big5 text or HTML pages.")
-    resolver = Resolver(contact_finder=None if keep_contacts else contact_spans)
-    for page in extract_pages(docs):
-        resolver.add(page)
+    resolver = Resolver()
+    for rec in records:
+        resolver.add(rec)
     res = resolver.resolve()
     graph = build_graph(res, load_ontology())
-    out.mkdir(parents=True, exist_ok=True)
-    with BuildLock(out):
-        ttl = out / "kg.ttl"
-        write_turtle(graph, ttl)
-        write_graphml(res, out / "kg.graphml")
-        report.outputs = [ttl, out / "kg.graphml"]
-        try:
-            from kg.store import write_store
-        except ImportError:  # the query store is optional until kg.store lands
-            write_store = None
-        if write_store is not None:
-            store_dir = out / "kg.oxigraph"
-            write_store(ttl, store_dir)
-            report.outputs.append(store_dir)
-    report.documents = len(docs)
+    ttl = out / "kg.ttl"
+    write_turtle(graph, ttl)
+    write_graphml(res, out / "kg.graphml")
+    report.outputs = [ttl, out / "kg.graphml"]
+    from kg.store import write_store
+
+    write_store(ttl, out / "kg.oxigraph")
+    report.outputs.append(out / "kg.oxigraph")
     report.entities = Counter(e.cls for e in res.entities.values())
     report.relations = len(res.facts)
     report.evidence = sum(len(f.evidence) for f in res.facts.values())
     report.triples = len(graph)
     report.merges = res.merges
+
+
+def _prepare_out(out: Path, inputs: list[Path]) -> None:
+    out_abs = out.resolve()
+    for p in inputs:
+        p_abs = p.resolve()
+        if p_abs == out_abs or out_abs in p_abs.parents:
+            raise UsageError(f"--out {out} is inside the input {p}; choose an export folder outside the corpus.")
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def build(paths: list[Path], out: Path, *, year: int | None = None, strict: bool = False,
+          keep_contacts: bool = False, max_bytes: int = 20_000_000, jobs: int = 1, incremental: bool = True,
+          on_item: Callable | None = None) -> BuildReport:
+    """Build ``kg.ttl``, ``kg.graphml`` and the query store in ``out`` from ``paths``."""
+    from kg.atomic import BuildLock
+
+    t0 = time.perf_counter()
+    report = BuildReport()
+    _prepare_out(out, paths)
+    with BuildLock(out):
+        docs = read_documents(paths, report, year=year, strict=strict, max_bytes=max_bytes, on_item=on_item)
+        cache = out / CACHE if incremental else None
+        if cache is not None:
+            cache.mkdir(exist_ok=True)
+        records = list(cached_records(docs, cache, report, jobs=jobs, keep_contacts=keep_contacts))
+        if not records:
+            raise NothingToBuild(
+                "No text documents found in " + ", ".join(str(p) for p in paths) +
+                "; give folders or files of UTF-8, GB18030, Big5 or UTF-16 text, or HTML pages.")
+        write_exports(records, out, report)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def extract_to(paths: list[Path], out: Path, *, year=None, strict=False, keep_contacts=False,
+               max_bytes=20_000_000, jobs: int = 1, on_item=None) -> BuildReport:
+    """``kg extract``: one N-Quads file of page records per input page, in ``out``."""
+    from kg.atomic import atomic_write_text
+    from kg.extract import extract
+    from kg.pages import to_nquads
+
+    t0 = time.perf_counter()
+    report = BuildReport()
+    _prepare_out(out, paths)
+    docs = read_documents(paths, report, year=year, strict=strict, max_bytes=max_bytes, on_item=on_item)
+    for rec in extract(docs, jobs=jobs, keep_contacts=keep_contacts):
+        atomic_write_text(out / f"{quote(rec.doc.doc_id, safe='')}.nq", to_nquads(rec))
+        report.outputs.append(out / f"{quote(rec.doc.doc_id, safe='')}.nq")
+    if not report.documents:
+        raise NothingToBuild("No text documents found in " + ", ".join(str(p) for p in paths) + ".")
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def merge(folder: Path, out: Path) -> BuildReport:
+    """``kg merge``: resolve the page records in ``folder`` into the exports in ``out``."""
+    from kg.atomic import BuildLock
+    from kg.pages import from_nquads
+
+    t0 = time.perf_counter()
+    report = BuildReport()
+    files = sorted(folder.glob("*.nq"))
+    if not files:
+        raise NothingToBuild(f"{folder}: no .nq page records; run kg extract PAGES --out {folder} first.")
+    records = [rec for f in files for rec in from_nquads(f.read_bytes())]
+    report.documents = len(records)
+    out.mkdir(parents=True, exist_ok=True)
+    with BuildLock(out):
+        write_exports(records, out, report)
     report.seconds = time.perf_counter() - t0
     return report

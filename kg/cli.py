@@ -44,8 +44,12 @@ def main() -> None:
 @click.option("--keep-contacts", is_flag=True, help="Keep phone numbers and e-mail addresses in evidence.")
 @click.option("--max-mb", default=20.0, show_default=True, help="Skip input files larger than this.")
 @click.option("--explain-merges", is_flag=True, help="Print every entity merge decision beyond equal keys.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
+              help="Worker processes for extraction (default: the number of cores).")
+@click.option("--clean", "clean_build", is_flag=True,
+              help="Re-extract every page instead of reusing unchanged pages from the last build.")
 @click.option("-v", "--verbose", is_flag=True, help="Say which encoding each file was read with.")
-def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, verbose) -> None:
+def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, jobs, clean_build, verbose) -> None:
     """Build the graph from text pages (default: the seeds/ folder) into OUT.
 
     PATHS are files or folders of UTF-8, GB18030/GBK, Big5 or UTF-16 text, or
@@ -53,6 +57,7 @@ def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, verbo
     publication date and home city.
     """
     from kg.build import build as run_build
+    from kg.build import default_jobs
 
     if not paths:
         if not Path("seeds").is_dir():
@@ -76,7 +81,8 @@ def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, verbo
     signal.signal(signal.SIGTERM, interrupted)
     try:
         report = run_build(list(paths), out, year=year, strict=strict, keep_contacts=keep_contacts,
-                           max_bytes=int(max_mb * 1_000_000), on_document=on_document)
+                           max_bytes=int(max_mb * 1_000_000), jobs=jobs or default_jobs(),
+                           incremental=not clean_build, on_item=on_document)
     except KgError as err:
         _fail(err)
     except KeyboardInterrupt:
@@ -87,6 +93,45 @@ def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, verbo
             click.echo(f"merge: {line}")
     click.echo(report.summary())
     sys.exit(report.exit_code)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="Folder for the per-page N-Quads records.")
+@click.option("--year", type=click.IntRange(1949, 2100), help="Year for pages without one.")
+@click.option("--strict", is_flag=True, help="Stop at the first unreadable input.")
+@click.option("--keep-contacts", is_flag=True, help="Keep phone numbers and e-mail addresses in evidence.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="Worker processes.")
+def extract(paths, out, year, strict, keep_contacts, jobs) -> None:
+    """Extract PATHS into one N-Quads record file per page (the map half of a build).
+
+    Run it on many machines over parts of an archive, then `kg merge` the folders.
+    """
+    from kg.build import default_jobs, extract_to
+
+    try:
+        report = extract_to(list(paths), out, year=year, strict=strict, keep_contacts=keep_contacts,
+                            jobs=jobs or default_jobs(),
+                            on_item=lambda i: getattr(i, "reason", None) and click.echo(
+                                f"kg: skipped {i.reason}", err=True))
+    except KgError as err:
+        _fail(err)
+    click.echo(f"{report.documents} pages extracted into {out} in {report.seconds:.1f} s")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--out", "out", default="exports", show_default=True, type=click.Path(path_type=Path))
+def merge(folder, out) -> None:
+    """Resolve the page records in FOLDER (from kg extract) into the exports (the reduce half)."""
+    from kg.build import merge as run_merge
+
+    try:
+        report = run_merge(folder, out)
+    except KgError as err:
+        _fail(err)
+    click.echo(report.summary())
 
 
 @main.command()

@@ -13,8 +13,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from kg.model import Document, Mention, Relation
-from kg.normalise import Clean
+from kg.model import Document, Mention
+from kg.pages import Evidence, PageRecord
 from kg.prefixes import DATA_IRI
 
 PLACE_CLASSES = ("Country", "Province", "City", "County", "Township", "Community", "Site", "Place")
@@ -67,14 +67,6 @@ class Entity:
         return sorted((set(self.labels) | self.alt_labels) - {label, ""})
 
 
-@dataclass(frozen=True)
-class Evidence:
-    doc_id: str
-    sentence: str
-    start: int
-    end: int
-
-
 @dataclass
 class Fact:
     """subject IRI, predicate local name, object (IRI str for entities, else literal)."""
@@ -88,17 +80,6 @@ class Fact:
 
 
 @dataclass
-class PageResult:
-    """What the pipeline found on one page (the map step's output)."""
-
-    doc: Document
-    clean: Clean
-    sentences: list[tuple[int, int]]  # clean-text spans
-    mentions: list[Mention]
-    relations: list[Relation]
-
-
-@dataclass
 class Resolution:
     entities: dict[str, Entity]
     facts: dict[tuple, Fact]
@@ -106,54 +87,13 @@ class Resolution:
     merges: list[str]
 
 
-def _sentence_at(sentences: list[tuple[int, int]], at: int) -> tuple[int, int]:
-    lo, hi = 0, len(sentences) - 1
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        s, e = sentences[mid]
-        if at < s:
-            hi = mid - 1
-        elif at >= e:
-            lo = mid + 1
-        else:
-            return s, e
-    return (at, at + 1)
-
-
-def evidence_for(page: PageResult, at: int, contacts: list[tuple[int, int]] | None = None) -> Evidence:
-    """The original-text sentence that contains clean offset ``at``.
-
-    When the sentence holds a phone number or e-mail (``contacts``, original
-    offsets), the evidence narrows to the clause around ``at`` that holds none,
-    so that no contact detail reaches the export and offsets stay exact.
-    """
-    s, e = _sentence_at(page.sentences, min(max(at, 0), max(len(page.clean.text) - 1, 0)))
-    start, end = page.clean.to_original(s, e)
-    text = page.doc.text
-    if contacts:
-        anchor = page.clean.to_original(at, at + 1)[0]
-        for cs, ce in contacts:
-            if ce <= start or cs >= end:
-                continue
-            if ce <= anchor:
-                start = max(start, ce)
-            elif cs > anchor:
-                end = min(end, cs)
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Evidence(page.doc.doc_id, text[start:end], start, end)
-
-
 class Resolver:
-    """Collects page results and turns them into entities and facts."""
+    """Collects page records (the map step's output) and resolves them (the reduce step)."""
 
-    def __init__(self, contact_finder=None) -> None:
-        self.pages: list[PageResult] = []
-        self.contact_finder = contact_finder
+    def __init__(self) -> None:
+        self.pages: list[PageRecord] = []
 
-    def add(self, page: PageResult) -> None:
+    def add(self, page: PageRecord) -> None:
         self.pages.append(page)
 
     def resolve(self) -> Resolution:
@@ -161,7 +101,6 @@ class Resolver:
         entities: dict[tuple[str, str], Entity] = {}
         merges: list[str] = []
         facts: dict[tuple, Fact] = {}
-        # key -> canonical key (alias merges)
         redirect = self._alias_redirects(pages, merges)
 
         def entity_of(m: Mention, doc: Document) -> Entity:
@@ -178,30 +117,26 @@ class Resolver:
             return ent
 
         for page in pages:
-            contacts = self.contact_finder(page.doc.text) if self.contact_finder else None
-            ents = {id(m): entity_of(m, page.doc) for m in page.mentions}
+            ents = [entity_of(m, page.doc) for m in page.mentions]
             for rel in page.relations:
-                subj = ents.get(id(rel.subj)) or entity_of(rel.subj, page.doc)
-                if isinstance(rel.obj, Mention):
-                    obj_ent = ents.get(id(rel.obj)) or entity_of(rel.obj, page.doc)
-                    if obj_ent is subj:
+                subj = ents[rel.subj]
+                if rel.obj_is_mention:
+                    if ents[rel.obj] is subj:
                         continue
-                    obj, is_ent = obj_ent.iri, True
+                    obj, fkey_obj = ents[rel.obj].iri, ents[rel.obj].iri
                 else:
-                    obj, is_ent = rel.obj, False
-                fkey = (subj.iri, rel.pred, obj if is_ent else (type(obj).__name__, str(obj)))
+                    obj, fkey_obj = rel.obj, literal_sort_key(rel.obj)
+                fkey = (subj.iri, rel.pred, fkey_obj)
                 fact = facts.get(fkey)
                 if fact is None:
-                    fact = facts[fkey] = Fact(subj.iri, rel.pred, obj, is_ent)
+                    fact = facts[fkey] = Fact(subj.iri, rel.pred, obj, rel.obj_is_mention)
                 fact.lower_bound |= rel.lower_bound
-                fact.evidence.add(evidence_for(page, rel.at, contacts))
-        by_iri: dict[str, Entity] = {}
-        for ent in entities.values():
-            by_iri[ent.iri] = ent
+                fact.evidence.add(rel.evidence)
+        by_iri = {ent.iri: ent for ent in entities.values()}
         return Resolution(by_iri, facts, {p.doc.doc_id: p.doc for p in pages}, merges)
 
     @staticmethod
-    def _alias_redirects(pages: list[PageResult], merges: list[str]) -> dict[tuple[str, str], str]:
+    def _alias_redirects(pages: list[PageRecord], merges: list[str]) -> dict[tuple[str, str], str]:
         """Person keys printed without the surname (黎光) -> the full name with a shared title.
 
         A two-character name that is the given name of a three-character name
@@ -214,8 +149,9 @@ class Resolver:
                 if family(m.cls) == "person":
                     titles[m.key].update(m.attrs.get("titles", ()))
             for rel in page.relations:
-                if rel.pred == "holds" and family(rel.subj.cls) == "person" and isinstance(rel.obj, Mention):
-                    titles[rel.subj.key].add(rel.obj.label)
+                subj = page.mentions[rel.subj]
+                if rel.pred == "holds" and family(subj.cls) == "person" and rel.obj_is_mention:
+                    titles[subj.key].add(page.mentions[rel.obj].label)
         redirect: dict[tuple[str, str], str] = {}
         names = sorted(titles)
         for short in names:

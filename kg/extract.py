@@ -1,0 +1,165 @@
+"""The map step: one document -> one :class:`~kg.pages.PageRecord`, in one or many processes."""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing as mp
+from collections.abc import Callable, Iterable, Iterator
+from functools import cache
+from pathlib import Path
+
+from kg.model import Document, Mention
+from kg.pages import VERSION, Evidence, PageRecord, RelationRecord, without_text
+
+BATCH = 16
+
+
+def _sentence_at(sentences: list[tuple[int, int]], at: int) -> tuple[int, int]:
+    lo, hi = 0, len(sentences) - 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        s, e = sentences[mid]
+        if at < s:
+            hi = mid - 1
+        elif at >= e:
+            lo = mid + 1
+        else:
+            return s, e
+    return (at, at + 1)
+
+
+def evidence_for(doc: Document, clean, sentences, at: int, contacts=None) -> Evidence:
+    """The original-text sentence that contains clean offset ``at``.
+
+    When the sentence holds a phone number or e-mail (``contacts``, original
+    offsets), the evidence narrows to the part around ``at`` that holds none,
+    so no contact detail reaches the export and the offsets stay exact.
+    """
+    at = min(max(at, 0), max(len(clean.text) - 1, 0))
+    s, e = _sentence_at(sentences, at)
+    start, end = clean.to_original(s, e)
+    text = doc.text
+    if contacts:
+        anchor = clean.to_original(at, at + 1)[0]
+        for cs, ce in contacts:
+            if ce <= start or cs >= end:
+                continue
+            if ce <= anchor:
+                start = max(start, ce)
+            elif cs > anchor:
+                end = min(end, cs)
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Evidence(doc.doc_id, text[start:end], start, end)
+
+
+def page_record(doc: Document, clean, spacy_doc, contact_finder=None) -> PageRecord:
+    """Mentions and relations of one processed page, with evidence located."""
+    from kg.components.base import sentence_spans
+
+    sentences = sentence_spans(spacy_doc)
+    contacts = contact_finder(doc.text) if contact_finder else None
+    mentions: list[Mention] = list(spacy_doc._.kg_mentions or ())
+    index = {id(m): i for i, m in enumerate(mentions)}
+
+    def idx(m: Mention) -> int:
+        if id(m) not in index:
+            index[id(m)] = len(mentions)
+            mentions.append(m)
+        return index[id(m)]
+
+    rels = []
+    for rel in spacy_doc._.kg_relations or ():
+        is_m = isinstance(rel.obj, Mention)
+        rels.append(RelationRecord(idx(rel.subj), rel.pred, idx(rel.obj) if is_m else rel.obj, is_m,
+                                   evidence_for(doc, clean, sentences, rel.at, contacts), rel.lower_bound))
+    return PageRecord(without_text(doc), mentions, rels)
+
+
+@cache
+def _pipeline():
+    from kg.nlp import make_pipeline
+
+    return make_pipeline()
+
+
+def _contacts(keep_contacts: bool):
+    if keep_contacts:
+        return None
+    from kg.privacy import contact_spans
+
+    return contact_spans
+
+
+def extract_batch(docs: list[Document], keep_contacts: bool = False) -> list[PageRecord]:
+    """Run a batch of documents through normalisation and the pipeline."""
+    from kg.normalise import clean
+
+    nlp = _pipeline()
+    finder = _contacts(keep_contacts)
+    cleaned = [clean(d.text) for d in docs]
+    spacy_docs = []
+    for doc, cl in zip(docs, cleaned):
+        sd = nlp.make_doc(cl.text)
+        sd._.kg_meta = doc
+        spacy_docs.append(sd)
+    return [page_record(doc, cl, sd, finder)
+            for doc, cl, sd in zip(docs, cleaned, nlp.pipe(spacy_docs, batch_size=BATCH))]
+
+
+def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    batch: list[Document] = []
+    for d in docs:
+        batch.append(d)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _work(args):
+    docs, keep = args
+    return extract_batch(docs, keep)
+
+
+def extract(docs: Iterable[Document], *, jobs: int = 1, keep_contacts: bool = False,
+            batch: int = BATCH) -> Iterator[PageRecord]:
+    """Page records for ``docs`` in input order, using ``jobs`` processes."""
+    if jobs <= 1:
+        for b in _batches(docs, batch):
+            yield from extract_batch(b, keep_contacts)
+        return
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    with ctx.Pool(jobs) as pool:
+        work = ((b, keep_contacts) for b in _batches(docs, batch))
+        for records in pool.imap(_work, work):
+            yield from records
+
+
+@cache
+def code_fingerprint() -> str:
+    """Hash of the extraction code and data: a cached page is reused only when it matches."""
+    root = Path(__file__).parent
+    h = hashlib.sha256(VERSION.encode())
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".tsv", ".txt", ".jsonl", ".json", ".toml"} \
+                and "__pycache__" not in path.parts:
+            h.update(str(path.relative_to(root)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def page_key(doc: Document) -> str:
+    """Cache key of one page: its text, its metadata and the code that extracts it."""
+    h = hashlib.sha256()
+    for part in (code_fingerprint(), doc.doc_id, doc.source_file, doc.encoding, doc.published, doc.year,
+                 doc.home_city, doc.home_province, doc.text):
+        h.update(str(part).encode("utf-8", "surrogatepass"))
+        h.update(b"\x1f")
+    return h.hexdigest()[:32]
+
+
+Progress = Callable[[PageRecord], None]
