@@ -63,7 +63,7 @@ def read_documents(paths: list[Path], report: BuildReport, *, year=None, strict=
 
 
 def cached_records(docs: Iterable[Document], cache: Path | None, report: BuildReport, *, jobs: int,
-                   keep_contacts: bool) -> Iterator[PageRecord]:
+                   keep_contacts: bool, segmenter: str = "char") -> Iterator[PageRecord]:
     """Records for ``docs``: unchanged pages from the cache, the rest extracted (and cached)."""
     from kg.atomic import atomic_write_text
     from kg.extract import extract, page_key
@@ -78,7 +78,7 @@ def cached_records(docs: Iterable[Document], cache: Path | None, report: BuildRe
 
     out: list[PageRecord] = []
     for doc in docs:
-        key = page_key(doc) + ("k" if keep_contacts else "")
+        key = page_key(doc, f"{keep_contacts}|{segmenter}")
         keys.add(key)
         hit = cache / f"{key}.nq" if cache else None
         if hit is not None and hit.is_file():
@@ -86,7 +86,8 @@ def cached_records(docs: Iterable[Document], cache: Path | None, report: BuildRe
             report.reused += 1
         else:
             todo.append((doc, key))
-    for (doc, key), rec in zip(todo, extract(fresh(), jobs=jobs, keep_contacts=keep_contacts)):
+    for (doc, key), rec in zip(todo, extract(fresh(), jobs=jobs, keep_contacts=keep_contacts,
+                                                segmenter=segmenter)):
         if cache is not None:
             atomic_write_text(cache / f"{key}.nq", to_nquads(rec))
         out.append(rec)
@@ -144,7 +145,7 @@ def _prepare_out(out: Path, inputs: list[Path]) -> None:
 
 def build(paths: list[Path], out: Path, *, year: int | None = None, strict: bool = False,
           keep_contacts: bool = False, max_bytes: int = 20_000_000, jobs: int = 1, incremental: bool = True,
-          on_item: Callable | None = None) -> BuildReport:
+          segmenter: str = "char", on_item: Callable | None = None) -> BuildReport:
     """Build ``kg.ttl``, ``kg.graphml`` and the query store in ``out`` from ``paths``."""
     from kg.atomic import BuildLock
 
@@ -156,7 +157,8 @@ def build(paths: list[Path], out: Path, *, year: int | None = None, strict: bool
         cache = out / CACHE if incremental else None
         if cache is not None:
             cache.mkdir(exist_ok=True)
-        records = list(cached_records(docs, cache, report, jobs=jobs, keep_contacts=keep_contacts))
+        records = list(cached_records(docs, cache, report, jobs=jobs, keep_contacts=keep_contacts,
+                                      segmenter=segmenter))
         if not records:
             raise NothingToBuild(
                 "No text documents found in " + ", ".join(str(p) for p in paths) +

@@ -48,8 +48,11 @@ def main() -> None:
               help="Worker processes for extraction (default: the number of cores).")
 @click.option("--clean", "clean_build", is_flag=True,
               help="Re-extract every page instead of reusing unchanged pages from the last build.")
+@click.option("--segmenter", default="char", show_default=True,
+              help="spaCy word segmenter: char, or pkuseg:MODEL_DIR (a model from kg train-segmenter).")
 @click.option("-v", "--verbose", is_flag=True, help="Say which encoding each file was read with.")
-def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, jobs, clean_build, verbose) -> None:
+def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, jobs, clean_build, segmenter,
+          verbose) -> None:
     """Build the graph from text pages (default: the seeds/ folder) into OUT.
 
     PATHS are files or folders of UTF-8, GB18030/GBK, Big5 or UTF-16 text, or
@@ -82,7 +85,7 @@ def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, jobs,
     try:
         report = run_build(list(paths), out, year=year, strict=strict, keep_contacts=keep_contacts,
                            max_bytes=int(max_mb * 1_000_000), jobs=jobs or default_jobs(),
-                           incremental=not clean_build, on_item=on_document)
+                           incremental=not clean_build, segmenter=segmenter, on_item=on_document)
     except KgError as err:
         _fail(err)
     except KeyboardInterrupt:
@@ -132,6 +135,26 @@ def merge(folder, out) -> None:
     except KgError as err:
         _fail(err)
     click.echo(report.summary())
+
+
+@main.command("train-segmenter")
+@click.argument("corpus", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Model folder to write.")
+@click.option("--iterations", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--limit", type=click.IntRange(10), help="Use only the first N sentences.")
+def train_segmenter(corpus, out, iterations, limit) -> None:
+    """Train a spacy-pkuseg word segmenter offline from a segmented CORPUS file.
+
+    CORPUS has one sentence a line, words separated by spaces (People's Daily
+    word/tag pairs are accepted). Use the model with kg build --segmenter pkuseg:OUT.
+    """
+    from kg.segmenter import train_segmenter as run_train
+
+    try:
+        info = run_train(corpus, out, iterations=iterations, limit=limit)
+    except KgError as err:
+        _fail(err)
+    click.echo(f"trained on {info['sentences']} sentences; dev F-score {info['f_score']}%; model in {out}")
 
 
 @main.command()

@@ -79,10 +79,10 @@ def page_record(doc: Document, clean, spacy_doc, contact_finder=None) -> PageRec
 
 
 @cache
-def _pipeline():
+def _pipeline(segmenter: str = "char"):
     from kg.nlp import make_pipeline
 
-    return make_pipeline()
+    return make_pipeline(segmenter=segmenter)
 
 
 def _contacts(keep_contacts: bool):
@@ -93,11 +93,12 @@ def _contacts(keep_contacts: bool):
     return contact_spans
 
 
-def extract_batch(docs: list[Document], keep_contacts: bool = False) -> list[PageRecord]:
+def extract_batch(docs: list[Document], keep_contacts: bool = False, segmenter: str = "char"
+                  ) -> list[PageRecord]:
     """Run a batch of documents through normalisation and the pipeline."""
     from kg.normalise import clean
 
-    nlp = _pipeline()
+    nlp = _pipeline(segmenter)
     finder = _contacts(keep_contacts)
     cleaned = [clean(d.text) for d in docs]
     spacy_docs = []
@@ -121,20 +122,20 @@ def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
 
 
 def _work(args):
-    docs, keep = args
-    return extract_batch(docs, keep)
+    return extract_batch(*args)
 
 
 def extract(docs: Iterable[Document], *, jobs: int = 1, keep_contacts: bool = False,
-            batch: int = BATCH) -> Iterator[PageRecord]:
+            batch: int = BATCH, segmenter: str = "char") -> Iterator[PageRecord]:
     """Page records for ``docs`` in input order, using ``jobs`` processes."""
+    _pipeline(segmenter)  # fail early (bad model folder) and let forked workers inherit it
     if jobs <= 1:
         for b in _batches(docs, batch):
-            yield from extract_batch(b, keep_contacts)
+            yield from extract_batch(b, keep_contacts, segmenter)
         return
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
     with ctx.Pool(jobs) as pool:
-        work = ((b, keep_contacts) for b in _batches(docs, batch))
+        work = ((b, keep_contacts, segmenter) for b in _batches(docs, batch))
         for records in pool.imap(_work, work):
             yield from records
 
@@ -152,10 +153,10 @@ def code_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
-def page_key(doc: Document) -> str:
-    """Cache key of one page: its text, its metadata and the code that extracts it."""
+def page_key(doc: Document, settings: str = "") -> str:
+    """Cache key of one page: its text, its metadata, the settings and the code that extracts it."""
     h = hashlib.sha256()
-    for part in (code_fingerprint(), doc.doc_id, doc.source_file, doc.encoding, doc.published, doc.year,
+    for part in (code_fingerprint(), settings, doc.doc_id, doc.source_file, doc.encoding, doc.published, doc.year,
                  doc.home_city, doc.home_province, doc.text):
         h.update(str(part).encode("utf-8", "surrogatepass"))
         h.update(b"\x1f")

@@ -29,9 +29,18 @@ def blank() -> Language:
     return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
 
 
-def make_pipeline(components: tuple[str, ...] | None = None) -> Language:
-    """A ``zh`` pipeline with the kg components (all of them by default)."""
-    nlp = blank()
+def make_pipeline(components: tuple[str, ...] | None = None, segmenter: str = "char") -> Language:
+    """A ``zh`` pipeline with the kg components (all of them by default).
+
+    ``segmenter`` is ``char`` (default) or ``pkuseg:MODEL_DIR`` (see kg.segmenter);
+    the components work on character offsets, so either gives the same facts.
+    """
+    if segmenter == "char":
+        nlp = blank()
+    else:
+        from kg.segmenter import blank as seg_blank
+
+        nlp = seg_blank(segmenter)
     for name, module in COMPONENTS:
         if components is not None and name not in components:
             continue

@@ -1,0 +1,157 @@
+"""The build end to end: exports exist, parse, are deterministic and carry exact evidence."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+
+from .conftest import ROOT, SEEDS, SHARED
+
+
+def build(args):
+    result = CliRunner().invoke(main, ["build", *map(str, args)])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_summary_line(tmp_path):
+    result = build([SEEDS, "--out", tmp_path, "--jobs", "1"])
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith("5 documents") and "entities" in last and "evidence" in last
+
+
+def test_turtle_parses_in_rdflib_and_oxigraph(seed_build):
+    import pyoxigraph
+    import rdflib
+
+    g = rdflib.Graph().parse(seed_build / "kg.ttl")
+    assert len(g) > 1000
+    store = pyoxigraph.Store()
+    store.bulk_load(path=str(seed_build / "kg.ttl"), format=pyoxigraph.RdfFormat.TURTLE)
+    assert len(store) == len(g)
+
+
+def test_graphml_loads_in_networkx_and_igraph(seed_build):
+    import igraph
+    import networkx as nx
+
+    G = nx.read_graphml(seed_build / "kg.graphml")
+    assert G.is_directed() and G.number_of_nodes() > 50
+    for _, data in G.nodes(data=True):
+        assert data["label"] and data["type"] and data["color"].startswith("#") and data["size"] > 0
+    for _, _, data in G.edges(data=True):
+        assert data["label"] and data["weight"] >= 1
+    ig = igraph.Graph.Read_GraphML(str(seed_build / "kg.graphml"))
+    assert ig.vcount() == G.number_of_nodes() and ig.ecount() == G.number_of_edges()
+    assert all(v["label"] and v["type"] for v in ig.vs)
+
+
+def test_graphml_key_ids_name_their_attribute(seed_build):
+    text = (seed_build / "kg.graphml").read_text(encoding="utf-8")
+    assert '<key id="label" for="node" attr.name="label"' in text
+    assert 'id="d0"' not in text
+
+
+def test_two_builds_are_byte_identical_and_input_order_does_not_matter(seed_build, tmp_path):
+    pages = sorted(SEEDS.glob("*.txt"), reverse=True)
+    build([*pages, "--out", tmp_path, "--clean", "--jobs", "2"])
+    for name in ("kg.ttl", "kg.graphml"):
+        assert (tmp_path / name).read_bytes() == (seed_build / name).read_bytes(), name
+
+
+def test_committed_exports_are_fresh(seed_build):
+    for name in ("kg.ttl", "kg.graphml"):
+        committed = ROOT / "exports" / name
+        assert committed.is_file(), f"exports/{name} missing: run kg build and commit"
+        assert committed.read_bytes() == (seed_build / name).read_bytes(), \
+            f"exports/{name} is stale: run kg build and commit the result"
+
+
+def test_every_evidence_quotes_its_source_exactly(seed_build):
+    import rdflib
+
+    from kg.ns import KG
+
+    g = rdflib.Graph().parse(seed_build / "kg.ttl")
+    n = 0
+    for ev in g.subjects(rdflib.RDF.type, KG.Evidence):
+        doc = g.value(ev, rdflib.URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))
+        src = SEEDS / str(g.value(doc, KG.sourceFile))
+        text = src.read_text(encoding="utf-8")
+        start, end = int(g.value(ev, KG.charStart)), int(g.value(ev, KG.charEnd))
+        assert text[start:end] == str(g.value(ev, KG.sentence))
+        n += 1
+    assert n > 100
+
+
+def test_every_entity_relation_has_evidence(seed_build):
+    import rdflib
+
+    from kg.ns import KG
+
+    g = rdflib.Graph().parse(seed_build / "kg.ttl")
+    backed = {(g.value(e, rdflib.RDF.subject), g.value(e, rdflib.RDF.predicate), g.value(e, rdflib.RDF.object))
+              for e in g.subjects(rdflib.RDF.type, KG.Evidence)}
+    preds = [KG.chair, KG.attendee, KG.speaker, KG.relays, KG.partOf, KG.reportedIn, KG.holds, KG.appliesTo,
+             KG.organizer, KG.postIn, KG.date, KG.ordinal, KG.positiveCount]
+    triples = [(s, p, o) for p in preds for s, o in g.subject_objects(p)]
+    assert triples and all(t in backed for t in triples)
+
+
+def test_no_mobile_number_of_the_seeds_in_any_export(seed_build):
+    import re
+
+    numbers = set()
+    for page in SEEDS.glob("*.txt"):
+        numbers |= set(re.findall(r"(?<!\d)1[3-9]\d{9}(?!\d)", page.read_text(encoding="utf-8")))
+    assert numbers, "the seeds hold contact numbers; this test must see them"
+    for name in ("kg.ttl", "kg.graphml"):
+        text = (seed_build / name).read_text(encoding="utf-8")
+        assert not [n for n in numbers if n in text]
+
+
+def test_extract_then_merge_equals_build(seed_build, tmp_path):
+    runner = CliRunner()
+    r = runner.invoke(main, ["extract", str(SEEDS), "--out", str(tmp_path / "records"), "--jobs", "1"])
+    assert r.exit_code == 0, r.output
+    assert len(list((tmp_path / "records").glob("*.nq"))) == 5
+    r = runner.invoke(main, ["merge", str(tmp_path / "records"), "--out", str(tmp_path / "out")])
+    assert r.exit_code == 0, r.output
+    for name in ("kg.ttl", "kg.graphml"):
+        assert (tmp_path / "out" / name).read_bytes() == (seed_build / name).read_bytes(), name
+
+
+def test_incremental_build_equals_clean_build(seed_build, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEEDS / "manifest.toml", corpus)
+    pages = sorted(SEEDS.glob("*.txt"))
+    for p in pages[:3]:
+        shutil.copy(p, corpus)
+    build([corpus, "--out", tmp_path / "out", "--jobs", "1"])
+    for p in pages[3:]:
+        shutil.copy(p, corpus)
+    result = build([corpus, "--out", tmp_path / "out", "--jobs", "1"])
+    assert "3 unchanged, reused" in result.output
+    for name in ("kg.ttl", "kg.graphml"):
+        assert (tmp_path / "out" / name).read_bytes() == (seed_build / name).read_bytes(), name
+
+
+@pytest.mark.skipif(not (SHARED / "tools" / "kg-score").exists(), reason="needs ../shared/tools/kg-score")
+def test_seed_quality_floor(seed_build, tmp_path):
+    """Regression floor on the seed pages (the README table shows the full score)."""
+    out = tmp_path / "score.json"
+    subprocess.run([sys.executable, str(SHARED / "tools" / "kg-score"), str(seed_build / "kg.ttl"),
+                    str(SHARED / "gold" / "seeds.gold.json"), "--corpus", str(SEEDS), "--json", str(out)],
+                   check=True, capture_output=True)
+    score = json.loads(out.read_text(encoding="utf-8"))
+    assert score["evidence"]["backed"] == 1.0
+    assert score["evidence"]["offsets_exact"] == 1.0
+    floors = {"place": 0.8, "person": 0.8, "official": 0.8}
+    for cat, floor in floors.items():
+        assert score["entities"][cat]["F1"] >= floor, (cat, score["entities"][cat])
