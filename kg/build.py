@@ -41,7 +41,8 @@ class BuildReport:
         reused = f" ({self.reused} unchanged, reused)" if self.reused else ""
         skipped = f", {len(self.skipped)} skipped" if self.skipped else ""
         return (f"{self.documents} documents{reused}{skipped}; {sum(self.entities.values())} entities "
-                f"({classes}); {self.relations} relations; {self.evidence} evidence; {self.seconds:.1f} s")
+                f"({classes}); {self.relations} relations; {self.evidence} evidence; {self.triples} triples; "
+                f"{self.seconds:.1f} s")
 
 
 def default_jobs() -> int:
@@ -99,26 +100,23 @@ def cached_records(docs: Iterable[Document], cache: Path | None, report: BuildRe
 
 
 def load_ontology():
-    from rdflib import Graph
-
+    from kg.graph import ontology_triples
     from kg.ontology import ontology_path
 
-    g = Graph()
-    g.parse(ontology_path(), format="turtle")
-    return g
+    return ontology_triples(ontology_path())
 
 
 def write_exports(records: Iterable[PageRecord], out: Path, report: BuildReport) -> None:
     """The reduce step and the exports: resolve all records, write Turtle, GraphML, store."""
     from kg.export import write_graphml, write_turtle
-    from kg.graph import build_graph
+    from kg.graph import all_triples
     from kg.resolve import Resolver
 
     resolver = Resolver()
     for rec in records:
         resolver.add(rec)
     res = resolver.resolve()
-    graph = build_graph(res, load_ontology())
+    graph = all_triples(res, load_ontology())
     ttl = out / "kg.ttl"
     write_turtle(graph, ttl)
     write_graphml(res, out / "kg.graphml")

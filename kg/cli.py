@@ -188,3 +188,7 @@ try:  # the query side (kg.cli_query) registers kg query / kg neighbours / kg nb
     main.add_command(neighbours, name="nb")
 except ImportError:  # pragma: no cover - while the query side is being written
     pass
+
+
+if __name__ == "__main__":
+    main()

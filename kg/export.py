@@ -8,7 +8,7 @@ from pathlib import Path
 
 import networkx as nx
 from networkx.readwrite.graphml import GraphMLWriter
-from rdflib import Graph
+import pyoxigraph as ox
 
 from kg.atomic import atomic_write_bytes
 from kg.graph import safe_text
@@ -23,9 +23,15 @@ COLOURS = {
 }
 
 
-def write_turtle(graph: Graph, path: Path) -> None:
-    data = graph.serialize(format="turtle", encoding="utf-8")
-    atomic_write_bytes(path, data)
+def turtle_bytes(triples: list[ox.Triple]) -> bytes:
+    """Turtle with every project prefix bound, in the order the triples are given."""
+    from kg.prefixes import PREFIXES
+
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(sorted(PREFIXES.items())))
+
+
+def write_turtle(triples: list[ox.Triple], path: Path) -> None:
+    atomic_write_bytes(path, turtle_bytes(triples))
 
 
 def to_networkx(res: Resolution) -> nx.DiGraph:
