@@ -121,6 +121,14 @@ def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
         yield batch
 
 
+def _quiet_worker() -> None:
+    """Workers leave Ctrl-C and SIGTERM to the parent, which reports them in one line."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _work(args):
     return extract_batch(*args)
 
@@ -134,7 +142,7 @@ def extract(docs: Iterable[Document], *, jobs: int = 1, keep_contacts: bool = Fa
             yield from extract_batch(b, keep_contacts, segmenter)
         return
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    with ctx.Pool(jobs) as pool:
+    with ctx.Pool(jobs, initializer=_quiet_worker) as pool:
         work = ((b, keep_contacts, segmenter) for b in _batches(docs, batch))
         for records in pool.imap(_work, work):
             yield from records

@@ -87,6 +87,9 @@ def to_nquads(rec: PageRecord) -> str:
             add(s, "alt", _lit(a))
         for t in m.attrs.get("titles", ()):
             add(s, "title", _lit(t))
+        extra = {k: v for k, v in m.attrs.items() if k != "titles" and v not in (None, [], "")}
+        if extra:
+            add(s, "attrs", _lit(json.dumps(extra, ensure_ascii=False, sort_keys=True)))
     for j, r in enumerate(rec.relations):
         s = f"<urn:kg:x:r{j}>"
         add(s, "subj", f"<urn:kg:x:m{r.subj}>")
@@ -141,6 +144,8 @@ def from_nquads(data: bytes | str) -> list[PageRecord]:
             m = Mention(n["cls"][0], n["key"][0], n["label"][0], start, end, sorted(n.get("alt", [])))
             if "title" in n:
                 m.attrs["titles"] = sorted(n["title"])
+            if "attrs" in n:
+                m.attrs.update(json.loads(n["attrs"][0]))
             mentions.append(m)
         rels = []
         count_r = sum(1 for k in nodes if k.startswith("r") and k[1:].isdigit())

@@ -102,6 +102,7 @@ class Resolver:
         merges: list[str] = []
         facts: dict[tuple, Fact] = {}
         redirect = self._alias_redirects(pages, merges)
+        redirect.update(self._meeting_redirects(pages, merges))
 
         def entity_of(m: Mention, doc: Document) -> Entity:
             fam = family(m.cls)
@@ -136,6 +137,10 @@ class Resolver:
         return Resolution(by_iri, facts, {p.doc.doc_id: p.doc for p in pages}, merges)
 
     @staticmethod
+    def _meeting_redirects(pages, merges):
+        return _meeting_redirects_impl(pages, merges)
+
+    @staticmethod
     def _alias_redirects(pages: list[PageRecord], merges: list[str]) -> dict[tuple[str, str], str]:
         """Person keys printed without the surname (黎光) -> the full name with a shared title.
 
@@ -163,6 +168,52 @@ class Resolver:
                 redirect[("person", short)] = longs[0]
                 merges.append(f"person {short} -> {longs[0]}: surname dropped, same post ({shared})")
         return redirect
+
+
+def _meeting_redirects_impl(pages, merges):
+    """Meeting keys that name one meeting: same organizer and kind, and same ordinal or same date.
+
+    A mention with an ordinal is canonical (org|kind|#N). A mention without one
+    joins the canonical meeting of the same organizer and kind held on its
+    date; a relayed reference with neither joins the meeting held on one of its
+    hint dates (the same day or the day before the relaying meeting).
+    """
+    infos: dict[str, dict] = {}
+    for page in pages:
+        for m in page.mentions:
+            if m.cls != "Meeting":
+                continue
+            info = infos.setdefault(m.key, {"org": m.attrs.get("org", ""), "kind": m.attrs.get("kind"),
+                                            "ordinal": m.attrs.get("ordinal"), "dates": set(), "hints": set()})
+            if m.attrs.get("date"):
+                info["dates"].add(m.attrs["date"])
+            info["hints"].update(m.attrs.get("hints", ()))
+        for rel in page.relations:
+            subj = page.mentions[rel.subj]
+            if subj.cls == "Meeting" and rel.pred == "date" and subj.key in infos:
+                infos[subj.key]["dates"].add(str(rel.obj))
+    redirect: dict[tuple[str, str], str] = {}
+    by_ordinal = {k: v for k, v in infos.items() if v["ordinal"] is not None}
+    for key in sorted(infos):
+        info = infos[key]
+        if info["ordinal"] is not None:
+            continue
+        same = [k for k, v in sorted(by_ordinal.items()) if v["org"] == info["org"] and v["kind"] == info["kind"]]
+        on_date = [k for k in same if by_ordinal[k]["dates"] & info["dates"]]
+        hinted = [k for k in same if by_ordinal[k]["dates"] & info["hints"]] if not info["dates"] else []
+        for candidates, why in ((on_date, "same organizer, kind and date"),
+                                (hinted, "relayed meeting held the same day or the day before")):
+            if len(candidates) == 1:
+                redirect[("meeting", key)] = candidates[0]
+                merges.append(f"meeting {key} -> {candidates[0]}: {why}")
+                break
+            if len(candidates) > 1 and why.startswith("relayed"):
+                # the latest meeting before the relaying one is the one relayed
+                best = max(candidates, key=lambda k: max(by_ordinal[k]["dates"] & info["hints"]))
+                redirect[("meeting", key)] = best
+                merges.append(f"meeting {key} -> {best}: {why}")
+                break
+    return redirect
 
 
 def literal_sort_key(value: object) -> tuple[str, str]:

@@ -1,0 +1,160 @@
+"""kg_chains: infection chains — coded (“8·17”), placed (清徐韵达快递疫情) — with dates, places and counts.
+
+A chain's context runs from its name to the next chain's name (at most a few
+paragraphs): its first date is ``firstReported``, places named as reporting
+are ``reportedIn``, places written before 返晋 / 返程 / 输入 are ``origin``,
+sites are ``site``, and the counts are read exactly as stated (余 / 多 mark a
+lower bound).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+
+import cn2an
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.components.base import PLACE_CLASSES, add_mention, add_relation, meta, of_class
+from kg.gazetteer import data_rows
+from kg.model import Mention
+
+CONTEXT = 700
+DATE = re.compile(r"(?:(?P<y>20\d\d)年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
+ORIGIN_CUE = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:返晋|返并|入晋|返程|返回|输入|来晋|来并|旅居|返太)")
+GENERIC = re.compile(r"^(?:本轮|国内|全国|全省|全市|此轮|当前|近期|这轮|局部|各地|省外|境外|新冠肺炎|突发)")
+REPORT = re.compile(r"报告|发现|确诊|检出|阳性")
+
+
+def number(text: str) -> int | None:
+    try:
+        return int(text) if text.isdigit() else int(cn2an.cn2an(text, "smart"))
+    except (ValueError, KeyError):
+        return None
+
+
+def resolve_month_day(doc: Doc, month: int, day: int, year: int | None = None) -> _dt.date | None:
+    """M月D日 in the page's year (the year before when that date would fall after publication)."""
+    info = meta(doc)
+    if year is None:
+        if info is None or (info.published is None and info.year is None):
+            return None
+        year = info.published.year if info.published else info.year
+        try:
+            if info.published and _dt.date(year, month, day) > info.published + _dt.timedelta(days=1):
+                year -= 1
+        except ValueError:
+            return None
+    try:
+        return _dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+@Language.factory("kg_chains")
+class ChainRecognizer:
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+        rows = {r[0]: re.compile(r[1]) for r in data_rows("chain_patterns.tsv")}
+        self.coded = rows["coded"]
+        self.placed = rows["placed"]
+        self.counts = {k: rows[k] for k in ("positive", "confirmed", "asymptomatic", "closeContact")}
+        self.train = re.compile(r"[A-Z]\d{1,4}次列车")
+
+    def _chains(self, doc: Doc, places: list[Mention]) -> list[tuple[int, int, str, str, list[Mention]]]:
+        text = doc.text
+        found = []
+        for m in self.coded.finditer(text):
+            if GENERIC.match(m.group("post")) and not m.group("pre"):
+                pass
+            start = m.start("pre") if m.group("pre") else m.start()
+            # keep the prefix only when it is a train or a place name written right before
+            pre = m.group("pre")
+            if pre and not self.train.fullmatch(pre) and not re.fullmatch(r"[A-Z]\d{1,4}次?列车", pre):
+                inside = [p for p in places if m.start("pre") <= p.start and p.end <= m.end("pre")]
+                start = inside[0].start if inside else m.start("pre") + len(pre)
+                if start > m.start("pre") and text[start - 2:start] in ("我市", "我省"):
+                    start -= 2
+            label = text[start:m.end()]
+            in_name = [p for p in places if start <= p.start and p.end <= m.end()]
+            code = f"{int(m.group('m'))}·{int(m.group('d'))}"
+            key_place = in_name[-1].key if in_name else self._home(doc)
+            found.append((start, m.end(), f"{code}|{key_place}", label, in_name))
+        for p in places:
+            if p.cls not in ("City", "County", "Township") or any(s <= p.start < e for s, e, *_ in found):
+                continue
+            m = self.placed.match(text, p.end)
+            if not m or re.search(r"[，。、“”]", m.group()):
+                continue
+            # 晋中太谷: a city written right before its county is part of the name
+            start = p.start
+            prev = [q for q in places if q.end == p.start and q.cls in ("City", "Province")]
+            if prev:
+                start = prev[0].start
+            label = text[start:m.end()]
+            if GENERIC.match(label):
+                continue
+            found.append((start, m.end(), f"{p.key}|{m.group('post')[-5:]}", label, [q for q in places
+                                                                                     if start <= q.start < m.end()]))
+        found.sort()
+        return found
+
+    def _home(self, doc: Doc) -> str:
+        info = meta(doc)
+        return (info.home_city or "") if info else ""
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        places = [p for p in of_class(doc, *PLACE_CLASSES) if p.end > p.start]
+        chains = self._chains(doc, places)
+        for i, (start, end, key, label, in_name) in enumerate(chains):
+            chain = add_mention(doc, Mention("InfectionChain", key, label, start, end))
+            stop = min(chains[i + 1][0] if i + 1 < len(chains) and chains[i + 1][2] != key else len(text),
+                       start + CONTEXT)
+            # a chain's own paragraphs: stop at the next blank line after the context's first 200 characters
+            para = text.find("\n\n", end + 200, stop)
+            if para != -1:
+                stop = para
+            ctx_places = [p for p in places if start <= p.start < stop]
+            for p in in_name:
+                add_relation(doc, chain, "reportedIn", p, start)
+            for d in DATE.finditer(text, start, stop):
+                year = int(d.group("y")) if d.group("y") else None
+                date = resolve_month_day(doc, int(d.group("m")), int(d.group("d")), year)
+                if date:
+                    add_relation(doc, chain, "firstReported", date, d.start())
+                break
+            for p in ctx_places:
+                after = text[p.end:p.end + 8]
+                if ORIGIN_CUE.match(after) and p not in in_name:
+                    add_relation(doc, chain, "origin", p, p.start)
+                elif p.cls == "Site":
+                    add_relation(doc, chain, "site", p, p.start)
+            for t in self.train.finditer(text, start, stop):
+                site = add_mention(doc, Mention("Site", t.group(), t.group(), t.start(), t.end()))
+                add_relation(doc, chain, "site", site, t.start())
+            for s_start, s_end in self._sentences(doc, start, stop):
+                sent = text[s_start:s_end]
+                if REPORT.search(sent) and "报告" in sent:
+                    for p in places:
+                        if s_start <= p.start < s_end and p.cls in ("City", "County") and p not in in_name \
+                                and not ORIGIN_CUE.match(text[p.end:p.end + 8]):
+                            add_relation(doc, chain, "reportedIn", p, p.start)
+            seen = set()
+            for prop, rx in self.counts.items():
+                for c in rx.finditer(text, start, stop):
+                    raw = next((g for g in c.groups() if g), None)
+                    n = number(raw) if raw else None
+                    if n is None or prop in seen:
+                        continue
+                    seen.add(prop)
+                    lower = bool(re.search(r"余|多", c.group()))
+                    add_relation(doc, chain, f"{prop}Count", n, c.start(), lower_bound=lower)
+        return doc
+
+    @staticmethod
+    def _sentences(doc: Doc, start: int, stop: int):
+        from kg.components.base import sentence_spans
+
+        return [(s, e) for s, e in sentence_spans(doc) if e > start and s < stop]

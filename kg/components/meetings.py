@@ -1,0 +1,246 @@
+"""kg_meetings: meetings and press conferences, with ordinal, date, organizer, roles and relays.
+
+A page is cut into articles (a headline block, then 本报讯 …); the first meeting
+an article's body reports is *its* meeting, so 会议 / 他强调 / the headline's
+“X讲话 Y主持” all refer to it. Meetings named after 传达学习 / 贯彻落实 … 精神 are
+the ones it relays. Each meeting mention carries ``attrs`` (organizer key,
+ordinal, kind, date, date hints) that resolution uses to merge a headline and a
+body, a short and a long name, or a relayed reference with the real meeting.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.components.base import add_mention, add_relation, meta, of_class, sentence_spans
+from kg.dates import dates_in, relative
+from kg.gazetteer import data_rows, data_text
+from kg.model import Mention
+from kg.numerals import NUM, ordinals
+
+CUE_ROLES = {"chair", "attendee", "speaker"}
+RELAY = re.compile(r"(?:传达学习|传达贯彻|学习贯彻|贯彻落实|传达)(?P<ref>[^，。；]{4,60}?)(?:会议)?精神")
+HOLD = re.compile(r"(?:主持召开|召开|举行|举办)")
+ORD = re.compile(rf"第{NUM}[次场届](?:[、和]{NUM}[次场届])*")
+
+
+@Language.factory("kg_meetings")
+class MeetingRecognizer:
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+        forms = sorted(data_rows("meeting_patterns.tsv"), key=lambda r: -len(r[0]))
+        self.kinds = {f: k for f, k in forms}
+        self.kind_re = re.compile("|".join(re.escape(f) for f, _ in forms))
+        cues = [line.split("\t") for line in data_text("person_cues.tsv").splitlines()
+                if line.strip() and not line.startswith("#")][1:]
+        self.cues = {c[0]: c[1] for c in cues if c[1] in CUE_ROLES}
+        self.cue_re = re.compile("|".join(re.escape(c) for c in sorted(self.cues, key=len, reverse=True)))
+
+    # ------------------------------------------------------------ articles
+    @staticmethod
+    def articles(text: str) -> list[tuple[int, int, int]]:
+        """(start, body_start, end) of each article: headline block, then the body from 本报讯."""
+        bodies = [m.start() for m in re.finditer(r"本报讯", text)]
+        out = []
+        for i, b in enumerate(bodies):
+            start = b
+            # the headline block: the short lines without 。 right before the body
+            pos = b
+            while True:
+                prev_end = text.rfind("\n", 0, pos)
+                if prev_end <= 0:
+                    break
+                line_start = text.rfind("\n", 0, prev_end) + 1
+                line = text[line_start:prev_end].strip()
+                if not line:
+                    pos = prev_end
+                    continue
+                if "。" in line or len(line) > 80:
+                    break
+                start = line_start
+                pos = line_start
+            end = bodies[i + 1] if i + 1 < len(bodies) else len(text)
+            out.append((start, b, end))
+        # the next article's headline block ends this one
+        fixed = []
+        for i, (s, b, e) in enumerate(out):
+            if i + 1 < len(out):
+                e = out[i + 1][0]
+            fixed.append((s, b, e))
+        return fixed or [(0, 0, len(text))]
+
+    # ------------------------------------------------------------ names
+    def _name_at(self, text: str, start: int, limit: int):
+        """A meeting name starting at ``start``: (end, kind, ordinals)."""
+        m = self.kind_re.search(text, start, min(limit, start + 60))
+        if not m:
+            return None
+        name = text[start:m.end()]
+        if re.search(r"[，。；：！？“”\n]", name):
+            return None
+        # 暨 joins two names of one meeting: keep the whole name
+        tail = re.match(rf"暨[^，。；\n]{{2,30}}?(?:{self.kind_re.pattern})", text[m.end():])
+        end = m.end() + (tail.end() if tail else 0)
+        return end, self.kinds[m.group()], ordinals(name)
+
+    def _organizer(self, doc: Doc, start: int, end: int, orgs: list[Mention]) -> Mention | None:
+        inside = [o for o in orgs if start <= o.start < end and o.end > o.start]
+        if inside:
+            return min(inside, key=lambda o: o.start)
+        before = [o for o in orgs if o.end <= start and start - o.end <= 4 and o.end > o.start]
+        return before[-1] if before else None
+
+    def _meeting(self, doc: Doc, start: int, end: int, kind: str, ordinal: int | None, org: Mention | None,
+                 date: _dt.date | None, label: str, hints=()) -> Mention:
+        org_key = org.key if org is not None else ""
+        if ordinal is not None:
+            key = f"{org_key}|{kind}|#{ordinal}"
+        elif date is not None:
+            key = f"{org_key}|{kind}|{date.isoformat()}"
+        else:
+            key = f"{org_key}|{kind}|{label}"
+        attrs = {"org": org_key, "kind": kind, "ordinal": ordinal, "date": date.isoformat() if date else None,
+                 "hints": sorted(h.isoformat() for h in hints)}
+        m = add_mention(doc, Mention("Meeting", key, label, start, end, attrs=attrs))
+        if ordinal is not None:
+            add_relation(doc, m, "ordinal", ordinal, start)
+        if org is not None:
+            add_relation(doc, m, "organizer", org, start)
+        return m
+
+    def _label(self, text: str, start: int, end: int, org: Mention | None, ordinal: int | None, many: bool) -> str:
+        name = text[start:end]
+        if many and ordinal is not None:  # 第111次、112次会议 -> 第111次会议 / 第112次会议
+            name = ORD.sub(f"第{ordinal}次", name)
+        if org is not None and org.start >= start and text[org.start:org.end] != org.label and \
+                org.label.endswith(text[org.start:org.end]) is False:
+            pass
+        return name
+
+    # ------------------------------------------------------------ main
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        info = meta(doc)
+        orgs = of_class(doc, "Organization")
+        persons = [p for p in of_class(doc, "Person", "Official") if p.end > p.start]
+        topics = [m for m in of_class(doc, "InfectionChain", "Policy") if m.end > m.start]
+        sentences = sentence_spans(doc)
+        for a_start, body, a_end in self.articles(text):
+            dateline = dates_in(text[body:body + 40], info)
+            dates = sorted({d for _, _, d in dateline})
+            when = re.search(r"(当日|今天|昨天|昨日)", text[body:body + 40])
+            if not dates and when and info is not None and info.published:
+                dates = [relative(when.group(1), info.published)]
+            main: list[Mention] = []
+            refs: list[tuple[Mention, int]] = []
+            # meetings held: X召开/举行 NAME, or NAME召开
+            for h in HOLD.finditer(text, body, a_end):
+                found = self._name_at(text, h.end(), a_end)
+                if found is None:
+                    continue
+                end, kind, ords = found
+                start = h.end()
+                org = self._organizer(doc, start, end, orgs) or self._organizer(doc, h.start(), h.start(), orgs)
+                if org is None:
+                    # a place holding a press conference: its government (晋中市太谷区召开…发布会)
+                    org = self._place_government(doc, h.start())
+                ords = ords or [None]
+                # the date of the sentence that holds the meeting, else the dateline's
+                s_start = max((a for a, b in sentences if a <= h.start()), default=body)
+                own = sorted({d for _, _, d in dates_in(text[s_start:h.start()], info)})
+                held = own if own else dates
+                for i, n in enumerate(ords):
+                    date = held[i] if i < len(held) else (held[-1] if held else None)
+                    label = self._label(text, start, end, org, n, len(ords) > 1)
+                    subject = [x for x in of_class(doc, "Organization", "County", "City", "Province")
+                               if x.end == h.start() and x.end > x.start]
+                    if subject and not (org is not None and start <= org.start < end):
+                        label = text[subject[-1].start:h.start()] + label
+                    m = self._meeting(doc, start, end, kind, n, org, date, label)
+                    if date:
+                        add_relation(doc, m, "date", date, start)
+                    main.append(m)
+                break
+            if not main:
+                m2 = re.search(r"([^，。\n]{2,40}?)召开", text[body:a_end])
+                if m2:
+                    s = body + m2.start(1)
+                    found = self._name_at(text, s, body + m2.end())
+                    if found:
+                        end, kind, ords = found
+                        s2 = re.search(r"\d+日，?", text[s:end])
+                        if s2:
+                            s += s2.end()
+                        org = self._organizer(doc, s, end, orgs)
+                        date = dates[0] if dates else None
+                        m = self._meeting(doc, s, end, kind, ords[0] if ords else None, org, date, text[s:end])
+                        if date:
+                            add_relation(doc, m, "date", date, s)
+                        main.append(m)
+            if not main:
+                continue
+            # relayed meetings
+            for r in RELAY.finditer(text, body, a_end):
+                ref = r.group("ref")
+                k = self.kind_re.search(ref)
+                if not k or "习近平" in ref[:3]:
+                    continue
+                s = r.start("ref")
+                end_ref = s + k.end()
+                tail = re.match(rf"暨[^，。；\n]{{2,30}}?(?:{self.kind_re.pattern})", text[end_ref:])
+                end_ref += tail.end() if tail else 0
+                org = self._organizer(doc, s, end_ref, orgs)
+                ords = ordinals(text[s:end_ref])
+                kind = self.kinds[k.group()]
+                hints = []
+                for d in dates[-1:]:
+                    hints = [d, d - _dt.timedelta(days=1)]
+                ref_m = self._meeting(doc, s, end_ref, kind, ords[0] if ords else None, org, None,
+                                      text[s:end_ref], hints)
+                target = main[-1] if len(main) > 1 else main[0]
+                add_relation(doc, target, "relays", ref_m, s)
+            # roles: persons followed by a cue, in groups joined by 、
+            self._roles(doc, persons, a_start, a_end, main)
+            for t in topics:
+                if a_start <= t.start < a_end:
+                    for m in main:
+                        add_relation(doc, m, "discusses", t, t.start)
+        return doc
+
+    def _place_government(self, doc: Doc, at: int) -> Mention | None:
+        places = [p for p in of_class(doc, "County", "City", "Province") if p.end == at]
+        if not places:
+            return None
+        p = places[0]
+        name = f"{p.label}人民政府"
+        from kg.components.orgs import org_key
+
+        org = add_mention(doc, Mention("Organization", org_key(name), name, p.start, p.end))
+        add_relation(doc, org, "jurisdiction", p, p.start)
+        return org
+
+    def _roles(self, doc: Doc, persons: list[Mention], start: int, end: int, main: list[Mention]) -> None:
+        text = doc.text
+        group: list[Mention] = []
+        inside = sorted((p for p in persons if start <= p.start < end), key=lambda p: p.start)
+        for i, p in enumerate(inside):
+            group.append(p)
+            cue = self.cue_re.match(text, p.end)
+            nxt = inside[i + 1] if i + 1 < len(inside) else None
+            if cue:
+                role = self.cues[cue.group()]
+                for q in group:
+                    for m in main:
+                        add_relation(doc, m, role, q, p.start)
+                if cue.group() == "主持并讲话":
+                    for m in main:
+                        add_relation(doc, m, "speaker", p, p.start)
+                group = []
+                continue
+            gap = text[p.end:nxt.start] if nxt else ""
+            if nxt is None or "。" in gap or len(gap) > 30 or self.cue_re.search(gap) or "\n" in gap:
+                group = []

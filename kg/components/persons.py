@@ -1,0 +1,271 @@
+"""kg_persons: persons and their posts, from the genre's patterns.
+
+Patterns (all general, none names anyone): a chain of titles before a name
+(省委副书记、省长、省…领导小组组长X), lists after 省领导 / 市领导, bylines (记者 X、Y;
+（X）closing a report; X 摄), a name before a cue verb (X主持 / X讲话 in headlines), and
+anonymised names (李某某). A name is a common surname plus one or two characters,
+ending where a cue, punctuation or a space begins. Every (person, title) gives a
+kg:Post with ``title``, ``postIn`` (the organization inside the title, or the
+default of its role) and ``jurisdiction``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.components.base import add_mention, add_relation, meta, of_class
+from kg.components.orgs import org_key
+from kg.gazetteer import data_rows, data_text, gazetteer
+from kg.model import Mention
+
+PUNCT = set("，。、；：！？“”‘’（）()《》「」 \n\t\u3000,.;:!?")
+SEP = "、"
+
+
+def _load_surnames() -> tuple[set[str], set[str]]:
+    names = [w.strip() for w in data_text("surnames.txt").splitlines() if w.strip() and not w.startswith("#")]
+    return {n for n in names if len(n) == 1}, {n for n in names if len(n) == 2}
+
+
+@Language.factory("kg_persons")
+class PersonRecognizer:
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+        self.gaz = gazetteer()
+        self.single, self.double = _load_surnames()
+        rows = data_rows("titles.tsv")
+        self.roles = {r[0]: (r[1] == "yes", r[2] if len(r) > 2 else "") for r in rows}
+        self.role_re = re.compile("|".join(re.escape(r) for r in sorted(self.roles, key=len, reverse=True)))
+        cues = data_rows("person_cues.tsv")
+        self.cues = {c[0]: c[1] for c in cues}
+        self.cue_re = re.compile("|".join(re.escape(c) for c in sorted(self.cues, key=len, reverse=True)))
+        self.leaders_re = re.compile(r"(省|市|县|区|中央|国家)领导")
+        self.byline_re = re.compile(r"(记者|通讯员)[ \u3000]+")
+        self.paren_re = re.compile(r"[（(]([\u4e00-\u9fff][ \u3000]?[\u4e00-\u9fff]{1,2})[)）][ \u3000]*(?=\n|$)")
+        self.photo_re = re.compile(r"([\u4e00-\u9fff][ \u3000]?[\u4e00-\u9fff]{1,2})[ \u3000]+(?:文/)?摄")
+        self.author_re = re.compile(r"由([\u4e00-\u9fff][ \u3000]?[\u4e00-\u9fff]{1,2})采写")
+        self.anon_re = re.compile(r"[\u4e00-\u9fff]某某?")
+        # the few titles written after the name: 习近平总书记
+        self.after_re = re.compile(r"([\u4e00-\u9fff]{2,3})(?=总书记|总理|委员长)")
+
+    # ------------------------------------------------------------ names
+    def is_surname_start(self, text: str) -> bool:
+        return text[:2] in self.double or text[:1] in self.single
+
+    def boundary(self, text: str, i: int) -> bool:
+        return i >= len(text) or text[i] in PUNCT or bool(self.cue_re.match(text, i)) or bool(
+            self.role_re.match(text, i))
+
+    def name_at(self, text: str, i: int) -> tuple[int, int] | None:
+        """(start, end) of a name starting at ``i`` (2–3 characters, 4 with a two-character surname)."""
+        if not self.is_surname_start(text[i:i + 2]):
+            return None
+        lengths = (4, 3) if text[i:i + 2] in self.double else (3, 2)
+        for n in lengths:
+            chunk = text[i:i + n]
+            if len(chunk) == n and re.fullmatch(r"[\u4e00-\u9fff]+", chunk) and self.boundary(text, i + n):
+                if n == 3 and self.boundary(text, i + 2) and not (i + 3 >= len(text) or text[i + 3] in PUNCT):
+                    continue  # 王明主持: the third character starts the cue
+                return i, i + n
+        return None
+
+    def spaced_name(self, text: str, start: int, end: int) -> str:
+        return re.sub(r"[ \u3000]", "", text[start:end])
+
+    # ------------------------------------------------------------ mentions
+    def _person(self, doc: Doc, start: int, end: int, official: bool, titles=()) -> Mention:
+        surface = doc.text[start:end]
+        name = self.spaced_name(doc.text, start, end)
+        alts = [surface] if surface != name else []
+        return add_mention(doc, Mention("Official" if official else "Person", name, name, start, end, alts,
+                                        {"titles": list(titles)}))
+
+    def _post(self, doc: Doc, person: Mention, title: str, t_start: int, t_end: int, role: str,
+              orgs: list[Mention]) -> None:
+        org = None
+        for o in orgs:  # the organization written inside the title (省委 in 省委书记)
+            if t_start <= o.start and o.end <= t_end - len(role) + (1 if o.end == t_end else 0):
+                org = o if org is None or o.end > org.end else org
+        if org is None:
+            org = self._default_org(doc, role, t_start)
+        key = f"{title}|{org.key if org is not None else ''}"
+        post = add_mention(doc, Mention("Post", key, title, t_start, t_end))
+        add_relation(doc, person, "holds", post, person.start)
+        add_relation(doc, post, "title", title, person.start)
+        if org is not None:
+            add_relation(doc, post, "postIn", org, person.start)
+            place = self._jurisdiction(doc, org)
+            if place is not None:
+                add_relation(doc, post, "jurisdiction", place, person.start)
+
+    def _default_org(self, doc: Doc, role: str, at: int) -> Mention | None:
+        template = self.roles.get(role, (False, ""))[1]
+        if not template:
+            return None
+        info = meta(doc)
+        codes = {"{province}": info.home_province if info else None, "{city}": info.home_city if info else None}
+        for slot, code in codes.items():
+            if slot in template:
+                place = self.gaz.get(code) if code else None
+                if place is None:
+                    return None
+                name = template.replace(slot, place.name)
+                org = add_mention(doc, Mention("Organization", org_key(name), name, at, at))
+                pm = add_mention(doc, Mention(place.level, place.code, place.name, at, at))
+                add_relation(doc, org, "jurisdiction", pm, at)
+                return org
+        return add_mention(doc, Mention("Organization", org_key(template), template, at, at))
+
+    def _jurisdiction(self, doc: Doc, org: Mention) -> Mention | None:
+        for rel in doc._.kg_relations or ():
+            if rel.subj is org and rel.pred == "jurisdiction":
+                return rel.obj
+        return None
+
+    # ------------------------------------------------------------ patterns
+    def _title_chains(self, doc: Doc, orgs: list[Mention], found: dict) -> None:
+        text = doc.text
+        for m in self.role_re.finditer(text):
+            span = self.name_at(text, m.end())
+            if span is None and text[m.end():m.end() + 1] in "：: ":
+                span = self.name_at(text, m.end() + 1)
+            if span is None or span in found:
+                continue
+            # walk back over the chain of titles: T1、T2、T3
+            titles = []
+            end = m.end()
+            role = m.group()
+            while True:
+                start = end - len(role)
+                while start > 0 and text[start - 1] not in PUNCT and end - start < 24:
+                    start -= 1
+                title = text[start:end]
+                cut = re.search(r".*(?:日|召开|主持|讯|是|由|据|在|对|和|向|的)", title)
+                if cut and cut.end() < len(title) - len(role):
+                    start += cut.end()
+                    title = text[start:end]
+                titles.append((title, start, end, role))
+                if start == 0 or text[start - 1] != SEP:
+                    break
+                prev_end = start - 1
+                prev_role = None
+                for r in self.role_re.finditer(text, max(0, prev_end - 24), prev_end):
+                    if r.end() == prev_end:
+                        prev_role = r.group()
+                if prev_role is None:
+                    break
+                end, role = prev_end, prev_role
+            official = any(self.roles[r][0] for _, _, _, r in titles)
+            person = self._person(doc, span[0], span[1], official, [t for t, _, _, _ in titles])
+            found[span] = person
+            for title, start, end, role in reversed(titles):
+                self._post(doc, person, title, start, end, role, orgs)
+
+    def _leader_lists(self, doc: Doc, found: dict) -> None:
+        text = doc.text
+        for m in self.leaders_re.finditer(text):
+            i = m.end()
+            while i < len(text):
+                span = self.name_at(text, i)
+                if span is None:
+                    break
+                if span not in found:
+                    found[span] = self._person(doc, span[0], span[1], True)
+                i = span[1]
+                if text[i:i + 1] != SEP:
+                    break
+                i += 1
+
+    def _bylines(self, doc: Doc, orgs: list[Mention], found: dict) -> None:
+        text = doc.text
+        for m in self.byline_re.finditer(text):
+            i = m.end()
+            while i < len(text):
+                span = self._byline_name(text, i)
+                if span is None:
+                    break
+                if span not in found:
+                    p = self._person(doc, span[0], span[1], False, [m.group(1)])
+                    found[span] = p
+                    t_start = m.start()
+                    newspaper = [o for o in orgs if o.end == m.start()]
+                    title = text[newspaper[0].start:m.start() + len(m.group(1))] if newspaper else m.group(1)
+                    self._post(doc, p, title, newspaper[0].start if newspaper else t_start,
+                               m.start() + len(m.group(1)), m.group(1), orgs)
+                i = span[1]
+                if text[i:i + 1] in (SEP, " ", "\u3000") and not self.byline_re.match(text, i + 1):
+                    i += 1
+                    continue
+                break
+        for rx in (self.paren_re, self.photo_re, self.author_re):
+            for m in rx.finditer(text):
+                s, e = m.span(1)
+                if self.is_surname_start(self.spaced_name(text, s, e)) and (s, e) not in found:
+                    found[(s, e)] = self._person(doc, s, e, False)
+
+    def _byline_name(self, text: str, i: int) -> tuple[int, int] | None:
+        m = re.match(r"[\u4e00-\u9fff](?:[ \u3000](?=[\u4e00-\u9fff][）)、 \u3000\n]))?[\u4e00-\u9fff]{1,2}", text[i:])
+        if not m:
+            return None
+        end = i + m.end()
+        if end < len(text) and text[end] not in PUNCT and text[end] not in "文":
+            return None
+        name = self.spaced_name(text, i, end)
+        return (i, end) if 2 <= len(name) <= 3 and self.is_surname_start(name) else None
+
+    def _cued(self, doc: Doc, found: dict) -> None:
+        """X主持 / X讲话 … at the start of a clause or headline."""
+        text = doc.text
+        for m in self.cue_re.finditer(text):
+            if self.cues[m.group()] == "other":
+                continue
+            for n in (3, 2, 4):
+                s = m.start() - n
+                if s < 0:
+                    continue
+                if (s == 0 or text[s - 1] in PUNCT) and re.fullmatch(r"[\u4e00-\u9fff]+", text[s:m.start()]) \
+                        and self.is_surname_start(text[s:m.start()]) and (n != 4 or text[s:s + 2] in self.double):
+                    if (s, m.start()) not in found:
+                        found[(s, m.start())] = self._person(doc, s, m.start(), False)
+                    break
+
+    def _repeat_known(self, doc: Doc, found: dict) -> None:
+        """Other occurrences on the page of a name already found (林武指出, 林武书记)."""
+        text = doc.text
+        names = {p.key: p for p in found.values() if len(p.key) >= 2}
+        if not names:
+            return
+        rx = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+        covered = {(s, e) for s, e in found}
+        for m in rx.finditer(text):
+            if m.span() in covered or any(s <= m.start() < e for s, e in covered):
+                continue
+            after = m.end()
+            if after < len(text) and not (text[after] in PUNCT or self.cue_re.match(text, after)
+                                          or self.role_re.match(text, after)):
+                continue
+            p = names[m.group()]
+            found[m.span()] = self._person(doc, m.start(), m.end(), p.cls == "Official")
+
+    def __call__(self, doc: Doc) -> Doc:
+        orgs = of_class(doc, "Organization")
+        found: dict[tuple[int, int], Mention] = {}
+        self._bylines(doc, orgs, found)
+        self._title_chains(doc, orgs, found)
+        self._leader_lists(doc, found)
+        self._cued(doc, found)
+        for m in self.anon_re.finditer(doc.text):
+            if self.is_surname_start(m.group()) and m.span() not in found:
+                found[m.span()] = self._person(doc, m.start(), m.end(), False)
+        for m in self.after_re.finditer(doc.text):
+            s, e = m.span(1)
+            if self.is_surname_start(m.group(1)) and len(m.group(1)) == 3 and (s, e) not in found:
+                role = next(r for r in ("总书记", "总理", "委员长") if doc.text.startswith(r, e))
+                p = self._person(doc, s, e, True, [role])
+                found[(s, e)] = p
+                self._post(doc, p, role, e, e + len(role), role, orgs)
+        self._repeat_known(doc, found)
+        return doc

@@ -1,0 +1,114 @@
+"""kg_policies: strategies, guidelines, plans and measures.
+
+Three sources, all general: quoted slogans and measures that look like policy
+(“7天集中隔离+5次核酸”, “外防输入、内防反弹”总策略), document titles of rules
+(《…通知》), numbered plans (第九版防控方案, 二十条优化措施) and the genre's
+standard measures listed in ``policy_lexicon.tsv``. Variants merge through a
+normalised key (三天三检 = 3天3检 = 3日3检). Each policy ``appliesTo`` the places
+of its sentence (or the page's home city), with ``policyKind``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.components.base import PLACE_CLASSES, add_mention, add_relation, meta, of_class, sentence_spans
+from kg.gazetteer import data_rows, gazetteer
+from kg.model import Mention
+
+CN_DIGITS = str.maketrans("一二三四五六七八九", "123456789")
+QUOTE = re.compile(r"[“‘]([^“”‘’\n]{2,40})[”’]([\u4e00-\u9fff]{0,6})")
+TITLE = re.compile(r"《([^《》\n]{4,40}(?:通知|措施|规程|方案|办法|意见|规定|公约|指南))》")
+PLAN = re.compile(r"第[一二三四五六七八九十\d]+版[\u4e00-\u9fff]{0,4}方案|[一二三四五六七八九十百\d]+条[\u4e00-\u9fff]{0,4}措施")
+STRATEGY_AFTER = {"总策略": "strategy", "策略": "strategy", "总方针": "guideline", "方针": "guideline",
+                  "要求": "guideline", "理念": "guideline", "行动": "plan", "工程": "plan", "创建": "plan",
+                  "制度": "plan"}
+MEASURE_AFTER = ("防控举措", "举措", "措施", "管控", "管理", "作用", "方式", "机制", "模式", "交替检测", "集中隔离",
+                 "居家隔离", "防线", "责任", "接返")
+LOOKS_LIKE = re.compile(r"[+＋]|\d+[天日次检小时色条米]|[一二三四五六七八九两十]+[天日次检色条米个轨方区]|"
+                        r"、|检$|管控$|管理$|隔离$|核酸$|码$|清$|线$|看$|阵地$|早$|要素$|快$")
+NOT_POLICY = re.compile(r"^\d+[·•・.．]\d+$|后$|银行|企业|称号|荣誉|单位|奖|^[\u4e00-\u9fff]{1}$|感染链|变身|数字")
+PRAISE = re.compile(r"(荣获|获得|评为|被誉为|打造|称号)$")
+
+
+def policy_key(name: str) -> str:
+    key = re.sub(r"[“”‘’\"'《》\s]", "", name).translate(CN_DIGITS)
+    key = re.sub(r"(\d)日", r"\1天", key)
+    return key
+
+
+@Language.factory("kg_policies")
+class PolicyRecognizer:
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+        self.gaz = gazetteer()
+        self.lexicon: dict[str, tuple[str, str]] = {}
+        for row in data_rows("policy_lexicon.tsv"):
+            label, kind = row[0], row[1]
+            variants = [label] + [v for v in (row[2] if len(row) > 2 else "").split("|") if v]
+            for v in variants:
+                self.lexicon[v] = (label, kind)
+        self.lexicon_re = re.compile("|".join(re.escape(v) for v in sorted(self.lexicon, key=len, reverse=True)))
+
+    def _places(self, doc: Doc, start: int, end: int, places: list[Mention]) -> list[Mention]:
+        near = [p for p in places if start <= p.start < end and p.end > p.start]
+        # the most specific places written in the sentence; parents only when alone
+        return near
+
+    def _add(self, doc, start, end, label, kind, places, sentences, alts=()):
+        label = label.strip()
+        m = add_mention(doc, Mention("Policy", policy_key(label), label, start, end, [a for a in alts if a != label]))
+        add_relation(doc, m, "policyKind", kind, start)
+        s, e = next(((a, b) for a, b in sentences if a <= start < b), (start, end))
+        targets = self._places(doc, s, e, places)
+        if not targets:
+            info = meta(doc)
+            place = self.gaz.get(info.home_city) if info and info.home_city else None
+            if place is not None:
+                pm = add_mention(doc, Mention(place.level, place.code, place.name, start, start))
+                targets = [pm]
+        seen = set()
+        for p in targets:
+            if p.key not in seen:
+                seen.add(p.key)
+                add_relation(doc, m, "appliesTo", p, start)
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        places = [p for p in of_class(doc, *PLACE_CLASSES) if p.cls not in ("Country", "Site")]
+        sentences = sentence_spans(doc)
+        taken = bytearray(len(text) + 1)
+        for m in QUOTE.finditer(text):
+            content, after = m.group(1), m.group(2)
+            if NOT_POLICY.search(content) or PRAISE.search(text[max(0, m.start() - 3):m.start()]):
+                continue
+            kind = None
+            for word, k in STRATEGY_AFTER.items():
+                if after.startswith(word):
+                    kind = k
+            if kind is None and (after.startswith(MEASURE_AFTER) or LOOKS_LIKE.search(content)):
+                kind = "measure"
+            if kind is None:
+                continue
+            if content in self.lexicon:
+                label, kind = self.lexicon[content][0], self.lexicon[content][1]
+            else:
+                label = content
+            self._add(doc, m.start(), m.end(1) + 1, label, kind, places, sentences, [m.group(0)])
+            taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+        for m in TITLE.finditer(text):
+            self._add(doc, m.start(), m.end(), m.group(1), "guideline", places, sentences)
+            taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+        for m in PLAN.finditer(text):
+            if not taken[m.start()]:
+                kind = "plan" if m.group().endswith("方案") else "guideline"
+                self._add(doc, m.start(), m.end(), m.group(), kind, places, sentences)
+        for m in self.lexicon_re.finditer(text):
+            if taken[m.start()]:
+                continue
+            label, kind = self.lexicon[m.group()]
+            self._add(doc, m.start(), m.end(), label, kind, places, sentences, [m.group()])
+        return doc

@@ -1,0 +1,67 @@
+"""SHACL validation of a graph against the contract's shapes, reported in plain words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.errors import InputError
+
+
+@dataclass
+class ValidationReport:
+    conforms: bool
+    violations: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _name(g, node) -> str:
+    from rdflib import RDFS
+
+    from kg.prefixes import PREFIXES
+
+    text = str(node)
+    for prefix, iri in PREFIXES.items():
+        if text.startswith(iri):
+            text = f"{prefix}:{text[len(iri):]}"
+            break
+    label = g.value(node, RDFS.label)
+    return f"{text} ({label})" if label else text
+
+
+def validate(data) -> ValidationReport:
+    """Validate a Turtle file (path) or an rdflib graph against ``ontology/shapes.ttl``."""
+    import pyshacl
+    from rdflib import Graph, Namespace
+
+    from kg.ontology import ontology_path, shapes_path
+
+    if isinstance(data, (str, Path)):
+        g = Graph()
+        try:
+            g.parse(str(data), format="turtle")
+        except Exception as err:  # rdflib raises many parser types; report the file and the cause
+            raise InputError(f"{data}: not valid Turtle ({str(err).splitlines()[0][:200]}).") from err
+    else:
+        g = data
+    shapes = Graph().parse(shapes_path(), format="turtle")
+    ont = Graph().parse(ontology_path(), format="turtle")
+    conforms, results, _ = pyshacl.validate(g, shacl_graph=shapes, ont_graph=ont, inference="rdfs",
+                                            abort_on_first=False, allow_warnings=True)
+    SH = Namespace("http://www.w3.org/ns/shacl#")
+    report = ValidationReport(conforms=bool(conforms))
+    lines = []
+    for result in results.subjects(SH.resultSeverity, None):
+        severity = results.value(result, SH.resultSeverity)
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        message = results.value(result, SH.resultMessage)
+        value = results.value(result, SH.value)
+        where = _name(g, path) if path is not None else ""
+        line = f"{_name(g, focus)}: {message}" + (f" [{where}" + (f" = {value}" if value is not None else "") + "]"
+                                                  if where else "")
+        lines.append((str(severity).endswith("Violation"), line))
+    report.violations = sorted(line for bad, line in lines if bad)
+    report.warnings = sorted(line for bad, line in lines if not bad)
+    report.conforms = not report.violations
+    return report
