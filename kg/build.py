@@ -136,7 +136,7 @@ def _prepare_out(out: Path, inputs: list[Path]) -> None:
     out_abs = out.resolve()
     for p in inputs:
         p_abs = p.resolve()
-        if p_abs == out_abs or out_abs in p_abs.parents:
+        if p_abs == out_abs or (p_abs.is_dir() and p_abs in out_abs.parents):
             raise UsageError(f"--out {out} is inside the input {p}; choose an export folder outside the corpus.")
     out.mkdir(parents=True, exist_ok=True)
 
