@@ -39,6 +39,7 @@ def data_rows(name: str) -> list[list[str]]:
 class Gazetteer:
     def __init__(self, places: list[Place], stoplist: set[str]) -> None:
         self.places = {p.code: p for p in places}
+        self.stoplist = stoplist
         self.by_name: dict[str, list[str]] = defaultdict(list)
         for p in places:
             self.by_name[p.name].append(p.code)

@@ -22,16 +22,27 @@ from kg.components.base import add_mention, add_relation, meta
 from kg.gazetteer import Place, data_rows, gazetteer
 from kg.model import Mention
 
+RANK = {"Country": 0, "Province": 1, "City": 2, "County": 3, "Township": 4, "Community": 5, "Site": 6, "Place": 7}
+CONTEXT_CHARS = 600  # how far back a contextual parent may be named
 HOME_PROVINCE = ("我省", "全省", "本省")
 HOME_CITY = ("我市", "全市", "本市")
 HOME = re.compile("|".join(HOME_PROVINCE + HOME_CITY))
 # Characters that cannot start a place name written without a gazetteer prefix.
-BAD_START = set("的在对和与及到从于至将把向等个各全该本每这那其了是为被由以经赴抵返入来去回并或所有进驻近内外上下中新老大小")
+BAD_START = set("的在对和与及到从于至将把向等个各全该本每这那其了是为被由以经赴抵返入来去回并或所有进驻近")
 BAD_NAME = {"乡镇", "城镇", "村镇", "农村", "乡村", "街道", "社区", "村村", "全村", "各村", "本村", "该村", "进村",
             "驻村", "村庄", "小区", "市场", "景区", "古城", "车站", "网站", "站站"}
 CJK = r"[\u4e00-\u9fff]"
-# Only these suffixes may follow a bare two-character guess; the rest need a place before them.
-GUESSABLE = {"Township", "Community"}
+BOUNDARY = set("，。、；：！？“”‘’（）()《》「」 \n\t\u3000,.;:!?的在到对和与及至从于将把为是因")
+BOUNDARY_WORDS = ("公司", "集团", "办事处")
+# Verbs that begin a clause, never a place name (报告韵达快递物流园 is 报告 + the park)
+VERB_PREFIX = re.compile(r"^(?:报告|发现|前往|来到|进入|进驻|下沉|抓实|指导|阻断|关闭|封闭|设立|建设|打造|包括|位于|"
+                         r"部分|智慧|无疫|安全|推进|围绕|依托|开展|组织|深入|走进|走访|入驻|覆盖|全域|各个)")
+BAD_PARTS = ("村镇", "乡镇", "城乡", "乡村")
+# Site suffixes too generic to stand without a place name before them
+NEED_PLACE = {"站", "南站", "东站", "西站", "北站", "火车站", "高铁站", "市场", "景区", "风景区", "机场", "小区",
+              "服务区", "收费站", "高速公路", "博物馆"}
+# 社区居民, 社区（村）: the word used as a modifier, not as a name
+GENERIC_AFTER = re.compile(r"（村）|\(村\)|居民|网格|防控|工作|管理|干部|群众|基层|一线|层面|服务|卫生|医生|内|外")
 
 
 def _class(level: str) -> str:
@@ -57,6 +68,7 @@ class PlaceRecognizer:
         alternation = "|".join(re.escape(s) for s, _, _ in patterns)
         self.suffix_re = re.compile(rf"(?:{CJK}|[0-9A-Za-z]){{1,12}}?(?:{alternation})(?!{CJK}*?[村镇乡])")
         self.suffix_only = re.compile(rf"({alternation})$")
+        self.need_place = {s for s, cls, _ in patterns if cls == "Site" and s in NEED_PLACE}
 
     # -------------------------------------------------------------- gazetteer
     def _gazetteer_mentions(self, doc: Doc) -> list[tuple[int, int, Place]]:
@@ -72,11 +84,12 @@ class PlaceRecognizer:
             if code is None:
                 continue
             place = self.gaz.get(code)
-            if place.level == "Township" and (len(place.name) < 3 or place.name in BAD_NAME):
+            if place.level == "Township" and (len(place.name) < 3 or place.name in BAD_NAME or text in self.gaz.stoplist):
                 continue
-            if text != place.name and place.level == "County":
-                # a county's short form counts at home, or right after its own city or province
-                near = set(prev) | set(home)
+            if place.level == "County" and (text != place.name or text in self.gaz.stoplist):
+                # a county's short form counts at home, or right after its own city or province;
+                # a name that is also a common word (郊区) only right after its city
+                near = set(prev) | (set() if text in self.gaz.stoplist else set(home))
                 if not any(self.gaz.is_within(code, c) for c in near):
                     continue
             found.append((span.start_char, span.end_char, place))
@@ -107,9 +120,17 @@ class PlaceRecognizer:
 
     # -------------------------------------------------------------- patterns
     def _suffix_places(self, doc: Doc, taken: list[tuple[int, int, Place]]) -> list[tuple[int, int, str, str, Place | None]]:
+        """Townships, villages and sites by suffix, with a guarded left edge.
+
+        The name runs back from its suffix to a place written right before it
+        (晋源区|赤桥村), or to a clause boundary (punctuation, 、, 的/在/到 …);
+        a run longer than the suffix allows is not a name. Generic uses (社区居民,
+        社区（村）) are skipped.
+        """
         text = doc.text
-        ends = {e: p for s, e, p in taken}
-        starts = {s for s, e, p in taken}
+        ends = {}
+        for s, e, p in taken:
+            ends[e] = (s, p)
         covered = bytearray(len(text) + 1)
         for s, e, _ in taken:
             covered[s:e] = b"\x01" * (e - s)
@@ -119,44 +140,65 @@ class PlaceRecognizer:
             cls, max_name = next((c, n) for s, c, n in self.suffixes if s == suffix)
             end = m.end()
             name_end = end - len(suffix)
-            if covered[name_end - 1] and name_end - 1 >= 0 and not any(e == name_end for e in ends):
-                continue  # inside a gazetteer name (e.g. 太原站 where 太原 ends right here is fine)
-            # the name starts after the nearest place written right before it
+            if name_end <= 0 or (covered[name_end - 1] and name_end not in ends) or covered[name_end]:
+                continue
+            if cls in ("Community", "Township") and GENERIC_AFTER.match(text, end):
+                continue
             parent, start = None, None
-            for k in range(name_end, max(m.start(), name_end - max_name - 8) - 1, -1):
+            k = name_end
+            while k > 0 and name_end - k <= max_name:
                 if k in ends:
-                    parent, start = ends[k], k
+                    parent, start = ends[k][1], k
                     break
+                if text[k - 1] in BOUNDARY or text[max(0, k - 2):k] in BOUNDARY_WORDS:
+                    start = k
+                    break
+                k -= 1
+            if start is None:
+                continue
             if parent is not None and start == name_end:
-                if cls != "Site" or suffix in ("古城",):
-                    continue  # 太谷区 + 镇? no name of its own
-                name = text[start - len(parent.name):end] if text[start - len(parent.name):start] == parent.name \
-                    else text[m.start():end]
-                # X站 after a place name: the station is named by the place (太原站)
-                name = text[_start_of(ends, start, parent, text):end]
-            elif parent is not None:
+                if cls != "Site":
+                    continue
+                # the site is named by the place itself (太原站, 平遥古城)
+                start = ends[start][0]
+            name = text[start:end]
+            verb = VERB_PREFIX.match(name)
+            if verb and parent is None:
+                start += verb.end()
                 name = text[start:end]
-            else:
-                if cls not in GUESSABLE:
-                    continue
-                begin = max(name_end - 2, m.start())
-                name = text[begin:end]
-                start = begin
-                if name[0] in BAD_START:
-                    continue
-            stem = name[: -len(suffix)] if len(name) > len(suffix) else ""
-            if not stem or name in BAD_NAME or stem[0] in BAD_START or len(stem) > max_name or \
-                    any(covered[i] for i in range(start, name_end) if i not in starts and parent is None):
+            stem = name[: -len(suffix)]
+            if len(stem) < 2 or name in BAD_NAME or any(b in name for b in BAD_PARTS) or stem[0] in BAD_START:
                 continue
-            if re.search(r"[，。、；：“”（）]", name):
-                continue
-            out.append((end - len(name), end, name, cls, parent))
-        return out
+            if parent is None and suffix in self.need_place:
+                continue  # 网站, 农贸市场, 指导景区: generic without a place name before them
+            if parent is not None and cls == "Site" and start in ends:
+                start = ends[start][0]  # 山西孟信垣省级自然保护区: the place is part of the site's name
+                name = text[start:end]
+            out.append((start, end, name, cls, parent))
+        return self._confident(text, out)
+
+    @staticmethod
+    def _confident(text: str, found: list) -> list:
+        """Villages and communities without a place before them count when the page repeats them,
+        lists them with 、, or names their committee (党总支, 村委会)."""
+        names = [f[2] for f in found]
+        keep = []
+        for f in found:
+            start, end, name, cls, parent = f
+            if parent is None and cls in ("Community", "Township"):
+                listed = text[end:end + 1] == "、" or text[start - 1:start] == "、"
+                committee = re.match(r"党总支|党支部|党委|村委会|居委会", text[end:end + 3]) is not None
+                if not (names.count(name) >= 2 or listed or committee):
+                    continue
+            keep.append(f)
+        return keep
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
         found = self._gazetteer_mentions(doc)
         for start, end, place in found:
+            if place.level != "County" and doc.text[end:end + 2] in ("大学", "学院"):
+                continue  # 上海大学: an organization's name, not the place
             m = self._mention(doc, start, end, place)
             self._with_ancestors(doc, m, place)
         info = meta(doc)
@@ -176,14 +218,47 @@ class PlaceRecognizer:
                 m = self._mention(doc, s, e, place)
                 m.alt_labels = []
                 self._with_ancestors(doc, m, place)
+        local: list[Mention] = []
         for start, end, name, cls, parent in self._suffix_places(doc, found):
-            key = name
-            m = add_mention(doc, Mention(cls, key, name, start, end))
+            m = add_mention(doc, Mention(cls, name, name, start, end))
             if parent is not None:
-                pm = self._mention(doc, start, start + 1, parent)
+                pm = self._mention(doc, start, start, parent)
                 pm.alt_labels = []
                 add_relation(doc, m, "partOf", pm, start)
+            else:
+                # no place written before it: the nearest larger place the text has just named
+                # (a site in an article about a village, a village in a county's report)
+                host = self._context_parent(doc, start, cls, found, local)
+                if host is not None:
+                    add_relation(doc, m, "partOf", host, start)
+            local.append(m)
         return doc
+
+    def _context_parent(self, doc: Doc, at: int, cls: str, found, local: list[Mention]) -> Mention | None:
+        rank = RANK[cls]
+        window = doc.text.rfind("\n\n", 0, max(0, at - CONTEXT_CHARS))
+        text = doc.text
+        info = meta(doc)
+        home = info.home_province if info else None
+
+        def at_home(place: Place) -> bool:
+            return home is None or self.gaz.is_within(place.code, home)
+
+        # a place followed by 、 is a sibling in a list, not the host of what follows
+        candidates = [(at_home(p), e, RANK[_class(p.level)], ("gaz", s, e, p)) for s, e, p in found
+                      if e <= at and s > window and RANK[_class(p.level)] < rank and p.level != "Country"
+                      and _class(p.level) in ("County", "Township", "City") and text[e:e + 1] != "、"]
+        candidates += [(True, m.end, RANK[m.cls], ("local", m)) for m in local
+                       if m.end <= at and m.start > window and RANK[m.cls] < rank and text[m.end:m.end + 1] != "、"]
+        if not candidates:
+            return None
+        *_, best = max(candidates, key=lambda c: (c[0], c[1], c[2]))
+        if best[0] == "local":
+            return best[1]
+        _, s, e, place = best
+        pm = self._mention(doc, at, at, place)
+        pm.alt_labels = []
+        return pm
 
 
 def _start_of(ends: dict, end: int, parent: Place, text: str) -> int:
