@@ -65,4 +65,9 @@ def iter_sentences(doc: Doc) -> Iterator[tuple[int, int, str]]:
 
 
 PLACE_CLASSES = ("Country", "Province", "City", "County", "Township", "Community", "Site", "Place")
+
+
+def written_places(doc: Doc, *classes: str) -> list[Mention]:
+    """Places as written in the text: not the parents that kg_places adds for the hierarchy."""
+    return [m for m in of_class(doc, *(classes or PLACE_CLASSES)) if m.end > m.start and not m.attrs.get("implied")]
 PERSON_CLASSES = ("Person", "Official")

@@ -16,7 +16,7 @@ import cn2an
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.components.base import PLACE_CLASSES, add_mention, add_relation, meta, of_class
+from kg.components.base import add_mention, add_relation, meta, written_places
 from kg.gazetteer import data_rows
 from kg.model import Mention
 
@@ -25,6 +25,10 @@ DATE = re.compile(r"(?:(?P<y>20\d\d)年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 ORIGIN_CUE = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:返晋|返并|入晋|返程|返回|输入|来晋|来并|旅居|返太)")
 GENERIC = re.compile(r"^(?:本轮|国内|全国|全省|全市|此轮|当前|近期|这轮|局部|各地|省外|境外|新冠肺炎|突发)")
 REPORT = re.compile(r"报告|发现|确诊|检出|阳性")
+# between a place and 疫情: nothing, a kind of outbreak, or a company or site (清徐韵达快递疫情)
+PLACED_MIDDLE = re.compile(r"(?:[\u4e00-\u9fff]{2,6}?(?:快递|物流|物流园|超市|市场|医院|酒店|小区|学校|公司|工地))?"
+                           r"(?:输入性|输入|关联|聚集性|突发|本土)?")
+NOT_CHAIN_AFTER = re.compile(r"防控|形势|防治|期间")
 
 
 def number(text: str) -> int | None:
@@ -85,7 +89,10 @@ class ChainRecognizer:
             if p.cls not in ("City", "County", "Township") or any(s <= p.start < e for s, e, *_ in found):
                 continue
             m = self.placed.match(text, p.end)
-            if not m or re.search(r"[，。、“”]", m.group()):
+            if not m or re.search(r"[，。、“”]", m.group()) or NOT_CHAIN_AFTER.match(text, m.end()):
+                continue
+            middle = m.group("post")[:-2]
+            if not PLACED_MIDDLE.fullmatch(middle) or (p.cls != "County" and not middle):
                 continue
             # 晋中太谷: a city written right before its county is part of the name
             start = p.start
@@ -95,8 +102,10 @@ class ChainRecognizer:
             label = text[start:m.end()]
             if GENERIC.match(label):
                 continue
-            found.append((start, m.end(), f"{p.key}|{m.group('post')[-5:]}", label, [q for q in places
-                                                                                     if start <= q.start < m.end()]))
+            info = meta(doc)
+            month = info.published.strftime("%Y-%m") if info and info.published else ""
+            found.append((start, m.end(), f"{p.key}|{month}", label, [q for q in places
+                                                                     if start <= q.start < m.end()]))
         found.sort()
         return found
 
@@ -106,7 +115,7 @@ class ChainRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
-        places = [p for p in of_class(doc, *PLACE_CLASSES) if p.end > p.start]
+        places = written_places(doc)
         chains = self._chains(doc, places)
         for i, (start, end, key, label, in_name) in enumerate(chains):
             chain = add_mention(doc, Mention("InfectionChain", key, label, start, end))

@@ -175,6 +175,9 @@ class MeetingRecognizer:
                         s2 = re.search(r"\d+日，?", text[s:end])
                         if s2:
                             s += s2.end()
+                        lead = re.match(r"(?:在|于|是|为)", text[s:end])
+                        if lead:
+                            s += lead.end()
                         org = self._organizer(doc, s, end, orgs)
                         date = dates[0] if dates else None
                         m = self._meeting(doc, s, end, kind, ords[0] if ords else None, org, date, text[s:end])
@@ -242,5 +245,6 @@ class MeetingRecognizer:
                 group = []
                 continue
             gap = text[p.end:nxt.start] if nxt else ""
-            if nxt is None or "。" in gap or len(gap) > 30 or self.cue_re.search(gap) or "\n" in gap:
+            # a list runs over titles, 、 and ， only: a byline's bracket or a date ends it
+            if nxt is None or len(gap) > 30 or self.cue_re.search(gap) or re.search(r"[。\n（）()\d；：]", gap):
                 group = []

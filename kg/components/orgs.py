@@ -14,7 +14,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.components.base import PLACE_CLASSES, add_mention, add_relation, meta, of_class
+from kg.components.base import add_mention, add_relation, meta, of_class, written_places
 from kg.gazetteer import data_rows, gazetteer
 from kg.model import Mention
 
@@ -82,7 +82,7 @@ class OrgRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
-        places = [m for m in of_class(doc, *PLACE_CLASSES) if m.end > m.start and m.key.isdigit()]
+        places = [m for m in written_places(doc) if m.key.isdigit()]
         local = [m for m in of_class(doc, "Township", "Community") if m.end > m.start]
         seen: set[tuple[int, int]] = set()
         taken = bytearray(len(text) + 1)

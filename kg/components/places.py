@@ -113,6 +113,7 @@ class PlaceRecognizer:
         for parent in self.gaz.ancestors(place.code):
             pm = self._mention(doc, m.start, m.end, parent)
             pm.alt_labels = []
+            pm.attrs["implied"] = True
             add_relation(doc, child, "partOf", pm, m.start)
             if parent.code.isdigit():
                 add_relation(doc, pm, "adminCode", parent.code, m.start)

@@ -15,7 +15,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.components.base import PLACE_CLASSES, add_mention, add_relation, meta, of_class, sentence_spans
+from kg.components.base import add_mention, add_relation, meta, sentence_spans, written_places
 from kg.gazetteer import data_rows, gazetteer
 from kg.model import Mention
 
@@ -78,7 +78,7 @@ class PolicyRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
-        places = [p for p in of_class(doc, *PLACE_CLASSES) if p.cls not in ("Country", "Site")]
+        places = [p for p in written_places(doc) if p.cls not in ("Country", "Site")]
         sentences = sentence_spans(doc)
         taken = bytearray(len(text) + 1)
         for m in QUOTE.finditer(text):
