@@ -1,0 +1,91 @@
+"""``kg query`` and ``kg neighbours``: parse arguments, call kg.query, print. No heavy imports."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kg.errors import KgError
+
+FORMATS = ("table", "csv", "tsv", "json")
+
+
+def _store(store, graph):
+    from kg.store import store_for
+
+    s, note = store_for(Path(store) if store else None, Path(graph) if graph else None)
+    if note:
+        click.echo(note, err=True)
+    return s
+
+
+def _fail(err: KgError):
+    click.echo(f"kg: {err}", err=True)
+    sys.exit(err.exit_code)
+
+
+@click.command()
+@click.argument("query", required=False)
+@click.option("--list", "list_", is_flag=True, help="List the named example queries.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--store", type=click.Path(file_okay=False), help="Oxigraph store folder (default exports/kg.oxigraph).")
+@click.option("--graph", type=click.Path(dir_okay=False), help="Query this Turtle file (its store is built once).")
+def query(query, list_, fmt, store, graph) -> None:
+    """Run SPARQL: a query text, a .rq file, or the NAME of an example in queries/.
+
+    The prefixes kg:, kgd:, rdf:, rdfs:, skos:, prov:, xsd:, schema:, org: are
+    predeclared. IRIs print as labels where they have one (--format table).
+    """
+    from kg import query as q
+
+    if list_:
+        for name, (_, desc) in q.named_queries().items():
+            click.echo(f"{name:28} {desc}")
+        return
+    if not query:
+        raise click.UsageError("give a SPARQL query, a .rq file or a query name (see kg query --list)")
+    named = q.named_queries()
+    if query in named:
+        text = named[query][0].read_text(encoding="utf-8")
+    elif query.endswith(".rq") or (len(query) < 200 and Path(query).is_file()):
+        try:
+            text = Path(query).read_text(encoding="utf-8")
+        except OSError as err:
+            _fail(KgError(f"{query}: cannot read the query file ({err.strerror})."))
+    else:
+        text = query
+    try:
+        table = q.run_query(_store(store, graph), text)
+    except KgError as err:
+        _fail(err)
+    out = {"table": table.to_text, "csv": table.to_csv, "tsv": lambda: table.to_csv("\t"),
+           "json": table.to_json}[fmt]()
+    click.echo(out.rstrip("\n"))
+
+
+@click.command()
+@click.argument("name")
+@click.option("--depth", default=1, show_default=True, type=click.IntRange(1, 4), help="Steps from the entity.")
+@click.option("--type", "type_", help="Only neighbours of this class (Meeting, Official, Place, …).")
+@click.option("--id", "iri", help="Pick the entity by IRI (kgd:person/…) when the name is ambiguous.")
+@click.option("--no-evidence", is_flag=True, help="Leave out the evidence sentences.")
+@click.option("--format", "fmt", type=click.Choice(("tree", "json")), default="tree", show_default=True)
+@click.option("--store", type=click.Path(file_okay=False), help="Oxigraph store folder (default exports/kg.oxigraph).")
+@click.option("--graph", type=click.Path(dir_okay=False), help="Use this Turtle file (its store is built once).")
+def neighbours(name, depth, type_, iri, no_evidence, fmt, store, graph) -> None:
+    """Show NAME and what is linked to it: posts, meetings, places, chains, with evidence.
+
+    NAME is matched against labels and alternative labels: exactly, then as a
+    prefix, then after Traditional→Simplified conversion.
+    """
+    from kg import query as q
+
+    try:
+        s = _store(store, graph)
+        target_iri, _, _ = q.resolve_name(s, name, iri)
+        node = q.neighbourhood(s, target_iri, depth=depth, type_filter=type_, evidence=not no_evidence)
+    except KgError as err:
+        _fail(err)
+    click.echo(q.tree_json(node) if fmt == "json" else q.render_tree(node, evidence=not no_evidence))

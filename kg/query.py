@@ -1,0 +1,368 @@
+"""SPARQL queries and neighbourhood lookups on the Oxigraph store.
+
+Light by design: this module imports neither spaCy, networkx nor rdflib, so
+``kg query`` and ``kg neighbours`` start in a few tens of milliseconds. Names
+from the user are passed to SPARQL as bound values (substitutions), never
+pasted into query text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.errors import LookupFailed, QueryError
+from kg.prefixes import DATA_IRI, KG_IRI, PREFIXES
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
+HIDDEN = {RDF_TYPE, LABEL, ALT, KG_IRI + "mentionedIn", KG_IRI + "adminCode"}
+QUERY_PREFIXES = {k: v for k, v in PREFIXES.items()}
+
+
+def queries_dir() -> Path:
+    """The named example queries shipped with the package (kg/data/queries)."""
+    from importlib import resources
+
+    return Path(str(resources.files("kg").joinpath("data", "queries")))
+
+
+def named_queries() -> dict[str, tuple[Path, str]]:
+    """name -> (file, one-line description from its first comment)."""
+    out = {}
+    for path in sorted(queries_dir().glob("*.rq")):
+        first = next((line[1:].strip() for line in path.read_text(encoding="utf-8").splitlines()
+                      if line.startswith("#")), "")
+        out[path.stem] = (path, first)
+    return out
+
+
+def _text(term) -> str:
+    import pyoxigraph as ox
+
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal):
+        return term.value
+    return term.value if hasattr(term, "value") else str(term)
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[list[object]]  # pyoxigraph terms or None
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def cell(self, term) -> str:
+        import pyoxigraph as ox
+
+        if term is None:
+            return ""
+        if isinstance(term, ox.NamedNode):
+            return self.labels.get(term.value) or shorten(term.value)
+        return _text(term)
+
+    def to_text(self) -> str:
+        cells = [[self.cell(t) for t in row] for row in self.rows]
+        widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(self.columns)]
+        lines = ["  ".join(_pad(c, w) for c, w in zip(self.columns, widths)).rstrip()]
+        lines.append("  ".join("-" * w for w in widths))
+        lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths)).rstrip() for r in cells]
+        lines.append(f"({len(self.rows)} rows)")
+        return "\n".join(lines)
+
+    def to_csv(self, sep: str = ",") -> str:
+        buf = io.StringIO()
+        w = csv.writer(buf, delimiter=sep, lineterminator="\n")
+        w.writerow(self.columns)
+        for row in self.rows:
+            w.writerow([_text(t) for t in row])
+        return buf.getvalue()
+
+    def to_json(self) -> str:
+        """SPARQL 1.1 Query Results JSON."""
+        import pyoxigraph as ox
+
+        def binding(t):
+            if isinstance(t, ox.NamedNode):
+                return {"type": "uri", "value": t.value}
+            if isinstance(t, ox.BlankNode):
+                return {"type": "bnode", "value": t.value}
+            out = {"type": "literal", "value": t.value}
+            if t.language:
+                out["xml:lang"] = t.language
+            elif t.datatype and t.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+                out["datatype"] = t.datatype.value
+            return out
+
+        bindings = [{c: binding(t) for c, t in zip(self.columns, row) if t is not None} for row in self.rows]
+        return json.dumps({"head": {"vars": self.columns}, "results": {"bindings": bindings}},
+                          ensure_ascii=False, indent=1)
+
+
+def _width(s: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def _pad(s: str, w: int) -> str:
+    return s + " " * (w - _width(s))
+
+
+def shorten(iri: str) -> str:
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return f"<{iri}>"
+
+
+def labels_of(store, iris: list[str]) -> dict[str, str]:
+    """rdfs:label of each IRI (bound one by one: indexed look-ups, no scan)."""
+    import pyoxigraph as ox
+
+    out = {}
+    for iri in dict.fromkeys(iris):
+        for q in store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(LABEL), None):
+            out[iri] = q.object.value
+            break
+    return out
+
+
+def run_query(store, text: str) -> Table:
+    """Run SPARQL ``text`` (SELECT or ASK) with the project's prefixes predeclared."""
+    import pyoxigraph as ox
+
+    try:
+        result = store.query(text, prefixes=QUERY_PREFIXES)
+    except SyntaxError as err:
+        raise QueryError(f"SPARQL syntax {err}") from None
+    except OSError as err:
+        raise QueryError(f"query failed: {err}") from None
+    if isinstance(result, ox.QueryBoolean):
+        return Table(["result"], [[ox.Literal("true" if bool(result) else "false")]])
+    if isinstance(result, ox.QueryTriples):
+        rows = [[t.subject, t.predicate, t.object] for t in result]
+        table = Table(["subject", "predicate", "object"], rows)
+    else:
+        columns = [v.value for v in result.variables]
+        table = Table(columns, [[sol[c] for c in columns] for sol in result])
+    iris = [t.value for row in table.rows for t in row if isinstance(t, ox.NamedNode)]
+    table.labels = labels_of(store, iris)
+    return table
+
+
+# ---------------------------------------------------------------- neighbours
+
+@dataclass
+class Edge:
+    pred: str  # local name
+    direction: str  # "out" or "in"
+    other: str  # IRI
+    label: str
+    type: str
+    evidence: list[dict] = field(default_factory=list)
+    children: list[Edge] = field(default_factory=list)
+
+
+@dataclass
+class Node:
+    iri: str
+    label: str
+    type: str
+    detail: str = ""
+    edges: list[Edge] = field(default_factory=list)
+
+
+def local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _type(store, iri: str) -> str:
+    import pyoxigraph as ox
+
+    types = [q.object.value for q in store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(RDF_TYPE), None)]
+    kg_types = sorted(local(t) for t in types if t.startswith(KG_IRI))
+    for preferred in ("Official", "Meeting", "InfectionChain", "Policy", "Post", "Organization", "Person"):
+        if preferred in kg_types:
+            return preferred
+    specific = [t for t in kg_types if t != "Place"]
+    return (specific or kg_types or ["?"])[0]
+
+
+def _detail(store, iri: str) -> str:
+    """Date, ordinal, title or code shown beside a node."""
+    wanted = {KG_IRI + p for p in ("date", "ordinal", "title", "firstReported", "policyKind")}
+    parts = sorted(f"{local(q.predicate.value)} {q.object.value}"
+                   for q in store.quads_for_pattern(_node(iri), None, None) if q.predicate.value in wanted)
+    return ", ".join(parts)
+
+
+def _var(name):
+    import pyoxigraph as ox
+
+    return ox.Variable(name)
+
+
+def _node(iri):
+    import pyoxigraph as ox
+
+    return ox.NamedNode(iri)
+
+
+def find(store, name: str) -> list[tuple[str, str, str]]:
+    """(iri, label, type) of entities called ``name``: exact label, then prefix, then Traditional→Simplified."""
+    import pyoxigraph as ox
+
+    def exact(text: str) -> list[str]:
+        hits = []
+        for pred in (LABEL, ALT):
+            for q in store.quads_for_pattern(None, ox.NamedNode(pred), ox.Literal(text, language="zh")):
+                if q.subject.value.startswith(DATA_IRI) and "/evidence/" not in q.subject.value:
+                    hits.append(q.subject.value)
+        return list(dict.fromkeys(hits))
+
+    hits = exact(name)
+    if not hits:
+        rows = store.query(
+            "SELECT DISTINCT ?s ?prefix WHERE { ?s rdfs:label|skos:altLabel ?l . FILTER(STRSTARTS(STR(?l), ?prefix)) } "
+            "ORDER BY ?s LIMIT 50", prefixes=QUERY_PREFIXES, substitutions={_var("prefix"): ox.Literal(name)})
+        hits = [r["s"].value for r in rows if "/evidence/" not in r["s"].value]
+    if not hits:
+        try:
+            import opencc
+
+            simplified = opencc.OpenCC("t2s").convert(name)
+        except ImportError:  # pragma: no cover - opencc is a dependency
+            simplified = name
+        if simplified != name:
+            return find(store, simplified)
+    labels = labels_of(store, hits)
+    return sorted((h, labels.get(h, h), _type(store, h)) for h in hits)
+
+
+def posts_of(store, iri: str) -> list[str]:
+    rows = store.query("SELECT ?s ?t WHERE { ?s kg:holds ?p . ?p kg:title ?t } ORDER BY ?t",
+                       prefixes=QUERY_PREFIXES, substitutions={_var("s"): _node(iri)})
+    return [r["t"].value for r in rows]
+
+
+def resolve_name(store, name: str, iri: str | None = None, type_: str | None = None) -> tuple[str, str, str]:
+    if iri:
+        full = iri if "://" in iri else DATA_IRI + iri.removeprefix("kgd:")
+        label = labels_of(store, [full]).get(full)
+        if label is None:
+            raise LookupFailed(f"no entity {iri} in the graph.")
+        return full, label, _type(store, full)
+    hits = find(store, name)
+    if type_:
+        hits = [h for h in hits if h[2] == type_ or (type_ == "Person" and h[2] == "Official")]
+    if not hits:
+        raise LookupFailed(f"nothing called {name!r} in the graph; try a shorter name or kg query.")
+    if len(hits) > 1:
+        exact = [h for h in hits if h[1] == name]
+        if len(exact) == 1:
+            return exact[0]
+        lines = []
+        for h_iri, label, t in hits[:20]:
+            posts = "、".join(posts_of(store, h_iri)[:3]) if t in ("Official", "Person") else ""
+            lines.append(f"  {label} ({t}{', ' + posts if posts else ''})  --id {shorten(h_iri)}")
+        raise LookupFailed(f"{name!r} names {len(hits)} entities; choose one with --id:\n" + "\n".join(lines))
+    return hits[0]
+
+
+def _evidence(store, s: str, p: str, o, limit: int = 3) -> list[dict]:
+    import pyoxigraph as ox
+
+    obj = _node(o) if isinstance(o, str) else o
+    rows = store.query(
+        "SELECT ?s ?p ?o ?sent ?start ?file ?date WHERE { ?e rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; "
+        "kg:sentence ?sent ; kg:charStart ?start ; prov:wasDerivedFrom ?d . ?d kg:sourceFile ?file . "
+        "OPTIONAL { ?d kg:published ?date } } ORDER BY ?file ?start LIMIT " + str(int(limit)),
+        prefixes=QUERY_PREFIXES,
+        substitutions={_var("s"): _node(s), _var("p"): _node(p), _var("o"): obj})
+    out = []
+    for r in rows:
+        out.append({"sentence": r["sent"].value, "file": r["file"].value,
+                    "date": r["date"].value if r["date"] is not None else None})
+        del r
+    return out if isinstance(obj, (ox.NamedNode, ox.Literal)) else out
+
+
+def neighbourhood(store, iri: str, *, depth: int = 1, type_filter: str | None = None,
+                  evidence: bool = True) -> Node:
+    """The entity and everything within ``depth`` steps, grouped by relation, with evidence."""
+    import pyoxigraph as ox
+
+    label = labels_of(store, [iri]).get(iri, iri)
+    root = Node(iri, label, _type(store, iri), _detail(store, iri))
+    seen = {iri}
+
+    def expand(center: str, level: int) -> list[Edge]:
+        edges = []
+        outgoing = [(q.predicate.value, q.object) for q in store.quads_for_pattern(_node(center), None, None)]
+        incoming = [(q.predicate.value, q.subject) for q in store.quads_for_pattern(None, None, _node(center))]
+        for direction, items in (("out", outgoing), ("in", incoming)):
+            for pred, other in items:
+                if pred in HIDDEN or not pred.startswith(KG_IRI) or not isinstance(other, ox.NamedNode):
+                    continue
+                if "/evidence/" in other.value or "/doc/" in other.value:
+                    continue
+                t = _type(store, other.value)
+                if type_filter and t != type_filter and not (type_filter == "Person" and t == "Official"):
+                    continue
+                s, o = (center, other.value) if direction == "out" else (other.value, center)
+                edge = Edge(local(pred), direction, other.value, labels_of(store, [other.value]).get(other.value, ""),
+                            t, _evidence(store, s, pred, o) if evidence else [])
+                edge.label += f" [{_detail(store, other.value)}]" if t in ("Meeting", "InfectionChain", "Post") \
+                    and _detail(store, other.value) else ""
+                if level < depth and other.value not in seen:
+                    seen.add(other.value)
+                    edge.children = expand(other.value, level + 1)
+                edges.append(edge)
+        edges.sort(key=lambda e: (e.direction, e.pred, e.label, e.other))
+        return edges
+
+    root.edges = expand(iri, 1)
+    return root
+
+
+def _short(sentence: str, n: int = 60) -> str:
+    s = " ".join(sentence.split())
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def render_tree(node: Node, evidence: bool = True) -> str:
+    lines = [f"{node.label} ({node.type}{', ' + node.detail if node.detail else ''})  {shorten(node.iri)}"]
+
+    def walk(edges: list[Edge], indent: str) -> None:
+        groups: dict[tuple[str, str], list[Edge]] = {}
+        for e in edges:
+            groups.setdefault((e.direction, e.pred), []).append(e)
+        for (direction, pred), group in groups.items():
+            arrow = f"{pred} →" if direction == "out" else f"← {pred}"
+            lines.append(f"{indent}{arrow}")
+            for e in group:
+                lines.append(f"{indent}  {e.label} ({e.type})")
+                if evidence:
+                    for ev in e.evidence[:1]:
+                        when = f", {ev['date']}" if ev["date"] else ""
+                        lines.append(f"{indent}    “{_short(ev['sentence'])}” [{ev['file']}{when}]")
+                if e.children:
+                    walk(e.children, indent + "    ")
+
+    walk(node.edges, "  ")
+    return "\n".join(lines)
+
+
+def tree_json(node: Node) -> str:
+    def edge(e: Edge) -> dict:
+        return {"relation": e.pred, "direction": e.direction, "iri": e.other, "label": e.label, "type": e.type,
+                "evidence": e.evidence, "children": [edge(c) for c in e.children]}
+
+    return json.dumps({"iri": node.iri, "label": node.label, "type": node.type, "detail": node.detail,
+                       "edges": [edge(e) for e in node.edges]}, ensure_ascii=False, indent=1)
