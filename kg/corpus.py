@@ -42,6 +42,10 @@ class Skipped:
         return self.reason
 
 
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
+
+
 def load_manifest(folder: Path) -> dict[str, dict]:
     """``manifest.toml`` of a corpus folder: file name -> {published, home_city, home_province, …}."""
     path = Path(folder) / MANIFEST
@@ -134,7 +138,7 @@ def read_document(path: Path, root: Path, manifest: dict, *, year: int | None, m
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            return Skipped(str(path), f"{path}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit; "
+            return Skipped(str(path), f"{path}: {_size(size)} is over the {_size(max_bytes)} limit; "
                                       "split it or raise --max-mb.")
         data = path.read_bytes()
     except OSError as err:
