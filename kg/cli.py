@@ -29,7 +29,7 @@ def main() -> None:
     \b
     kg build                 seeds/ -> exports/kg.ttl, kg.graphml, kg.oxigraph/
     kg query NAME|FILE|SPARQL
-    kg neighbours 林武
+    kg neighbours 太原
     kg validate exports/kg.ttl
     """
 

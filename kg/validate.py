@@ -46,7 +46,7 @@ def validate(data) -> ValidationReport:
         g = data
     shapes = Graph().parse(shapes_path(), format="turtle")
     ont = Graph().parse(ontology_path(), format="turtle")
-    conforms, results, _ = pyshacl.validate(g, shacl_graph=shapes, ont_graph=ont, inference="rdfs",
+    conforms, results, _ = pyshacl.validate(g, shacl_graph=shapes, ont_graph=ont, inference="none",
                                             abort_on_first=False, allow_warnings=True)
     SH = Namespace("http://www.w3.org/ns/shacl#")
     report = ValidationReport(conforms=bool(conforms))

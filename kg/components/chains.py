@@ -26,7 +26,7 @@ ORIGIN_CUE = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:返晋|返并|入晋|返程|�
 GENERIC = re.compile(r"^(?:本轮|国内|全国|全省|全市|此轮|当前|近期|这轮|局部|各地|省外|境外|新冠肺炎|突发)")
 REPORT = re.compile(r"报告|发现|确诊|检出|阳性")
 # between a place and 疫情: nothing, a kind of outbreak, or a company or site (清徐韵达快递疫情)
-PLACED_MIDDLE = re.compile(r"(?:[\u4e00-\u9fff]{2,6}?(?:快递|物流|物流园|超市|市场|医院|酒店|小区|学校|公司|工地))?"
+PLACED_MIDDLE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}?(?:快递|物流|物流园|超市|市场|医院|酒店|小区|学校|公司|工地))?"
                            r"(?:输入性|输入|关联|聚集性|突发|本土)?")
 NOT_CHAIN_AFTER = re.compile(r"防控|形势|防治|期间")
 

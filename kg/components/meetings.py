@@ -188,7 +188,7 @@ class MeetingRecognizer:
                 continue
             # relayed meetings
             for r in RELAY.finditer(text, body, a_end):
-                ref = r.group("ref")
+                ref = text[r.start("ref"):r.end() - 2]  # the name, with its 会议, without 精神
                 k = self.kind_re.search(ref)
                 if not k or "习近平" in ref[:3]:
                     continue

@@ -131,7 +131,8 @@ class OrgRecognizer:
                 place, _ = self._scope_place(doc, name[0], start, places)
                 if place is not None:
                     canonical = place.name + name[1:]
-            elif place is not None:
+            elif place is not None and kind not in ("company", "media", "other", "hospital"):
+                # 山西省委办公厅 and 山西省…厅 are one department: governments' bodies take the full place name
                 written = text[prefix_place.start:prefix_place.end]
                 canonical = place.name + name[len(written):] if written != place.name and \
                     place.level in ("Province", "City") else name

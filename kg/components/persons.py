@@ -233,7 +233,7 @@ class PersonRecognizer:
                     break
 
     def _repeat_known(self, doc: Doc, found: dict) -> None:
-        """Other occurrences on the page of a name already found (林武指出, 林武书记)."""
+        """Other occurrences on the page of a name already found (X指出, X书记)."""
         text = doc.text
         names = {p.key: p for p in found.values() if len(p.key) >= 2}
         if not names:

@@ -66,7 +66,7 @@ class PlaceRecognizer:
         patterns.sort(key=lambda p: -len(p[0]))
         self.suffixes = patterns
         alternation = "|".join(re.escape(s) for s, _, _ in patterns)
-        self.suffix_re = re.compile(rf"(?:{CJK}|[0-9A-Za-z]){{1,12}}?(?:{alternation})(?!{CJK}*?[村镇乡])")
+        self.suffix_re = re.compile(rf"(?:{CJK}|[0-9A-Za-z]){{1,12}}?(?:{alternation})")
         self.suffix_only = re.compile(rf"({alternation})$")
         self.need_place = {s for s, cls, _ in patterns if cls == "Site" and s in NEED_PLACE}
 

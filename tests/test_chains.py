@@ -1,0 +1,39 @@
+import datetime as dt
+
+import pytest
+
+from .helpers import facts, labels, run
+
+PUB = dt.date(2022, 10, 5)
+
+
+@pytest.mark.parametrize("code", ["“10·3”", "“10•3”", "“10.3”", "“１０·３”", "\"10・3\""])
+def test_code_variants(code):
+    doc = run(f"第一条为{code}石家庄新华区输入疫情。10月3日，新华区报告2例。", home_province="130000", published=PUB)
+    [chain] = labels(doc, "InfectionChain")
+    assert "10" in chain and "3" in chain
+    assert facts(doc, "firstReported") == {(chain, dt.date(2022, 10, 3))}
+
+
+def test_counts_origin_and_places():
+    text = ("“10·3”石家庄新华区输入疫情。10月3日，新华区报告从西安返回人员中发现阳性。"
+            "5名阳性病例现有密接34人。其中3人为确诊病例，2人为无症状感染者。")
+    doc = run(text, home_province="130000", published=PUB)
+    [chain] = labels(doc, "InfectionChain")
+    assert (chain, 5) in facts(doc, "positiveCount")
+    assert (chain, 34) in facts(doc, "closeContactCount")
+    assert (chain, 3) in facts(doc, "confirmedCount") and (chain, 2) in facts(doc, "asymptomaticCount")
+    assert (chain, "西安市") in facts(doc, "origin")
+    assert (chain, "新华区") in facts(doc, "reportedIn")
+
+
+def test_lower_bound_counts():
+    doc = run("“10·3”某县输入疫情。10月3日，密接300余人。", published=PUB)
+    [rel] = [r for r in doc._.kg_relations if r.pred == "closeContactCount"]
+    assert rel.obj == 300 and rel.lower_bound
+
+
+def test_place_named_outbreaks_and_non_chains():
+    doc = run("坚决阻断正定县物流园聚集性疫情传播。", home_province="130000", published=PUB)
+    assert labels(doc, "InfectionChain") == ["正定县物流园聚集性疫情"]
+    assert labels(run("我市疫情防控形势严峻。", home_city="130100", published=PUB), "InfectionChain") == []

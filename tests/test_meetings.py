@@ -1,0 +1,43 @@
+import datetime as dt
+
+from .helpers import facts, labels, run
+
+PUB = dt.date(2023, 3, 9)
+
+
+def test_provincial_meeting_with_roles_and_date():
+    text = ("王东峰主持召开省委第三十次疫情防控专题会议\n\n"
+            "本报讯（记者 李明）3月8日，省委书记王东峰主持召开省委第三十次疫情防控专题会议。"
+            "省委副书记、省长许勤作具体要求。省领导张三丰、李四海出席会议。副省长丁绣峰汇报有关情况。")
+    doc = run(text, home_province="130000", home_city="130100", published=PUB)
+    [meeting] = labels(doc, "Meeting")
+    assert "第三十次" in meeting
+    assert facts(doc, "ordinal") == {(meeting, 30)}
+    assert facts(doc, "date") == {(meeting, dt.date(2023, 3, 8))}
+    assert facts(doc, "chair") == {(meeting, "王东峰")}
+    assert facts(doc, "attendee") == {(meeting, "张三丰"), (meeting, "李四海")}
+    assert facts(doc, "speaker") == {(meeting, "许勤"), (meeting, "丁绣峰")}
+    assert ("王东峰" , "李明") not in facts(doc, "chair")
+    assert (meeting, "中共河北省委") in facts(doc, "organizer")
+
+
+def test_two_meetings_in_one_report_and_relay():
+    text = ("本报讯（记者 周洋）3月7日、8日，市委书记赵一德主持召开市疫情防控工作领导小组第21次、22次会议，"
+            "传达学习省委第三十次专题会议精神。")
+    doc = run(text, home_province="130000", home_city="130100", published=PUB)
+    meetings = labels(doc, "Meeting")
+    assert any("第21次" in m for m in meetings) and any("第22次" in m for m in meetings)
+    dates = {d for _, d in facts(doc, "date")}
+    assert dates == {dt.date(2023, 3, 7), dt.date(2023, 3, 8)}
+    relays = facts(doc, "relays")
+    assert len(relays) == 1 and "第22次" in next(iter(relays))[0]
+
+
+def test_headline_roles_and_press_conference():
+    text = "许勤讲话 张三丰主持\n\n本报讯 3月8日，市疫情防控工作领导小组召开第5次会议。"
+    doc = run(text, home_city="130100", home_province="130000", published=PUB)
+    [meeting] = labels(doc, "Meeting")
+    assert (meeting, "张三丰") in facts(doc, "chair") and (meeting, "许勤") in facts(doc, "speaker")
+    doc = run("本报讯 3月8日，省政府新闻办举行新闻发布会，通报有关情况。", home_province="130000", published=PUB)
+    [pc] = labels(doc, "Meeting")
+    assert "新闻发布会" in pc and facts(doc, "date") == {(pc, dt.date(2023, 3, 8))}

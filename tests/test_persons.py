@@ -1,0 +1,55 @@
+import pytest
+
+from .helpers import facts, labels, mentions, run
+
+PIPE = ("kg_sentences", "kg_places", "kg_orgs", "kg_persons")
+
+
+@pytest.mark.parametrize("text, officials", [
+    ("河北省委书记王东峰主持会议。", ["王东峰"]),
+    ("省委副书记、省长、省疫情防控工作领导小组组长周建华提出具体要求。", ["周建华"]),
+    ("省委常委、市委书记欧阳明主持召开会议。", ["欧阳明"]),
+    ("省领导张三丰、李四海、王五湖出席会议。", ["张三丰", "李四海", "王五湖"]),
+    ("副省长孙红梅汇报有关情况。", ["孙红梅"]),
+])
+def test_titled_officials(text, officials):
+    doc = run(text, PIPE, home_province="130000", home_city="130100")
+    assert labels(doc, "Official") == officials
+
+
+def test_posts_with_titles_and_organizations():
+    doc = run("省委副书记、省长周建华讲话。", PIPE, home_province="130000")
+    assert facts(doc, "title") >= {("省委副书记", "省委副书记"), ("省长", "省长")}
+    assert ("省委副书记", "中共河北省委") in facts(doc, "postIn")
+    assert ("省长", "河北省人民政府") in facts(doc, "postIn")
+
+
+@pytest.mark.parametrize("text, persons", [
+    ("本报讯（记者 刘 洋、陈思）5月6日，会议召开。", ["刘洋", "陈思"]),
+    ("本报讯（广州日报记者 黄明）近日", ["黄明"]),
+    ("全力保障运输安全。赵小军 摄", ["赵小军"]),
+    ("为民服务办实事。\n（吴小莉）\n", ["吴小莉"]),
+])
+def test_bylines_and_photo_credits(text, persons):
+    assert labels(run(text, PIPE), "Person", "Official") == persons
+
+
+def test_spaced_byline_keeps_surface_as_alias():
+    doc = run("（记者 刘 洋）", PIPE)
+    [p] = mentions(doc, "Person")
+    assert p.label == "刘洋" and "刘 洋" in p.alt_labels and doc.text[p.start:p.end] == "刘 洋"
+
+
+def test_headline_cues():
+    doc = run("李强讲话 王芳主持\n", PIPE)
+    assert labels(doc, "Person", "Official") == ["李强", "王芳"]
+
+
+def test_traditional_text_after_normalisation():
+    doc = run("廣東省委書記黃坤明主持召開省委常委會會議。", PIPE)
+    assert labels(doc, "Official") == ["黄坤明"]
+
+
+@pytest.mark.parametrize("text", ["书记处要求各地落实。", "要求全面落实。", "王者荣耀"])
+def test_no_person_without_a_pattern(text):
+    assert labels(run(text, PIPE), "Person", "Official") == []

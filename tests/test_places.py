@@ -1,0 +1,66 @@
+import pytest
+
+from .helpers import facts, labels, mentions, run
+
+PLACES = ("kg_sentences", "kg_places")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("河北省石家庄市新华区报告1例。", ["新华区", "河北省", "石家庄市"]),
+    ("广东深圳、浙江杭州相继报告。", ["广东省", "杭州市", "浙江省", "深圳市"]),
+    ("阳泉盂县报告1管混检阳性。", ["盂县", "阳泉市"]),
+    ("西藏那曲自驾游返程的人员。", ["西藏自治区", "那曲市"]),
+])
+def test_gazetteer_places(text, expected):
+    assert labels(run(text, PLACES)) == expected
+
+
+def test_codes_and_hierarchy():
+    doc = run("清徐县全员核酸检测。", PLACES)
+    assert ("清徐县", "太原市") in facts(doc, "partOf")
+    assert ("太原市", "山西省") in facts(doc, "partOf")
+    assert ("清徐县", "140121") in facts(doc, "adminCode")
+
+
+def test_home_places_come_from_the_manifest():
+    doc = run("我市、我省持续发力。", PLACES, home_city="130100", home_province="130000")
+    assert labels(doc) == ["河北省", "石家庄市"]
+    assert labels(run("我市、我省持续发力。", PLACES)) == []
+
+
+@pytest.mark.parametrize("text, place", [
+    ("对返晋人员严格管控。", "山西省"),
+    ("对返（抵）并人员落实核酸检测。", "太原市"),
+])
+def test_abbreviations_in_context(text, place):
+    assert place in labels(run(text, PLACES))
+
+
+@pytest.mark.parametrize("text", ["他晋升为处长。", "并且要求落实。", "和平发展，小店经营。"])
+def test_abbreviations_and_common_words_out_of_context(text):
+    assert labels(run(text, PLACES)) == []
+
+
+def test_township_village_and_site_with_text_parents():
+    doc = run("晋源区赤桥村党总支带领村民致富，文水县刘胡兰镇、开栅镇全员检测。", PLACES)
+    assert {"赤桥村", "刘胡兰镇"} <= set(labels(doc))
+    assert ("赤桥村", "晋源区") in facts(doc, "partOf")
+    doc = run("对平遥县人民医院、太原站及清徐韵达物流园全面消杀。", PLACES)
+    assert "太原站" in labels(doc, "Site") and "清徐韵达物流园" in labels(doc, "Site")
+
+
+def test_generic_words_are_not_places():
+    doc = run("保证社区居民应检尽检，发挥社区网格作用，指导景区和农贸市场做好防控。", PLACES)
+    assert labels(doc) == []
+
+
+def test_short_county_name_needs_home_or_parent():
+    assert "平遥县" in labels(run("平遥实行静态管理。", PLACES, home_province="140000"))
+    assert labels(run("平遥实行静态管理。", PLACES)) == []
+    assert "平遥县" in labels(run("晋中平遥实行静态管理。", PLACES))
+
+
+def test_offsets_cover_the_surface():
+    doc = run("西安市报告2例。", PLACES)
+    [m] = mentions(doc)
+    assert doc.text[m.start:m.end] == "西安市"

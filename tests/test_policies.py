@@ -1,0 +1,32 @@
+import pytest
+
+from kg.components.policies import policy_key
+
+from .helpers import facts, labels, mentions, run
+
+
+@pytest.mark.parametrize("a, b", [("三天三检", "3天3检"), ("3日3检", "3天3检"), ("“14+7”", "14+7")])
+def test_variants_share_a_key(a, b):
+    assert policy_key(a) == policy_key(b)
+
+
+def test_quoted_measures_and_strategies():
+    doc = run("坚持“外防输入、内防反弹”总策略，严格落实“落地核酸+三天三检”和“5天集中隔离+3次核酸”。",
+              home_city="130100")
+    got = labels(doc, "Policy")
+    assert "外防输入、内防反弹" in got and "落地核酸+三天三检" in got and "5天集中隔离+3次核酸" in got
+    kinds = dict(facts(doc, "policyKind"))
+    assert kinds["外防输入、内防反弹"] == "strategy" and kinds["落地核酸+三天三检"] == "measure"
+
+
+def test_plans_lexicon_and_places():
+    doc = run("正定县实行静态管理，全面落实第十版防控方案和二十条优化措施。", home_province="130000")
+    got = labels(doc, "Policy")
+    assert {"静态管理", "第十版防控方案", "二十条优化措施"} <= set(got)
+    assert ("静态管理", "正定县") in facts(doc, "appliesTo")
+
+
+@pytest.mark.parametrize("text", ["荣获“全国百强企业”称号。", "她是“00后”女孩。", "“您好，请下车！”他说。",
+                                  "观看《又见平遥》演出。"])
+def test_quotes_that_are_not_policies(text):
+    assert mentions(run(text), "Policy") == []

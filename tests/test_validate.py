@@ -1,0 +1,68 @@
+import rdflib
+from click.testing import CliRunner
+from rdflib import RDF, RDFS, XSD, Literal, URIRef
+from rdflib.namespace import PROV
+
+from kg.cli import main
+from kg.ns import DATA, KG
+from kg.validate import validate
+
+
+def meeting_graph():
+    g = rdflib.Graph()
+    m, p, d, e = DATA["meeting/1"], DATA["person/1"], DATA["doc/1"], DATA["evidence/1"]
+    g.add((m, RDF.type, KG.Meeting))
+    g.add((m, RDFS.label, Literal("第一次会议", lang="zh")))
+    g.add((m, KG.date, Literal("2023-01-01", datatype=XSD.date)))
+    g.add((p, RDF.type, KG.Person))
+    g.add((p, RDFS.label, Literal("王明", lang="zh")))
+    g.add((m, KG.chair, p))
+    g.add((d, RDF.type, KG.Document))
+    g.add((d, KG.sourceFile, Literal("a.txt")))
+    for t in (RDF.Statement, KG.Evidence):
+        g.add((e, RDF.type, t))
+    g.add((e, RDF.subject, m))
+    g.add((e, RDF.predicate, KG.chair))
+    g.add((e, RDF.object, p))
+    g.add((e, PROV.wasDerivedFrom, d))
+    g.add((e, KG.sentence, Literal("王明主持会议。", lang="zh")))
+    g.add((e, KG.charStart, Literal(0)))
+    g.add((e, KG.charEnd, Literal(7)))
+    return g, m, p, e
+
+
+def test_small_graph_conforms():
+    g, *_ = meeting_graph()
+    report = validate(g)
+    assert report.conforms, report.violations
+
+
+def test_violations_in_plain_words():
+    g, m, p, e = meeting_graph()
+    g.add((m, KG.date, Literal("2023-01-02", datatype=XSD.date)))
+    place = DATA["place/1"]
+    g.add((place, RDF.type, KG.Place))
+    g.add((place, RDFS.label, Literal("某地", lang="zh")))
+    g.add((m, KG.chair, place))
+    g.remove((e, KG.charEnd, None))
+    report = validate(g)
+    text = "\n".join(report.violations)
+    assert not report.conforms
+    assert "at most one kg:date" in text
+    assert "every kg:chair is a kg:Person" in text
+    assert "one integer kg:charEnd" in text
+
+
+def test_seed_build_validates_clean(seed_build):
+    result = CliRunner().invoke(main, ["validate", str(seed_build / "kg.ttl")])
+    assert result.exit_code == 0, result.output
+    assert "conforms" in result.output
+
+
+def test_validate_missing_file(tmp_path):
+    result = CliRunner().invoke(main, ["validate", str(tmp_path / "none.ttl")])
+    assert result.exit_code == 1 and "kg build" in result.output
+
+
+def test_unused_uri():
+    assert URIRef(str(KG.chair)).startswith("https://")
