@@ -190,7 +190,7 @@ class MeetingRecognizer:
             for r in RELAY.finditer(text, body, a_end):
                 ref = text[r.start("ref"):r.end() - 2]  # the name, with its 会议, without 精神
                 k = self.kind_re.search(ref)
-                if not k or "习近平" in ref[:3]:
+                if not k or re.search(r"指示|批示|讲话|贺信", ref):
                     continue
                 s = r.start("ref")
                 end_ref = s + k.end()
