@@ -145,7 +145,10 @@ def read_document(path: Path, root: Path, manifest: dict, *, year: int | None, m
         return Skipped(str(path), f"{path}: cannot be read ({err.strerror or err}); check its permissions.")
     if not data.strip():
         return Skipped(str(path), f"{path}: empty file; nothing to read.")
-    if data.startswith(BINARY_MAGIC) or (b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff"))):
+    sample = data[:4096]
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if data.startswith(BINARY_MAGIC) or (not utf16 and (b"\x00\x00\x00" in sample or
+                                                        sample.count(0) > len(sample) // 10)):
         return Skipped(str(path), f"{path}: binary file, not text; remove it from the corpus.")
     try:
         text, encoding = decode(data)

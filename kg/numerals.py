@@ -1,4 +1,4 @@
-"""Chinese and Arabic numerals: ordinals (第八十二次), lists (第111次、112次) and counts (1600余名)."""
+"""Chinese and Arabic numerals: ordinals (第三十五次), lists (第21次、22次) and counts (1600余名)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ ORDINALS = re.compile(rf"第({NUM})[次场届](?:[、和及]({NUM})[次场届])*
 
 
 def to_int(text: str) -> int | None:
-    """``82`` for 八十二 / 82 / ８２; None when it is not a number."""
+    """``35`` for 三十五 / 35 / ３５; None when it is not a number."""
     text = text.strip()
     if not text:
         return None
@@ -25,7 +25,7 @@ def to_int(text: str) -> int | None:
 
 
 def ordinals(text: str) -> list[int]:
-    """All ordinals of a 第…次 expression: 第111次、112次 -> [111, 112]."""
+    """All ordinals of a 第…次 expression: 第21次、22次 -> [21, 22]."""
     m = ORDINALS.search(text)
     if not m:
         return []

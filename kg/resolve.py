@@ -142,7 +142,7 @@ class Resolver:
 
     @staticmethod
     def _alias_redirects(pages: list[PageRecord], merges: list[str]) -> dict[tuple[str, str], str]:
-        """Person keys printed without the surname (黎光) -> the full name with a shared title.
+        """Person keys printed without the surname (建国 for 张建国) -> the full name with a shared title.
 
         A two-character name that is the given name of a three-character name
         merges into it when both are seen with the same post title; otherwise

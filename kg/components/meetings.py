@@ -114,7 +114,7 @@ class MeetingRecognizer:
 
     def _label(self, text: str, start: int, end: int, org: Mention | None, ordinal: int | None, many: bool) -> str:
         name = text[start:end]
-        if many and ordinal is not None:  # 第111次、112次会议 -> 第111次会议 / 第112次会议
+        if many and ordinal is not None:  # 第21次、22次会议 -> 第21次会议 / 第22次会议
             name = ORD.sub(f"第{ordinal}次", name)
         if org is not None and org.start >= start and text[org.start:org.end] != org.label and \
                 org.label.endswith(text[org.start:org.end]) is False:

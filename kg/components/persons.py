@@ -3,7 +3,7 @@
 Patterns (all general, none names anyone): a chain of titles before a name
 (省委副书记、省长、省…领导小组组长X), lists after 省领导 / 市领导, bylines (记者 X、Y;
 （X）closing a report; X 摄), a name before a cue verb (X主持 / X讲话 in headlines), and
-anonymised names (李某某). A name is a common surname plus one or two characters,
+anonymised names (王某某). A name is a common surname plus one or two characters,
 ending where a cue, punctuation or a space begins. Every (person, title) gives a
 kg:Post with ``title``, ``postIn`` (the organization inside the title, or the
 default of its role) and ``jurisdiction``.
@@ -48,7 +48,7 @@ class PersonRecognizer:
         self.photo_re = re.compile(r"([\u4e00-\u9fff][ \u3000]?[\u4e00-\u9fff]{1,2})[ \u3000]+(?:文/)?摄")
         self.author_re = re.compile(r"由([\u4e00-\u9fff][ \u3000]?[\u4e00-\u9fff]{1,2})采写")
         self.anon_re = re.compile(r"[\u4e00-\u9fff]某某?")
-        # the few titles written after the name: 习近平总书记
+        # the few titles written after the name: X总书记
         self.after_re = re.compile(r"([\u4e00-\u9fff]{2,3})(?=总书记|总理|委员长)")
 
     # ------------------------------------------------------------ names
