@@ -105,6 +105,7 @@ def extract_batch(docs: list[Document], keep_contacts: bool = False, segmenter: 
     for doc, cl in zip(docs, cleaned):
         sd = nlp.make_doc(cl.text)
         sd._.kg_meta = doc
+        sd._.kg_text = cl.text
         spacy_docs.append(sd)
     return [page_record(doc, cl, sd, finder)
             for doc, cl, sd in zip(docs, cleaned, nlp.pipe(spacy_docs, batch_size=BATCH))]

@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 
 from kg.model import Document, Mention, Relation
 
-for _name in ("kg_meta", "kg_mentions", "kg_relations"):
+for _name in ("kg_meta", "kg_mentions", "kg_relations", "kg_text", "kg_sents"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -52,16 +52,26 @@ def of_class(doc: Doc, *classes: str) -> list[Mention]:
     return sorted((m for m in mentions(doc) if m.cls in classes), key=lambda m: (m.start, -m.end))
 
 
+def text_of(doc: Doc) -> str:
+    """``doc.text``, computed once: spaCy rebuilds it from the tokens on every access."""
+    if doc._.kg_text is None:
+        doc._.kg_text = doc.text
+    return doc._.kg_text
+
+
 def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
-    """(start, end) character spans of the sentences (set by kg_sentences)."""
-    if not doc.has_annotation("SENT_START"):
-        return [(0, len(doc.text))]
-    return [(s.start_char, s.end_char) for s in doc.sents]
+    """(start, end) character spans of the sentences (set by kg_sentences, computed once)."""
+    if doc._.kg_sents is None:
+        if not doc.has_annotation("SENT_START"):
+            return [(0, len(text_of(doc)))]
+        doc._.kg_sents = [(s.start_char, s.end_char) for s in doc.sents]
+    return doc._.kg_sents
 
 
 def iter_sentences(doc: Doc) -> Iterator[tuple[int, int, str]]:
+    text = text_of(doc)
     for start, end in sentence_spans(doc):
-        yield start, end, doc.text[start:end]
+        yield start, end, text[start:end]
 
 
 PLACE_CLASSES = ("Country", "Province", "City", "County", "Township", "Community", "Site", "Place")

@@ -16,7 +16,7 @@ import cn2an
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.components.base import add_mention, add_relation, meta, written_places
+from kg.components.base import add_mention, add_relation, meta, text_of, written_places
 from kg.gazetteer import data_rows
 from kg.model import Mention
 
@@ -67,7 +67,7 @@ class ChainRecognizer:
         self.train = re.compile(r"[A-Z]\d{1,4}次列车")
 
     def _chains(self, doc: Doc, places: list[Mention]) -> list[tuple[int, int, str, str, list[Mention]]]:
-        text = doc.text
+        text = text_of(doc)
         found = []
         for m in self.coded.finditer(text):
             if GENERIC.match(m.group("post")) and not m.group("pre"):
@@ -114,7 +114,7 @@ class ChainRecognizer:
         return (info.home_city or "") if info else ""
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = text_of(doc)
         places = written_places(doc)
         chains = self._chains(doc, places)
         for i, (start, end, key, label, in_name) in enumerate(chains):

@@ -16,7 +16,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.components.base import add_mention, add_relation, meta, of_class, sentence_spans
+from kg.components.base import add_mention, add_relation, meta, of_class, sentence_spans, text_of
 from kg.dates import dates_in, relative
 from kg.gazetteer import data_rows, data_text
 from kg.model import Mention
@@ -123,7 +123,7 @@ class MeetingRecognizer:
 
     # ------------------------------------------------------------ main
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = text_of(doc)
         info = meta(doc)
         orgs = of_class(doc, "Organization")
         persons = [p for p in of_class(doc, "Person", "Official") if p.end > p.start]
@@ -227,7 +227,7 @@ class MeetingRecognizer:
         return org
 
     def _roles(self, doc: Doc, persons: list[Mention], start: int, end: int, main: list[Mention]) -> None:
-        text = doc.text
+        text = text_of(doc)
         group: list[Mention] = []
         inside = sorted((p for p in persons if start <= p.start < end), key=lambda p: p.start)
         for i, p in enumerate(inside):

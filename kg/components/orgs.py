@@ -14,7 +14,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.components.base import add_mention, add_relation, meta, of_class, written_places
+from kg.components.base import add_mention, add_relation, meta, of_class, text_of, written_places
 from kg.gazetteer import data_rows, gazetteer
 from kg.model import Mention
 
@@ -52,7 +52,7 @@ class OrgRecognizer:
         """The place a leading 省/市/区/县 at ``at`` stands for, as (Place, start of its written name)."""
         level = SCOPE_LEVEL[scope]
         for m in places:
-            if m.end == at + 1 and m.cls == level and doc.text[m.start:m.end].endswith(scope):
+            if m.end == at + 1 and m.cls == level and text_of(doc)[m.start:m.end].endswith(scope):
                 return self.gaz.get(m.key), m.start
             if m.end == at and m.cls in (level, "County", "City"):
                 return self.gaz.get(m.key), m.start
@@ -69,7 +69,7 @@ class OrgRecognizer:
         if (start, end) in seen or not canonical:
             return
         seen.add((start, end))
-        surface = doc.text[start:end]
+        surface = text_of(doc)[start:end]
         # 市委 / 省政府 are names only on their own page: never an alias of the entity
         alts = [surface] if surface != canonical and (place is None or place.name[:2] in surface) else []
         m = add_mention(doc, Mention("Organization", org_key(canonical), canonical, start, end, alts,
@@ -81,7 +81,7 @@ class OrgRecognizer:
             add_relation(doc, m, "jurisdiction", pm, start)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = text_of(doc)
         places = [m for m in written_places(doc) if m.key.isdigit()]
         local = [m for m in of_class(doc, "Township", "Community") if m.end > m.start]
         seen: set[tuple[int, int]] = set()

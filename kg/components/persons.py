@@ -16,7 +16,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.components.base import add_mention, add_relation, meta, of_class
+from kg.components.base import add_mention, add_relation, meta, of_class, text_of
 from kg.components.orgs import org_key
 from kg.gazetteer import data_rows, data_text, gazetteer
 from kg.model import Mention
@@ -77,8 +77,8 @@ class PersonRecognizer:
 
     # ------------------------------------------------------------ mentions
     def _person(self, doc: Doc, start: int, end: int, official: bool, titles=()) -> Mention:
-        surface = doc.text[start:end]
-        name = self.spaced_name(doc.text, start, end)
+        surface = text_of(doc)[start:end]
+        name = self.spaced_name(text_of(doc), start, end)
         alts = [surface] if surface != name else []
         return add_mention(doc, Mention("Official" if official else "Person", name, name, start, end, alts,
                                         {"titles": list(titles)}))
@@ -127,7 +127,7 @@ class PersonRecognizer:
 
     # ------------------------------------------------------------ patterns
     def _title_chains(self, doc: Doc, orgs: list[Mention], found: dict) -> None:
-        text = doc.text
+        text = text_of(doc)
         for m in self.role_re.finditer(text):
             span = self.name_at(text, m.end())
             if span is None and text[m.end():m.end() + 1] in "：: ":
@@ -165,7 +165,7 @@ class PersonRecognizer:
                 self._post(doc, person, title, start, end, role, orgs)
 
     def _leader_lists(self, doc: Doc, found: dict) -> None:
-        text = doc.text
+        text = text_of(doc)
         for m in self.leaders_re.finditer(text):
             i = m.end()
             while i < len(text):
@@ -180,7 +180,7 @@ class PersonRecognizer:
                 i += 1
 
     def _bylines(self, doc: Doc, orgs: list[Mention], found: dict) -> None:
-        text = doc.text
+        text = text_of(doc)
         for m in self.byline_re.finditer(text):
             i = m.end()
             while i < len(text):
@@ -218,7 +218,7 @@ class PersonRecognizer:
 
     def _cued(self, doc: Doc, found: dict) -> None:
         """X主持 / X讲话 … at the start of a clause or headline."""
-        text = doc.text
+        text = text_of(doc)
         for m in self.cue_re.finditer(text):
             if self.cues[m.group()] == "other":
                 continue
@@ -234,7 +234,7 @@ class PersonRecognizer:
 
     def _repeat_known(self, doc: Doc, found: dict) -> None:
         """Other occurrences on the page of a name already found (X指出, X书记)."""
-        text = doc.text
+        text = text_of(doc)
         names = {p.key: p for p in found.values() if len(p.key) >= 2}
         if not names:
             return
@@ -257,13 +257,13 @@ class PersonRecognizer:
         self._title_chains(doc, orgs, found)
         self._leader_lists(doc, found)
         self._cued(doc, found)
-        for m in self.anon_re.finditer(doc.text):
+        for m in self.anon_re.finditer(text_of(doc)):
             if self.is_surname_start(m.group()) and m.span() not in found:
                 found[m.span()] = self._person(doc, m.start(), m.end(), False)
-        for m in self.after_re.finditer(doc.text):
+        for m in self.after_re.finditer(text_of(doc)):
             s, e = m.span(1)
             if self.is_surname_start(m.group(1)) and len(m.group(1)) == 3 and (s, e) not in found:
-                role = next(r for r in ("总书记", "总理", "委员长") if doc.text.startswith(r, e))
+                role = next(r for r in ("总书记", "总理", "委员长") if text_of(doc).startswith(r, e))
                 p = self._person(doc, s, e, True, [role])
                 found[(s, e)] = p
                 self._post(doc, p, role, e, e + len(role), role, orgs)

@@ -18,7 +18,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
-from kg.components.base import add_mention, add_relation, meta
+from kg.components.base import add_mention, add_relation, meta, text_of
 from kg.gazetteer import Place, data_rows, gazetteer
 from kg.model import Mention
 
@@ -97,7 +97,7 @@ class PlaceRecognizer:
         return found
 
     def _mention(self, doc: Doc, start: int, end: int, place: Place) -> Mention:
-        alt = [doc.text[start:end]] if doc.text[start:end] != place.name else []
+        alt = [text_of(doc)[start:end]] if text_of(doc)[start:end] != place.name else []
         return add_mention(doc, Mention(_class(place.level), self._key(place), place.name, start, end, alt,
                                         {"adminCode": place.code if place.code.isdigit() else None}))
 
@@ -106,18 +106,25 @@ class PlaceRecognizer:
             return place.code
         return place.name if len(self.gaz.by_name.get(place.name, [])) <= 1 else place.code
 
-    def _with_ancestors(self, doc: Doc, m: Mention, place: Place) -> None:
+    def _with_ancestors(self, doc: Doc, m: Mention, place: Place, done: set[str]) -> None:
+        """Code and parents up to the country, once per page (the first mention is the evidence)."""
+        if place.code in done:
+            return
+        done.add(place.code)
         if place.code.isdigit():
             add_relation(doc, m, "adminCode", place.code, m.start)
-        child, child_place = m, place
+        child = m
         for parent in self.gaz.ancestors(place.code):
             pm = self._mention(doc, m.start, m.end, parent)
             pm.alt_labels = []
             pm.attrs["implied"] = True
             add_relation(doc, child, "partOf", pm, m.start)
+            if parent.code in done:
+                break
+            done.add(parent.code)
             if parent.code.isdigit():
                 add_relation(doc, pm, "adminCode", parent.code, m.start)
-            child, child_place = pm, parent
+            child = pm
 
     # -------------------------------------------------------------- patterns
     def _suffix_places(self, doc: Doc, taken: list[tuple[int, int, Place]]) -> list[tuple[int, int, str, str, Place | None]]:
@@ -128,7 +135,7 @@ class PlaceRecognizer:
         a run longer than the suffix allows is not a name. Generic uses (社区居民,
         社区（村）) are skipped.
         """
-        text = doc.text
+        text = text_of(doc)
         ends = {}
         for s, e, p in taken:
             ends[e] = (s, p)
@@ -195,13 +202,14 @@ class PlaceRecognizer:
         return keep
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = text_of(doc)
         found = self._gazetteer_mentions(doc)
+        done: set[str] = set()
         for start, end, place in found:
-            if place.level != "County" and doc.text[end:end + 2] in ("大学", "学院"):
+            if place.level != "County" and text_of(doc)[end:end + 2] in ("大学", "学院"):
                 continue  # 上海大学: an organization's name, not the place
             m = self._mention(doc, start, end, place)
-            self._with_ancestors(doc, m, place)
+            self._with_ancestors(doc, m, place, done)
         info = meta(doc)
         for hm in HOME.finditer(text):
             code = None
@@ -211,14 +219,14 @@ class PlaceRecognizer:
             if place is not None:
                 m = self._mention(doc, hm.start(), hm.end(), place)
                 m.alt_labels = []
-                self._with_ancestors(doc, m, place)
+                self._with_ancestors(doc, m, place, done)
         for pattern, code in self.abbrevs:
             place = self.gaz.get(code)
             for am in pattern.finditer(text):
                 s, e = am.span("p")
                 m = self._mention(doc, s, e, place)
                 m.alt_labels = []
-                self._with_ancestors(doc, m, place)
+                self._with_ancestors(doc, m, place, done)
         local: list[Mention] = []
         for start, end, name, cls, parent in self._suffix_places(doc, found):
             m = add_mention(doc, Mention(cls, name, name, start, end))
@@ -237,8 +245,8 @@ class PlaceRecognizer:
 
     def _context_parent(self, doc: Doc, at: int, cls: str, found, local: list[Mention]) -> Mention | None:
         rank = RANK[cls]
-        window = doc.text.rfind("\n\n", 0, max(0, at - CONTEXT_CHARS))
-        text = doc.text
+        window = text_of(doc).rfind("\n\n", 0, max(0, at - CONTEXT_CHARS))
+        text = text_of(doc)
         info = meta(doc)
         home = info.home_province if info else None
 

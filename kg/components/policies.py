@@ -15,7 +15,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.components.base import add_mention, add_relation, meta, sentence_spans, written_places
+from kg.components.base import add_mention, add_relation, meta, sentence_spans, text_of, written_places
 from kg.gazetteer import data_rows, gazetteer
 from kg.model import Mention
 
@@ -77,7 +77,7 @@ class PolicyRecognizer:
                 add_relation(doc, m, "appliesTo", p, start)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = text_of(doc)
         places = [p for p in written_places(doc) if p.cls not in ("Country", "Site")]
         sentences = sentence_spans(doc)
         taken = bytearray(len(text) + 1)

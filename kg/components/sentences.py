@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -70,7 +72,18 @@ def kg_sentences(doc: Doc) -> Doc:
     """Set ``is_sent_start`` from :func:`sentence_starts`; reset kg mention lists."""
     mentions(doc).clear()
     relations(doc).clear()
-    starts = set(sentence_starts(doc.text))
-    for token in doc:
-        token.is_sent_start = token.idx in starts or token.i == 0
+    if doc._.kg_text is None:  # the builder passes the text it made the doc from
+        doc._.kg_text = doc.text
+    text = doc._.kg_text
+    if not len(doc):
+        doc._.kg_sents = []
+        return doc
+    cuts = sentence_starts(text)
+    doc._.kg_sents = [(a, b) for a, b in zip(cuts, cuts[1:] + [len(text)]) if b > a]
+    starts = numpy.array(cuts, dtype="int64")
+    # one array write: setting token.is_sent_start one by one re-checks the whole doc each time
+    offsets = doc.to_array([IDX]).astype("int64")
+    values = numpy.where(numpy.isin(offsets, starts), 1, -1).astype("int64")
+    values[0] = 1
+    doc.from_array([SENT_START], values.astype("uint64").reshape(-1, 1))
     return doc
