@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
 from networkx.readwrite.graphml import GraphMLWriter
-import pyoxigraph as ox
-
 from kg.atomic import atomic_write_bytes
 from kg.graph import safe_text
 from kg.resolve import Resolution
@@ -23,14 +22,56 @@ COLOURS = {
 }
 
 
-def turtle_bytes(triples: list[ox.Triple]) -> bytes:
-    """Turtle with every project prefix bound, in the order the triples are given."""
+_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
+_INT = re.compile(r'^"(-?\d+)"\^\^<http://www.w3.org/2001/XMLSchema#integer>$')
+
+
+def _short(term: str, prefixes: list[tuple[str, str]]) -> str:
+    """A prefixed name for an IRI term when its local part is plain; numbers bare; else as is."""
+    if term.startswith("<"):
+        value = term[1:-1]
+        for prefix, ns in prefixes:
+            if value.startswith(ns) and _LOCAL.fullmatch(value[len(ns):]):
+                return f"{prefix}:{value[len(ns):]}"
+        return term
+    m = _INT.match(term)
+    if m:
+        return m.group(1)
+    if term.endswith(">") and "^^<" in term:
+        body, _, dt = term.rpartition("^^<")
+        for prefix, ns in prefixes:
+            if dt[:-1].startswith(ns) and _LOCAL.fullmatch(dt[len(ns):-1]):
+                return f"{body}^^{prefix}:{dt[len(ns):-1]}"
+    return term
+
+
+def turtle_bytes(triples: list[tuple[str, str, str]]) -> bytes:
+    """Turtle with every project prefix bound; subjects grouped in the order given."""
     from kg.prefixes import PREFIXES
 
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(sorted(PREFIXES.items())))
+    prefixes = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+    out = [f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items())]
+    rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    i, n = 0, len(triples)
+    while i < n:
+        s = triples[i][0]
+        out.append("\n" + _short(s, prefixes))
+        first_p = True
+        while i < n and triples[i][0] == s:
+            p = triples[i][1]
+            objs = []
+            while i < n and triples[i][0] == s and triples[i][1] == p:
+                objs.append(_short(triples[i][2], prefixes))
+                i += 1
+            pred = "a" if p == rdf_type else _short(p, prefixes)
+            out.append(("\n    " if not first_p else " ") + pred + " " + " , ".join(objs) + " ;")
+            first_p = False
+        out[-1] = out[-1][:-2] + " ."
+    out.append("\n")
+    return "".join(out).encode("utf-8")
 
 
-def write_turtle(triples: list[ox.Triple], path: Path) -> None:
+def write_turtle(triples: list[tuple[str, str, str]], path: Path) -> None:
     atomic_write_bytes(path, turtle_bytes(triples))
 
 

@@ -136,7 +136,6 @@ class MeetingRecognizer:
             if not dates and when and info is not None and info.published:
                 dates = [relative(when.group(1), info.published)]
             main: list[Mention] = []
-            refs: list[tuple[Mention, int]] = []
             # meetings held: X召开/举行 NAME, or NAME召开
             for h in HOLD.finditer(text, body, a_end):
                 found = self._name_at(text, h.end(), a_end)
