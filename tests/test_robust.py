@@ -1,6 +1,7 @@
 """Hostile text through the whole build: every export still parses; interrupts lose nothing."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -80,3 +81,15 @@ def test_interrupted_build_keeps_previous_exports(tmp_path, seed_build, sig):
         assert (out / name).read_bytes() == (seed_build / name).read_bytes()
     assert not [p for p in out.iterdir() if p.name.startswith(".") and p.name.endswith(".tmp")]
     check_exports(out)
+
+
+@pytest.mark.skipif(shutil.which("rapper") is None, reason="needs rapper (Debian raptor2-utils; .ci/run installs it)")
+def test_rapper_accepts_hostile_turtle(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text('省委书记王明主持召开“\\>"{}”会议。\x01\ufffe记者 李 华 摄\n' + "长" * 5000 + "。",
+                    encoding="utf-8")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["build", str(page), "--out", str(out)]).exit_code == 0
+    for ttl in (out / "kg.ttl", ROOT / "exports" / "kg.ttl"):
+        proc = subprocess.run(["rapper", "-q", "-i", "turtle", "-c", str(ttl)], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr[-2000:]
