@@ -48,16 +48,9 @@ class PageRecord:
 # ---------------------------------------------------------------- N-Quads codec
 
 def _lit(value) -> str:
-    from kg.graph import safe_text
+    from kg.graph import to_literal
 
-    if isinstance(value, bool):
-        return f'"{str(value).lower()}"^^<http://www.w3.org/2001/XMLSchema#boolean>'
-    if isinstance(value, int):
-        return f'"{value}"^^<http://www.w3.org/2001/XMLSchema#integer>'
-    if isinstance(value, _dt.date):
-        return f'"{value.isoformat()}"^^<http://www.w3.org/2001/XMLSchema#date>'
-    return json.dumps(safe_text(str(value)), ensure_ascii=False).replace("\u2028", "\\u2028").replace(
-        "\u2029", "\\u2029")
+    return to_literal(value)
 
 
 def to_nquads(rec: PageRecord) -> str:

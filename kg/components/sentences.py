@@ -16,6 +16,16 @@ CLOSE_QUOTES = frozenset("”’」』》)）")
 MAX_QUOTE = 60
 
 
+def _start_after(text: str, j: int, starts: list[int]) -> int:
+    """Record that a sentence starts at ``j`` (after any spaces); return where to go on."""
+    n = len(text)
+    while j < n and text[j] in " \t\u3000":
+        j += 1
+    if j < n and text[j] != "\n" and j > starts[-1]:
+        starts.append(j)
+    return j
+
+
 def sentence_starts(text: str) -> list[int]:
     """Character offsets where sentences start.
 
@@ -45,23 +55,14 @@ def sentence_starts(text: str) -> list[int]:
         elif ch in CLOSE_QUOTES and depth:
             depth -= 1
             if depth == 0 and i and text[i - 1] in TERMINALS:
-                j = i + 1
-                while j < n and text[j] in " \t\u3000":
-                    j += 1
-                if j < n and text[j] != "\n" and j > starts[-1]:
-                    starts.append(j)
-                i = j
+                i = _start_after(text, i + 1, starts)
                 continue
         elif ch in TERMINALS and (depth == 0 or i - opened > MAX_QUOTE):
             j = i + 1
             while j < n and (text[j] in TERMINALS or text[j] in CLOSE_QUOTES):
                 j += 1
             depth = 0
-            while j < n and text[j] in " \t\u3000":
-                j += 1
-            if j < n and text[j] != "\n" and j > starts[-1]:
-                starts.append(j)
-            i = j
+            i = _start_after(text, j, starts)
             continue
         i += 1
     return starts
