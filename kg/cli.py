@@ -16,6 +16,11 @@ from kg import __version__
 from kg.errors import KgError
 
 
+def _finish(bar) -> None:
+    if bar is not None:
+        bar.render_finish()
+
+
 def _fail(err: KgError) -> None:
     click.echo(f"kg: {err}", err=True)
     sys.exit(err.exit_code)
@@ -66,17 +71,19 @@ def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, jobs,
         if not Path("seeds").is_dir():
             raise click.UsageError("No seeds/ folder here: give the pages to build, e.g. kg build pages/")
         paths = (Path("seeds"),)
-    seen = {"n": 0}
+    from kg.corpus import count_inputs
+
+    total = count_inputs(list(paths))
+    bar = click.progressbar(length=total, label="reading pages", file=sys.stderr) if total > 3 else None
 
     def on_document(item) -> None:
-        seen["n"] += 1
         reason = getattr(item, "reason", None)
         if reason:
             click.echo(f"kg: skipped {reason}", err=True)
         elif verbose:
             click.echo(f"kg: read {item.source_file} ({item.encoding})", err=True)
-        elif seen["n"] % 25 == 0:
-            click.echo(f"kg: {seen['n']} files read…", err=True)
+        if bar is not None:
+            bar.update(1)
 
     def interrupted(signum, frame):
         raise KeyboardInterrupt
@@ -87,10 +94,13 @@ def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, jobs,
                            max_bytes=int(max_mb * 1_000_000), jobs=jobs or default_jobs(),
                            incremental=not clean_build, segmenter=segmenter, on_item=on_document)
     except KgError as err:
+        _finish(bar)
         _fail(err)
     except KeyboardInterrupt:
+        _finish(bar)
         click.echo(f"kg: build interrupted; {out}/ keeps its previous exports.", err=True)
         sys.exit(130)
+    _finish(bar)
     if explain_merges:
         for line in report.merges:
             click.echo(f"merge: {line}")

@@ -133,6 +133,11 @@ def _files(paths: list[Path]) -> Iterator[tuple[Path, Path] | Skipped]:
             yield Skipped(str(given), f"{given}: no such file or folder.")
 
 
+def count_inputs(paths: list[Path]) -> int:
+    """How many files a build of ``paths`` will look at (for a progress bar)."""
+    return sum(1 for item in _files(paths) if not isinstance(item, Skipped))
+
+
 def read_document(path: Path, root: Path, manifest: dict, *, year: int | None, max_bytes: int) -> Document | Skipped:
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
     try:
