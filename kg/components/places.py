@@ -152,6 +152,8 @@ class PlaceRecognizer:
                 continue
             if cls in ("Community", "Township") and GENERIC_AFTER.match(text, end):
                 continue
+            if suffix == "乡" and text[end:end + 1] in ("镇", "村", "亲"):
+                continue  # 乡镇, 乡村, 乡亲: a word, not a township
             parent, start = None, None
             k = name_end
             while k > 0 and name_end - k <= max_name:

@@ -34,6 +34,10 @@ NOT_POLICY = re.compile(r"^\d+[·•・.．]\d+$|后$|银行|企业|称号|荣�
 PRAISE = re.compile(r"(荣获|获得|评为|被誉为|打造|称号)$")
 
 
+ORIGIN_AFTER = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:返晋|返并|入晋|来晋|返回|返程|籍|来返|旅居|入返|等地|等省)")
+ORIGIN_BEFORE = re.compile(r"(?:从|自|赴|去|离开|来自)$")
+
+
 def policy_key(name: str) -> str:
     key = re.sub(r"[“”‘’\"'《》\s]", "", name).translate(CN_DIGITS)
     key = re.sub(r"(\d)日", r"\1天", key)
@@ -54,9 +58,10 @@ class PolicyRecognizer:
         self.lexicon_re = re.compile("|".join(re.escape(v) for v in sorted(self.lexicon, key=len, reverse=True)))
 
     def _places(self, doc: Doc, start: int, end: int, places: list[Mention]) -> list[Mention]:
-        near = [p for p in places if start <= p.start < end and p.end > p.start]
-        # the most specific places written in the sentence; parents only when alone
-        return near
+        """The places of the sentence where a policy is applied: not those people come from (西安返晋)."""
+        text = text_of(doc)
+        return [p for p in places if start <= p.start < end and p.end > p.start
+                and not ORIGIN_AFTER.match(text, p.end) and not ORIGIN_BEFORE.search(text, max(0, p.start - 2), p.start)]
 
     def _add(self, doc, start, end, label, kind, places, sentences, alts=()):
         label = label.strip()
