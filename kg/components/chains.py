@@ -21,6 +21,7 @@ from kg.gazetteer import data_rows
 from kg.model import Mention
 
 CONTEXT = 700
+CODE = re.compile(r"(\d{1,2})\s*[·•・.．]\s*(\d{1,2})")
 DATE = re.compile(r"(?:(?P<y>20\d\d)年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 ORIGIN_CUE = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:返晋|返并|入晋|返程|返回|输入|来晋|来并|旅居|返太)")
 GENERIC = re.compile(r"^(?:本轮|国内|全国|全省|全市|此轮|当前|近期|这轮|局部|各地|省外|境外|新冠肺炎|突发)")
@@ -128,7 +129,12 @@ class ChainRecognizer:
             ctx_places = [p for p in places if start <= p.start < stop]
             for p in in_name:
                 add_relation(doc, chain, "reportedIn", p, start)
-            for d in DATE.finditer(text, start, stop):
+            code = CODE.search(label)
+            if code:  # “8·17” is the day the chain was first reported
+                date = resolve_month_day(doc, int(code.group(1)), int(code.group(2)))
+                if date:
+                    add_relation(doc, chain, "firstReported", date, start)
+            for d in DATE.finditer(text, start, stop) if not code else ():
                 year = int(d.group("y")) if d.group("y") else None
                 date = resolve_month_day(doc, int(d.group("m")), int(d.group("d")), year)
                 if date:
