@@ -40,3 +40,26 @@ def test_bad_model_folder_is_one_line_error(tmp_path):
     result = CliRunner().invoke(main, ["build", str(page), "--out", str(tmp_path / "o"),
                                        "--segmenter", f"pkuseg:{tmp_path}"])
     assert result.exit_code != 0 and "features.msgpack" in result.output
+
+
+def test_pkuseg_pipeline_finds_the_same_facts(tmp_path):
+    import random
+
+    from kg.nlp import make_pipeline
+
+    from .helpers import run
+
+    rng = random.Random(1)
+    vocab = "省委 书记 主持 召开 会议 太原 市 清徐县 静态 管理 王 明".split()
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("\n".join(" ".join(rng.choice(vocab) for _ in range(8)) for _ in range(100)), encoding="utf-8")
+    assert CliRunner().invoke(main, ["train-segmenter", str(corpus), "--out", str(tmp_path / "m"),
+                                     "--iterations", "1"]).exit_code == 0
+    text = "本报讯 3月8日，省委书记王明主持召开会议。清徐县实行静态管理。"
+    seg = make_pipeline(segmenter=f"pkuseg:{tmp_path / 'm'}")
+    doc = seg.make_doc(text)
+    doc._.kg_meta = run(text)._.kg_meta
+    doc = seg(doc)
+    char = run(text)
+    key = lambda d: sorted((m.cls, m.key, m.start, m.end) for m in d._.kg_mentions)  # noqa: E731
+    assert key(doc) == key(char)

@@ -55,9 +55,14 @@ class PlaceRecognizer:
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
         self.gaz = gazetteer()
-        self.matcher = PhraseMatcher(nlp.vocab)
+        # Names are matched character by character whatever the pipeline's segmenter,
+        # so a word segmenter (pkuseg) cannot hide a place inside a longer token.
+        from kg.nlp import blank
+
+        self.chars = nlp if getattr(nlp.tokenizer, "segmenter", "char") == "char" else blank()
+        self.matcher = PhraseMatcher(self.chars.vocab)
         names = sorted(self.gaz.by_name)
-        self.matcher.add("PLACE", [nlp.make_doc(n) for n in names])
+        self.matcher.add("PLACE", [self.chars.make_doc(n) for n in names])
         self.abbrevs = [(re.compile(p), code) for p, code in data_rows("place_abbrev.tsv")]
         patterns = []
         for row in data_rows("place_patterns.tsv"):
@@ -72,7 +77,8 @@ class PlaceRecognizer:
 
     # -------------------------------------------------------------- gazetteer
     def _gazetteer_mentions(self, doc: Doc) -> list[tuple[int, int, Place]]:
-        spans = filter_spans([doc[s:e] for _, s, e in self.matcher(doc)])
+        cdoc = doc if self.chars.vocab is doc.vocab else self.chars.make_doc(text_of(doc))
+        spans = filter_spans([cdoc[s:e] for _, s, e in self.matcher(cdoc)])
         found: list[tuple[int, int, Place]] = []
         context: list[str] = []
         info = meta(doc)
