@@ -64,3 +64,13 @@ def test_offsets_cover_the_surface():
     doc = run("西安市报告2例。", PLACES)
     [m] = mentions(doc)
     assert doc.text[m.start:m.end] == "西安市"
+
+
+def test_home_is_inferred_when_the_manifest_is_silent():
+    text = "石家庄市长安区、新华区、裕华区报告病例，我市实行静态管理，全省支援。"
+    doc = run(text, PLACES)
+    assert "石家庄市" in labels(doc) and "河北省" in labels(doc)
+    home = [m for m in mentions(doc) if doc.text[m.start:m.end] in ("我市", "全省")]
+    assert {m.label for m in home} == {"石家庄市", "河北省"}
+    # one place is no evidence of where the paper is from
+    assert labels(run("我市报告1例，西安市报告2例。", PLACES)) == ["西安市"]

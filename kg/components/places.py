@@ -12,6 +12,8 @@ before it: 晋源区赤桥村) and gazetteer places get ``adminCode``.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import replace
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -212,13 +214,16 @@ class PlaceRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
         found = self._gazetteer_mentions(doc)
+        before = meta(doc)
+        info = self._infer_home(doc, found)
+        if info is not before and info is not None:
+            found = self._gazetteer_mentions(doc)  # short county names count now that home is known
         done: set[str] = set()
         for start, end, place in found:
             if place.level != "County" and text_of(doc)[end:end + 2] in ("大学", "学院"):
                 continue  # 上海大学: an organization's name, not the place
             m = self._mention(doc, start, end, place)
             self._with_ancestors(doc, m, place, done)
-        info = meta(doc)
         for hm in HOME.finditer(text):
             code = None
             if info is not None:
@@ -250,6 +255,29 @@ class PlaceRecognizer:
                     add_relation(doc, m, "partOf", host, start)
             local.append(m)
         return doc
+
+    def _infer_home(self, doc: Doc, found: list[tuple[int, int, Place]]):
+        """A page without a manifest entry: its home province and city are the ones its places
+        mostly belong to (a local paper writes about its own area), when one clearly leads."""
+        info = meta(doc)
+        if info is None or (info.home_province and info.home_city):
+            return info
+        votes: dict[str, Counter] = {"Province": Counter(), "City": Counter()}
+        for _, _, place in found:
+            for p in [place, *self.gaz.ancestors(place.code)]:
+                if p.level in votes:
+                    votes[p.level][p.code] += 1
+        home = {}
+        for level, counter in votes.items():
+            ranked = counter.most_common(2)
+            if ranked and ranked[0][1] >= 3 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
+                home[level] = ranked[0][0]
+        province = info.home_province or home.get("Province")
+        city = info.home_city or home.get("City")
+        if city and province and not self.gaz.is_within(city, province):
+            city = None
+        doc._.kg_meta = replace(info, home_province=province, home_city=city)
+        return doc._.kg_meta
 
     def _context_parent(self, doc: Doc, at: int, cls: str, found, local: list[Mention]) -> Mention | None:
         rank = RANK[cls]
