@@ -22,6 +22,8 @@ SCOPE_LEVEL = {"省": "Province", "市": "City", "区": "County", "县": "County
 BREAK = set("的在对和与及由向为将把从到经据是了被让给使请并或等、，。；：！？“”‘’（）()《》「」 \n\t\u3000")
 BAD_START = set("各全该本每这那其个一二三四五六七八九十多几有和与及等了是为在对将把向被从到由以")
 VARIANT = re.compile("新冠肺炎")
+# Words that make a suffix generic rather than a name: 定点医院, 方舱医院, 先进党支部, 合作银行
+GENERIC_STEM = re.compile(r"^(?:定点|方舱|先进|伙伴|合作|贴心|理财|商业|商场|各级|基层|临时|当地|属地|相关|有关|上级|下属)")
 # Words that end the run before an organization's name: verbs, ordinals, quantities.
 CUT = re.compile(r"召开|主持|举行|成立|转至|转运至|启用|贡献|公布|部分|参加的|全国|下属|暨|已|均|各|"
                  r"第[0-9一二三四五六七八九十百]+[次届]|[0-9]+[日月年号次家个名]|[0-9]+多家")
@@ -108,6 +110,8 @@ class OrgRecognizer:
             start = k
             while start > 0 and k - start < max_before and text[start - 1] not in BREAK:
                 start -= 1
+            # a run longer than the suffix allows is the tail of some longer word (股份制商业银行)
+            open_ended = start > 0 and text[start - 1] not in BREAK
             cut = None
             for c in CUT.finditer(text, start, k):
                 cut = c.end()
@@ -122,7 +126,11 @@ class OrgRecognizer:
                     prefix_place, start = None, p.start
             if prefix_place is not None:
                 start = prefix_place.start
+            elif open_ended and cut is None and start not in {p.start for p in local}:
+                continue
             name = text[start:end]
+            if GENERIC_STEM.match(name) and prefix_place is None:
+                continue
             if len(name) - len(m.group()) < (1 if name[0] in SCOPE_LEVEL else 2) or name[0] in BAD_START or not re.fullmatch(r"[\u4e00-\u9fff0-9A-Za-z]+", name):
                 continue
             place = self.gaz.get(prefix_place.key) if prefix_place is not None else None
