@@ -30,3 +30,8 @@ def test_plans_lexicon_and_places():
                                   "观看《又见平遥》演出。"])
 def test_quotes_that_are_not_policies(text):
     assert mentions(run(text), "Policy") == []
+
+
+def test_issued_by_where_the_text_says_so():
+    doc = run("近日，市卫健委印发《关于做好重点人群健康监测工作的通知》，要求各区落实。", home_city="130100")
+    assert ("关于做好重点人群健康监测工作的通知", "石家庄市卫健委") in facts(doc, "issuedBy")

@@ -73,7 +73,8 @@ class OrgRecognizer:
         seen.add((start, end))
         surface = text_of(doc)[start:end]
         # 市委 / 省政府 are names only on their own page: never an alias of the entity
-        alts = [surface] if surface != canonical and (place is None or place.name[:2] in surface) else []
+        alts = [surface] if surface != canonical and (place is None or place.name[:2] in surface
+                                                      or len(surface) >= 4) else []
         m = add_mention(doc, Mention("Organization", org_key(canonical), canonical, start, end, alts,
                                      {"kind": kind}))
         if place is not None:
@@ -131,6 +132,9 @@ class OrgRecognizer:
             name = text[start:end]
             if GENERIC_STEM.match(name) and prefix_place is None:
                 continue
+            if len(m.group()) == 1 and (text[end:end + 1] in "部面势限长内外" or
+                                        (prefix_place is not None and prefix_place.end == k)):
+                continue  # 局部, 局面; 山西省局 is no name
             if len(name) - len(m.group()) < (1 if name[0] in SCOPE_LEVEL else 2) or name[0] in BAD_START or not re.fullmatch(r"[\u4e00-\u9fff0-9A-Za-z]+", name):
                 continue
             place = self.gaz.get(prefix_place.key) if prefix_place is not None else None

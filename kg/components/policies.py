@@ -15,7 +15,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.components.base import add_mention, add_relation, meta, sentence_spans, text_of, written_places
+from kg.components.base import add_mention, add_relation, meta, of_class, sentence_spans, text_of, written_places
 from kg.gazetteer import data_rows, gazetteer
 from kg.model import Mention
 
@@ -34,6 +34,7 @@ NOT_POLICY = re.compile(r"^\d+[·•・.．]\d+$|后$|银行|企业|称号|荣�
 PRAISE = re.compile(r"(荣获|获得|评为|被誉为|打造|称号)$")
 
 
+ISSUE = re.compile(r"印发|出台|发布|制定|下发|颁布|推出")
 ORIGIN_AFTER = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:返晋|返并|入晋|来晋|返回|返程|籍|来返|旅居|入返|等地|等省)")
 ORIGIN_BEFORE = re.compile(r"(?:从|自|赴|去|离开|来自)$")
 
@@ -80,6 +81,12 @@ class PolicyRecognizer:
             if p.key not in seen:
                 seen.add(p.key)
                 add_relation(doc, m, "appliesTo", p, start)
+        # issuedBy where the text says so: an organization that 印发 / 出台 / 发布 it in the same sentence
+        text = text_of(doc)
+        for org in of_class(doc, "Organization"):
+            if s <= org.start and org.end <= start and org.end > org.start and \
+                    ISSUE.search(text, org.end, start) and not re.search(r"[。；]", text[org.end:start]):
+                add_relation(doc, m, "issuedBy", org, start)
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
