@@ -313,16 +313,18 @@ def neighbourhood(store, iri: str, *, depth: int = 1, type_filter: str | None = 
                 if "/evidence/" in other.value or "/doc/" in other.value:
                     continue
                 t = _type(store, other.value)
-                if type_filter and t != type_filter and not (type_filter == "Person" and t == "Official"):
-                    continue
-                s, o = (center, other.value) if direction == "out" else (other.value, center)
-                edge = Edge(local(pred), direction, other.value, labels_of(store, [other.value]).get(other.value, ""),
-                            t, _evidence(store, s, pred, o) if evidence else [])
-                edge.label += f" [{_detail(store, other.value)}]" if t in ("Meeting", "InfectionChain", "Post") \
-                    and _detail(store, other.value) else ""
+                wanted = not type_filter or t == type_filter or (type_filter == "Person" and t == "Official")
+                children = []
                 if level < depth and other.value not in seen:
                     seen.add(other.value)
-                    edge.children = expand(other.value, level + 1)
+                    children = expand(other.value, level + 1)
+                if not wanted and not children:
+                    continue  # --type keeps the matching nodes and the paths that lead to them
+                s, o = (center, other.value) if direction == "out" else (other.value, center)
+                edge = Edge(local(pred), direction, other.value, labels_of(store, [other.value]).get(other.value, ""),
+                            t, _evidence(store, s, pred, o) if evidence else [], children)
+                edge.label += f" [{_detail(store, other.value)}]" if t in ("Meeting", "InfectionChain", "Post") \
+                    and _detail(store, other.value) else ""
                 edges.append(edge)
         edges.sort(key=lambda e: (e.direction, e.pred, e.label, e.other))
         return edges

@@ -144,3 +144,9 @@ def test_query_path_imports_no_heavy_library(seed_build):
     out = subprocess.run([sys.executable, "-c", code, str(seed_build / "kg.oxigraph")], capture_output=True,
                          text=True, cwd=ROOT).stdout
     assert "HEAVY []" in out
+
+
+def test_type_filter_keeps_paths_to_matching_nodes(seed_build):
+    result = run(["nb", "太原", "--depth", "2", "--type", "Meeting", "--no-evidence", *store_args(seed_build)])
+    assert result.exit_code == 0
+    assert "(Meeting)" in result.output and "第149次" in result.output

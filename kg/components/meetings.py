@@ -25,6 +25,7 @@ from kg.numerals import NUM, ordinals
 CUE_ROLES = {"chair", "attendee", "speaker"}
 RELAY = re.compile(r"(?:传达学习|传达贯彻|学习贯彻|贯彻落实|传达)(?P<ref>[^，。；]{4,60}?)(?:会议)?精神")
 HOLD = re.compile(r"(?:主持召开|召开|举行|举办)")
+HEADLINE = re.compile(r"\n\s*\n[^\n。！？；]{2,30}\n\s*\n")
 ORD = re.compile(rf"第{NUM}[次场届](?:[、和]{NUM}[次场届])*")
 
 
@@ -65,11 +66,15 @@ class MeetingRecognizer:
                 pos = line_start
             end = bodies[i + 1] if i + 1 < len(bodies) else len(text)
             out.append((start, b, end))
-        # the next article's headline block ends this one
+        # the next article's headline block ends this one, and so does a headline of an article
+        # without a 本报讯 dateline (a short line without 。 between paragraphs)
         fixed = []
         for i, (s, b, e) in enumerate(out):
             if i + 1 < len(out):
                 e = out[i + 1][0]
+            head = HEADLINE.search(text, b, e)
+            if head:
+                e = head.start() + 1
             fixed.append((s, b, e))
         return fixed or [(0, 0, len(text))]
 
