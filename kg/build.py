@@ -109,16 +109,15 @@ def load_ontology():
 def write_exports(records: Iterable[PageRecord], out: Path, report: BuildReport) -> None:
     """The reduce step and the exports: resolve all records, write Turtle, GraphML, store."""
     from kg.export import write_graphml, write_turtle
-    from kg.graph import all_triples
+    from kg.graph import graph_groups
     from kg.resolve import Resolver
 
     resolver = Resolver()
     for rec in records:
         resolver.add(rec)
     res = resolver.resolve()
-    graph = all_triples(res, load_ontology())
     ttl = out / "kg.ttl"
-    write_turtle(graph, ttl)
+    report.triples = write_turtle(graph_groups(res, load_ontology()), ttl)
     write_graphml(res, out / "kg.graphml")
     report.outputs = [ttl, out / "kg.graphml"]
     from kg.store import write_store
@@ -128,7 +127,6 @@ def write_exports(records: Iterable[PageRecord], out: Path, report: BuildReport)
     report.entities = Counter(e.cls for e in res.entities.values())
     report.relations = len(res.facts)
     report.evidence = sum(len(f.evidence) for f in res.facts.values())
-    report.triples = len(graph)
     report.merges = res.merges
 
 

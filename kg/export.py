@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import networkx as nx
 from networkx.readwrite.graphml import GraphMLWriter
-from kg.atomic import atomic_write_bytes
+from kg.atomic import atomic_write_bytes, atomic_write_chunks
 from kg.graph import safe_text
 from kg.resolve import Resolution
 
@@ -45,34 +45,43 @@ def _short(term: str, prefixes: list[tuple[str, str]]) -> str:
     return term
 
 
-def turtle_bytes(triples: list[tuple[str, str, str]]) -> bytes:
-    """Turtle with every project prefix bound; subjects grouped in the order given."""
+def turtle_chunks(groups) -> Iterator[str]:
+    """Turtle text, subject by subject, with every project prefix bound."""
     from kg.prefixes import PREFIXES
 
     prefixes = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
-    out = [f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items())]
+    yield "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
     rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
-    i, n = 0, len(triples)
-    while i < n:
-        s = triples[i][0]
-        out.append("\n" + _short(s, prefixes))
-        first_p = True
-        while i < n and triples[i][0] == s:
-            p = triples[i][1]
+    for s, pairs in groups:
+        parts = ["\n", _short(s, prefixes)]
+        i, n = 0, len(pairs)
+        first = True
+        while i < n:
+            p = pairs[i][0]
             objs = []
-            while i < n and triples[i][0] == s and triples[i][1] == p:
-                objs.append(_short(triples[i][2], prefixes))
+            while i < n and pairs[i][0] == p:
+                objs.append(_short(pairs[i][1], prefixes))
                 i += 1
             pred = "a" if p == rdf_type else _short(p, prefixes)
-            out.append(("\n    " if not first_p else " ") + pred + " " + " , ".join(objs) + " ;")
-            first_p = False
-        out[-1] = out[-1][:-2] + " ."
-    out.append("\n")
-    return "".join(out).encode("utf-8")
+            parts.append((" " if first else " ;\n    ") + pred + " " + " , ".join(objs))
+            first = False
+        parts.append(" .")
+        yield "".join(parts)
+    yield "\n"
 
 
-def write_turtle(triples: list[tuple[str, str, str]], path: Path) -> None:
-    atomic_write_bytes(path, turtle_bytes(triples))
+def write_turtle(groups, path: Path) -> int:
+    """Stream Turtle into ``path`` (atomically); returns the number of triples written."""
+    count = 0
+
+    def counted():
+        nonlocal count
+        for s, pairs in groups:
+            count += len(pairs)
+            yield s, pairs
+
+    atomic_write_chunks(path, (c.encode("utf-8") for c in turtle_chunks(counted())))
+    return count
 
 
 def to_networkx(res: Resolution) -> nx.DiGraph:

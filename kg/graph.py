@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
-from collections.abc import Iterable
+import heapq
+from collections.abc import Iterator
 
 from kg.prefixes import DATA_IRI, KG_IRI, PREFIXES
 from kg.resolve import PLACE_CLASSES, Resolution, doc_iri, literal_sort_key, short_hash
@@ -81,50 +82,76 @@ def ontology_triples(path) -> list[Triple]:
     return sorted({(term(q.subject), str(q.predicate), term(q.object)) for q in quads})
 
 
-def data_triples(res: Resolution) -> list[Triple]:
-    """Documents, entities, facts and evidence of a resolution, sorted."""
-    out: list[Triple] = []
-    add = out.append
-    for doc_id in sorted(res.documents):
+Group = tuple[str, list[tuple[str, str]]]  # a subject and its (predicate, object) pairs, sorted
+
+
+def _groups(triples: list[Triple]) -> Iterator[Group]:
+    i, n = 0, len(triples)
+    while i < n:
+        s = triples[i][0]
+        j = i
+        while j < n and triples[j][0] == s:
+            j += 1
+        yield s, [(p, o) for _, p, o in triples[i:j]]
+        i = j
+
+
+def _document_groups(res: Resolution) -> Iterator[Group]:
+    for doc_id in sorted(res.documents, key=lambda d: iri(doc_iri(d))):
         doc = res.documents[doc_id]
-        d = iri(doc_iri(doc_id))
-        add((d, TYPE, KG["Document"]))
-        add((d, LABEL, quote(doc.source_file)))
-        add((d, KG["sourceFile"], quote(doc.source_file)))
-        add((d, KG["encoding"], quote(doc.encoding)))
+        pairs = [(TYPE, KG["Document"]), (LABEL, quote(doc.source_file)), (KG["sourceFile"], quote(doc.source_file)),
+                 (KG["encoding"], quote(doc.encoding))]
         if doc.published:
-            add((d, KG["published"], to_literal(doc.published)))
-    for key in sorted(res.entities):
-        ent = res.entities[key]
-        s = iri(key)
-        cls = ent.cls
-        add((s, TYPE, iri(KG_IRI + cls)))
-        if cls == "Official":
-            add((s, TYPE, KG["Person"]))
-        elif cls in PLACE_CLASSES and cls != "Place":
-            add((s, TYPE, KG["Place"]))
-        add((s, LABEL, zh(ent.label)))
-        for alt in ent.all_alt_labels():
-            add((s, ALT, zh(alt)))
-        for doc_id in sorted(ent.docs):
-            add((s, KG["mentionedIn"], iri(doc_iri(doc_id))))
-    for key in sorted(res.facts, key=lambda k: (k[0], k[1], str(k[2]))):
-        fact = res.facts[key]
-        s, p = iri(fact.subj), iri(KG_IRI + fact.pred)
-        o = iri(fact.obj) if fact.obj_is_entity else to_literal(fact.obj)
-        add((s, p, o))
+            pairs.append((KG["published"], to_literal(doc.published)))
+        yield iri(doc_iri(doc_id)), sorted(set(pairs))
+
+
+def _entity_groups(res: Resolution) -> Iterator[Group]:
+    facts_by_subject: dict[str, list] = {}
+    for key, fact in res.facts.items():
+        facts_by_subject.setdefault(fact.subj, []).append(fact)
+    subjects = sorted(set(res.entities) | set(facts_by_subject), key=iri)
+    for subject in subjects:
+        pairs = []
+        ent = res.entities.get(subject)
+        if ent is not None:
+            cls = ent.cls
+            pairs.append((TYPE, iri(KG_IRI + cls)))
+            if cls == "Official":
+                pairs.append((TYPE, KG["Person"]))
+            elif cls in PLACE_CLASSES and cls != "Place":
+                pairs.append((TYPE, KG["Place"]))
+            pairs.append((LABEL, zh(ent.label)))
+            pairs += [(ALT, zh(alt)) for alt in ent.all_alt_labels()]
+            pairs += [(KG["mentionedIn"], iri(doc_iri(d))) for d in ent.docs]
+        for fact in facts_by_subject.get(subject, ()):
+            pairs.append((iri(KG_IRI + fact.pred), iri(fact.obj) if fact.obj_is_entity else to_literal(fact.obj)))
+        yield iri(subject), sorted(set(pairs))
+
+
+def _evidence_groups(res: Resolution) -> Iterator[Group]:
+    nodes = []
+    for fact in res.facts.values():
         obj_id = fact.obj if fact.obj_is_entity else literal_sort_key(fact.obj)
-        for ev in sorted(fact.evidence, key=lambda e: (e.doc_id, e.start, e.end)):
-            e = iri(f"{DATA_IRI}evidence/{short_hash(fact.subj, fact.pred, obj_id, ev.doc_id, ev.start, ev.end)}")
-            add((e, TYPE, STATEMENT))
-            add((e, TYPE, KG["Evidence"]))
-            values = [s, p, o, iri(doc_iri(ev.doc_id)), zh(ev.sentence), to_literal(ev.start), to_literal(ev.end)]
-            if fact.lower_bound:
-                values.append(to_literal(True))
-            for prop, value in zip(EV_PROPS, values):
-                add((e, prop, value))
-    return sorted(set(out))
+        for ev in fact.evidence:
+            e = f"{DATA_IRI}evidence/{short_hash(fact.subj, fact.pred, obj_id, ev.doc_id, ev.start, ev.end)}"
+            nodes.append((iri(e), fact, ev))
+    nodes.sort(key=lambda n: n[0])
+    for e, fact, ev in nodes:
+        o = iri(fact.obj) if fact.obj_is_entity else to_literal(fact.obj)
+        values = [iri(fact.subj), iri(KG_IRI + fact.pred), o, iri(doc_iri(ev.doc_id)), zh(ev.sentence),
+                  to_literal(ev.start), to_literal(ev.end)]
+        if fact.lower_bound:
+            values.append(to_literal(True))
+        pairs = [(TYPE, STATEMENT), (TYPE, KG["Evidence"])] + list(zip(EV_PROPS, values))
+        yield e, sorted(pairs)
 
 
-def all_triples(res: Resolution, ontology: Iterable[Triple] = ()) -> list[Triple]:
-    return list(ontology) + data_triples(res)
+def graph_groups(res: Resolution, ontology: list[Triple] = ()) -> Iterator[Group]:
+    """Every subject of the export with its pairs: the ontology, then the data sorted by subject.
+
+    Documents, entities and evidence nodes have disjoint IRI spaces, so merging
+    their sorted streams keeps the whole output sorted without materialising it.
+    """
+    yield from _groups(sorted(ontology))
+    yield from heapq.merge(_document_groups(res), _entity_groups(res), _evidence_groups(res), key=lambda g: g[0])
