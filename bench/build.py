@@ -143,8 +143,8 @@ def main() -> None:
         print(f"built {real_mb:.1f} MB in {r['seconds']:.1f} s", file=sys.stderr)
         if not args.keep:
             shutil.rmtree(folder)
-    print(f"| corpus | pages | jobs | seconds | pages/s | MB/s | peak RSS MB | triples | kg.ttl MB "
-          f"| kg.graphml MB | floor s | × floor | speed-up vs 1 job |")
+    print("| corpus | pages | jobs | seconds | pages/s | MB/s | peak RSS MB | triples | kg.ttl MB "
+          "| kg.graphml MB | floor s | × floor | speed-up vs 1 job |")
     print("|" + "---|" * 13)
     for r in rows:
         print(f"| {r['mb']:.1f} MB | {r['pages']} | {r['jobs']} | {r['seconds']:.1f} | {r['pages'] / r['seconds']:.0f} "

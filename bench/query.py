@@ -32,7 +32,7 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红新宏文斌海波辉鹏飞云峰"
 
 
-def triples(target: int, seed: int = 0):  # noqa: C901 - one generator keeps the shape readable
+def triples(target: int, seed: int = 0):
     """N-Triples lines until about ``target`` triples: the hub person 林武 chairs many meetings."""
     rng = random.Random(seed)
     n = 0

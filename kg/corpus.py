@@ -159,7 +159,7 @@ def read_document(path: Path, root: Path, manifest: dict, *, year: int | None, m
         text, encoding = decode(data)
     except (ValueError, UnicodeDecodeError):
         return Skipped(str(path), f"{path}: not UTF-8, UTF-16, GB18030 or Big5 text; re-save it as UTF-8.")
-    if path.suffix.lower() in HTML_SUFFIXES or re.match(r"\s*(<!doctype html|<html)", text[:200], re.I):
+    if path.suffix.lower() in HTML_SUFFIXES or re.match(r"\s*(<!doctype html|<html)", text[:200], re.IGNORECASE):
         text = html_to_text(text)
         encoding += "+html"
     entry = manifest.get(rel) or manifest.get(path.name) or {}

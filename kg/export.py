@@ -9,6 +9,7 @@ from pathlib import Path
 
 import networkx as nx
 from networkx.readwrite.graphml import GraphMLWriter
+
 from kg.atomic import atomic_write_bytes, atomic_write_chunks
 from kg.graph import safe_text
 from kg.resolve import Resolution

@@ -9,9 +9,9 @@ them is byte-identical run to run and writing scales to millions of triples
 from __future__ import annotations
 
 import datetime as _dt
+import heapq
 import json
 import re
-import heapq
 from collections.abc import Iterator
 
 from kg.prefixes import DATA_IRI, KG_IRI, PREFIXES
@@ -108,7 +108,7 @@ def _document_groups(res: Resolution) -> Iterator[Group]:
 
 def _entity_groups(res: Resolution) -> Iterator[Group]:
     facts_by_subject: dict[str, list] = {}
-    for key, fact in res.facts.items():
+    for fact in res.facts.values():
         facts_by_subject.setdefault(fact.subj, []).append(fact)
     subjects = sorted(set(res.entities) | set(facts_by_subject), key=iri)
     for subject in subjects:

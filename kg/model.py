@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import Union
 
 
 @dataclass
@@ -46,7 +45,7 @@ class Mention:
         return (self.start, self.end)
 
 
-Value = Union[Mention, int, str, _dt.date]
+Value = Mention | int | str | _dt.date
 
 
 @dataclass(eq=False)

@@ -20,7 +20,7 @@ from functools import cache
 KEEP_WIDE = frozenset("，：；！？（）")
 TERMINAL_END = frozenset("。！？!?；;：:…”’」』)）】")
 MARKER = re.compile(r"[（(]\s*(?:上接|下转|紧接|接|转)第?\s*[0-9一二三四五六七八九十]+\s*版\s*[)）]")
-HEADING_HASHES = re.compile(r"^#{1,6}[ \t]+", re.M)
+HEADING_HASHES = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
 INNER_PUNCT = re.compile(r"[，。；：！？、,;:!?]")
 
 

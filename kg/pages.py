@@ -126,7 +126,10 @@ def from_nquads(data: bytes | str) -> list[PageRecord]:
     out = []
     for _, nodes in sorted(pages.items()):
         dn = nodes["doc"]
-        one = lambda k: dn[k][0] if k in dn else None  # noqa: E731
+
+        def one(k, dn=dn):
+            return dn[k][0] if k in dn else None
+
         doc = Document(one("docId"), one("sourceFile"), "", one("encoding"), one("published"), one("year"),
                        one("home_city"), one("home_province"))
         count_m = sum(1 for k in nodes if k.startswith("m") and k[1:].isdigit())

@@ -276,8 +276,6 @@ def resolve_name(store, name: str, iri: str | None = None, type_: str | None = N
 
 
 def _evidence(store, s: str, p: str, o, limit: int = 3) -> list[dict]:
-    import pyoxigraph as ox
-
     obj = _node(o) if isinstance(o, str) else o
     rows = store.query(
         "SELECT ?s ?p ?o ?sent ?start ?file ?date WHERE { ?e rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; "
@@ -285,12 +283,8 @@ def _evidence(store, s: str, p: str, o, limit: int = 3) -> list[dict]:
         "OPTIONAL { ?d kg:published ?date } } ORDER BY ?file ?start LIMIT " + str(int(limit)),
         prefixes=QUERY_PREFIXES,
         substitutions={_var("s"): _node(s), _var("p"): _node(p), _var("o"): obj})
-    out = []
-    for r in rows:
-        out.append({"sentence": r["sent"].value, "file": r["file"].value,
-                    "date": r["date"].value if r["date"] is not None else None})
-        del r
-    return out if isinstance(obj, (ox.NamedNode, ox.Literal)) else out
+    return [{"sentence": r["sent"].value, "file": r["file"].value,
+             "date": r["date"].value if r["date"] is not None else None} for r in rows]
 
 
 def neighbourhood(store, iri: str, *, depth: int = 1, type_filter: str | None = None,

@@ -1,6 +1,5 @@
 """Hostile text through the whole build: every export still parses; interrupts lose nothing."""
 
-import os
 import shutil
 import signal
 import subprocess

@@ -20,7 +20,7 @@ def test_train_and_use_a_segmenter(tmp_path):
     import random
 
     rng = random.Random(0)
-    vocab = "省委 书记 主持 召开 会议 疫情 防控 工作 领导 小组 强调 坚持 全面 落实 措施".split()
+    vocab = ["省委", "书记", "主持", "召开", "会议", "疫情", "防控", "工作", "领导", "小组", "强调", "坚持", "全面", "落实", "措施"]
     corpus = tmp_path / "corpus.txt"
     corpus.write_text("\n".join(" ".join(rng.choice(vocab) for _ in range(10)) for _ in range(120)),
                       encoding="utf-8")
@@ -50,7 +50,7 @@ def test_pkuseg_pipeline_finds_the_same_facts(tmp_path):
     from .helpers import run
 
     rng = random.Random(1)
-    vocab = "省委 书记 主持 召开 会议 太原 市 清徐县 静态 管理 王 明".split()
+    vocab = ["省委", "书记", "主持", "召开", "会议", "太原", "市", "清徐县", "静态", "管理", "王", "明"]
     corpus = tmp_path / "c.txt"
     corpus.write_text("\n".join(" ".join(rng.choice(vocab) for _ in range(8)) for _ in range(100)), encoding="utf-8")
     assert CliRunner().invoke(main, ["train-segmenter", str(corpus), "--out", str(tmp_path / "m"),
@@ -61,5 +61,5 @@ def test_pkuseg_pipeline_finds_the_same_facts(tmp_path):
     doc._.kg_meta = run(text)._.kg_meta
     doc = seg(doc)
     char = run(text)
-    key = lambda d: sorted((m.cls, m.key, m.start, m.end) for m in d._.kg_mentions)  # noqa: E731
+    key = lambda d: sorted((m.cls, m.key, m.start, m.end) for m in d._.kg_mentions)
     assert key(doc) == key(char)

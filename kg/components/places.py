@@ -300,7 +300,7 @@ class PlaceRecognizer:
         *_, best = max(candidates, key=lambda c: (c[0], c[1], c[2]))
         if best[0] == "local":
             return best[1]
-        _, s, e, place = best
+        place = best[3]
         pm = self._mention(doc, at, at, place)
         pm.alt_labels = []
         return pm

@@ -15,7 +15,15 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.components.base import add_mention, add_relation, meta, of_class, sentence_spans, text_of, written_places
+from kg.components.base import (
+    add_mention,
+    add_relation,
+    meta,
+    of_class,
+    sentence_spans,
+    text_of,
+    written_places,
+)
 from kg.gazetteer import data_rows, gazetteer
 from kg.model import Mention
 
