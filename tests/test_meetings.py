@@ -41,3 +41,10 @@ def test_headline_roles_and_press_conference():
     doc = run("本报讯 3月8日，省政府新闻办举行新闻发布会，通报有关情况。", home_province="130000", published=PUB)
     [pc] = labels(doc, "Meeting")
     assert "新闻发布会" in pc and facts(doc, "date") == {(pc, dt.date(2023, 3, 8))}
+
+
+def test_news_agency_dateline_starts_an_article():
+    text = "新华社北京3月8日电 国务院总理李克强3月8日主持召开国务院常务会议，部署稳就业工作。"
+    doc = run(text, published=PUB)
+    [meeting] = labels(doc, "Meeting")
+    assert "国务院常务会议" in meeting and (meeting, "李克强") in facts(doc, "chair")

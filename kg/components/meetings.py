@@ -25,6 +25,9 @@ from kg.numerals import NUM, ordinals
 CUE_ROLES = {"chair", "attendee", "speaker"}
 RELAY = re.compile(r"(?:传达学习|传达贯彻|学习贯彻|贯彻落实|传达)(?P<ref>[^，。；]{4,60}?)(?:会议)?精神")
 HOLD = re.compile(r"(?:主持召开|召开|举行|举办)")
+# where an article's body starts: 本报讯, 新华社北京6月5日电, 本报太原6月5日电
+DATELINE = re.compile(r"本报讯|新华社[^。\n，]{0,15}电|本报[^。\n，]{2,15}电")
+WHEN = re.compile(r"\s*(?:\d{1,2}月\d{1,2}日|\d{1,2}日|昨天|昨日|今天|当天|当日|日前|近日)(?:上午|下午|晚|晚上)?")
 HEADLINE = re.compile(r"\n\s*\n[^\n。！？；]{2,30}\n\s*\n")
 ORD = re.compile(rf"第{NUM}[次场届](?:[、和]{NUM}[次场届])*")
 
@@ -45,7 +48,7 @@ class MeetingRecognizer:
     @staticmethod
     def articles(text: str) -> list[tuple[int, int, int]]:
         """(start, body_start, end) of each article: headline block, then the body from 本报讯."""
-        bodies = [m.start() for m in re.finditer(r"本报讯", text)]
+        bodies = [m.start() for m in DATELINE.finditer(text)]
         out = []
         for i, b in enumerate(bodies):
             start = b
@@ -236,7 +239,8 @@ class MeetingRecognizer:
         inside = sorted((p for p in persons if start <= p.start < end), key=lambda p: p.start)
         for i, p in enumerate(inside):
             group.append(p)
-            cue = self.cue_re.match(text, p.end)
+            when = WHEN.match(text, p.end)  # 李某3月8日主持召开…: a date may sit between name and verb
+            cue = self.cue_re.match(text, when.end() if when else p.end)
             nxt = inside[i + 1] if i + 1 < len(inside) else None
             if cue:
                 role = self.cues[cue.group()]

@@ -56,8 +56,8 @@ class PersonRecognizer:
         return text[:2] in self.double or text[:1] in self.single
 
     def boundary(self, text: str, i: int) -> bool:
-        return i >= len(text) or text[i] in PUNCT or bool(self.cue_re.match(text, i)) or bool(
-            self.role_re.match(text, i))
+        return i >= len(text) or text[i] in PUNCT or text[i].isascii() or text[i].isdigit() or bool(
+            self.cue_re.match(text, i)) or bool(self.role_re.match(text, i))
 
     def name_at(self, text: str, i: int) -> tuple[int, int] | None:
         """(start, end) of a name starting at ``i`` (2–3 characters, 4 with a two-character surname)."""
@@ -262,6 +262,8 @@ class PersonRecognizer:
                 found[m.span()] = self._person(doc, m.start(), m.end(), False)
         for m in self.after_re.finditer(text_of(doc)):
             s, e = m.span(1)
+            if any(o.start < e and s < o.end for o in orgs):
+                continue  # 国务院总理: the organization, not a name
             if self.is_surname_start(m.group(1)) and len(m.group(1)) == 3 and (s, e) not in found:
                 role = next(r for r in ("总书记", "总理", "委员长") if text_of(doc).startswith(r, e))
                 p = self._person(doc, s, e, True, [role])
