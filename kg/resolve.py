@@ -194,25 +194,25 @@ def _meeting_redirects_impl(pages, merges):
                 infos[subj.key]["dates"].add(str(rel.obj))
     redirect: dict[tuple[str, str], str] = {}
     by_ordinal = {k: v for k, v in infos.items() if v["ordinal"] is not None}
+    dated = {k: v for k, v in infos.items() if v["ordinal"] is not None or v["dates"]}
     for key in sorted(infos):
         info = infos[key]
         if info["ordinal"] is not None:
             continue
         same = [k for k, v in sorted(by_ordinal.items()) if v["org"] == info["org"] and v["kind"] == info["kind"]]
         on_date = [k for k in same if by_ordinal[k]["dates"] & info["dates"]]
-        hinted = [k for k in same if by_ordinal[k]["dates"] & info["hints"]] if not info["dates"] else []
-        for candidates, why in ((on_date, "same organizer, kind and date"),
-                                (hinted, "relayed meeting held the same day or the day before")):
-            if len(candidates) == 1:
-                redirect[("meeting", key)] = candidates[0]
-                merges.append(f"meeting {key} -> {candidates[0]}: {why}")
-                break
-            if len(candidates) > 1 and why.startswith("relayed"):
-                # the latest meeting before the relaying one is the one relayed
-                best = max(candidates, key=lambda k: max(by_ordinal[k]["dates"] & info["hints"]))
-                redirect[("meeting", key)] = best
-                merges.append(f"meeting {key} -> {best}: {why}")
-                break
+        hinted = []
+        if not info["dates"]:
+            hinted = [k for k, v in sorted(dated.items()) if k != key and v["org"] == info["org"]
+                      and v["kind"] == info["kind"] and v["dates"] & info["hints"]]
+        if len(on_date) == 1:
+            redirect[("meeting", key)] = on_date[0]
+            merges.append(f"meeting {key} -> {on_date[0]}: same organizer, kind and date")
+        elif hinted:
+            # the latest meeting on the relaying day or the day before is the one relayed
+            best = max(hinted, key=lambda k: (max(dated[k]["dates"] & info["hints"]), k))
+            redirect[("meeting", key)] = best
+            merges.append(f"meeting {key} -> {best}: relayed meeting held the same day or the day before")
     return redirect
 
 

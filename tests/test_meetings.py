@@ -48,3 +48,23 @@ def test_news_agency_dateline_starts_an_article():
     doc = run(text, published=PUB)
     [meeting] = labels(doc, "Meeting")
     assert "国务院常务会议" in meeting and (meeting, "李克强") in facts(doc, "chair")
+
+
+def test_relayed_unnumbered_meeting_is_the_one_held_that_day():
+    from kg.extract import extract_batch
+    from kg.model import Document
+    from kg.resolve import Resolver
+
+    text = ("本报讯（记者 王明）3月8日，省委书记赵一德主持召开省委常委会会议，研究部署有关工作。\n\n"
+            "市防控指挥部召开第3次会议\n\n"
+            "本报讯（记者 刘洋）3月8日晚，市疫情防控指挥部召开第3次会议，贯彻落实省委常委会会议精神。")
+    doc = Document("p", "p.txt", text, published=PUB, year=2023, home_city="130100", home_province="130000")
+    resolver = Resolver()
+    for rec in extract_batch([doc]):
+        resolver.add(rec)
+    res = resolver.resolve()
+    meetings = {e.iri: e.label for e in res.entities.values() if e.cls == "Meeting"}
+    assert len(meetings) == 2
+    [relay] = [f for f in res.facts.values() if f.pred == "relays"]
+    assert meetings[relay.obj] == "省委常委会会议"
+    assert any("relayed meeting" in m for m in res.merges)
