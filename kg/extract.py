@@ -75,6 +75,12 @@ def page_record(doc: Document, clean, spacy_doc, contact_finder=None) -> PageRec
         is_m = isinstance(rel.obj, Mention)
         rels.append(RelationRecord(idx(rel.subj), rel.pred, idx(rel.obj) if is_m else rel.obj, is_m,
                                    evidence_for(doc, clean, sentences, rel.at, contacts), rel.lower_bound))
+    if contact_finder is not None:  # a label never carries a phone number or an e-mail address
+        from kg.privacy import mask
+
+        for m in mentions:
+            m.label = mask(m.label)
+            m.alt_labels = [mask(a) for a in m.alt_labels]
     return PageRecord(without_text(doc), mentions, rels)
 
 

@@ -20,3 +20,20 @@ def test_mask_keeps_length_and_hides_digits():
     masked = mask(text)
     assert len(masked) == len(text)
     assert "159****7869" in masked and "a*@example.com" in masked
+
+
+def test_no_contact_in_labels_or_evidence(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    page = tmp_path / "p.txt"
+    page.write_text("坚持“咨询13912345678热线”机制，市委书记王明主持会议，咨询电话13812345678。", encoding="utf-8")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["build", str(page), "--out", str(out)]).exit_code == 0
+    ttl = (out / "kg.ttl").read_text(encoding="utf-8")
+    assert "13912345678" not in ttl and "13812345678" not in ttl
+    assert "139****5678" in ttl
+    kept = tmp_path / "kept"
+    assert CliRunner().invoke(main, ["build", str(page), "--out", str(kept), "--keep-contacts"]).exit_code == 0
+    assert "13912345678" in (kept / "kg.ttl").read_text(encoding="utf-8")
