@@ -116,22 +116,19 @@ class PlaceRecognizer:
 
     def _with_ancestors(self, doc: Doc, m: Mention, place: Place, done: set[str]) -> None:
         """Code and parents up to the country, once per page (the first mention is the evidence)."""
-        if place.code in done:
-            return
-        done.add(place.code)
-        if place.code.isdigit():
-            add_relation(doc, m, "adminCode", place.code, m.start)
-        child = m
-        for parent in self.gaz.ancestors(place.code):
-            pm = self._mention(doc, m.start, m.end, parent)
-            pm.alt_labels = []
-            pm.attrs["implied"] = True
-            add_relation(doc, child, "partOf", pm, m.start)
-            if parent.code in done:
-                break
-            done.add(parent.code)
-            if parent.code.isdigit():
-                add_relation(doc, pm, "adminCode", parent.code, m.start)
+        child = None
+        for p in [place, *self.gaz.ancestors(place.code)]:
+            pm = m
+            if child is not None:  # a parent: an implied mention at the child's place in the text
+                pm = self._mention(doc, m.start, m.end, p)
+                pm.alt_labels = []
+                pm.attrs["implied"] = True
+                add_relation(doc, child, "partOf", pm, m.start)
+            if p.code in done:
+                return
+            done.add(p.code)
+            if p.code.isdigit():
+                add_relation(doc, pm, "adminCode", p.code, m.start)
             child = pm
 
     # -------------------------------------------------------------- patterns
