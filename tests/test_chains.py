@@ -37,3 +37,10 @@ def test_place_named_outbreaks_and_non_chains():
     doc = run("坚决阻断正定县物流园聚集性疫情传播。", home_province="130000", published=PUB)
     assert labels(doc, "InfectionChain") == ["正定县物流园聚集性疫情"]
     assert labels(run("我市疫情防控形势严峻。", home_city="130100", published=PUB), "InfectionChain") == []
+
+
+def test_cumulative_positive_count_and_relay_org():
+    doc = run("“9·1”疫情累计报告阳性感染者26例。", published=dt.date(2022, 9, 4))
+    [chain] = labels(doc, "InfectionChain")
+    assert (chain, 26) in facts(doc, "positiveCount")
+    assert facts(doc, "firstReported") == {(chain, dt.date(2022, 9, 1))}
