@@ -38,6 +38,7 @@ MEASURE_AFTER = ("防控举措", "举措", "措施", "管控", "管理", "作用
                  "居家隔离", "防线", "责任", "接返")
 LOOKS_LIKE = re.compile(r"[+＋]|\d+[天日次检小时色条米]|[一二三四五六七八九两十]+[天日次检色条米个轨方区]|"
                         r"、|检$|管控$|管理$|隔离$|核酸$|码$|清$|线$|看$|阵地$|早$|要素$|快$")
+SPEECH = re.compile(r"[。！？]$|，.{8,}")
 NOT_POLICY = re.compile(r"^\d+[·•・.．]\d+$|后$|银行|企业|称号|荣誉|单位|奖|^[\u4e00-\u9fff]{1}$|感染链|变身|数字")
 PRAISE = re.compile(r"(荣获|获得|评为|被誉为|打造|称号)$")
 
@@ -103,7 +104,7 @@ class PolicyRecognizer:
         taken = bytearray(len(text) + 1)
         for m in QUOTE.finditer(text):
             content, after = m.group(1), m.group(2)
-            if NOT_POLICY.search(content) or PRAISE.search(text[max(0, m.start() - 3):m.start()]):
+            if NOT_POLICY.search(content) or SPEECH.search(content) or PRAISE.search(text[max(0, m.start() - 3):m.start()]):
                 continue
             kind = None
             for word, k in STRATEGY_AFTER.items():
