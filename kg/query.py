@@ -20,6 +20,7 @@ from kg.prefixes import DATA_IRI, KG_IRI, PREFIXES
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
+PLACE_TYPES = {"Country", "Province", "City", "County", "Township", "Community", "Site", "Place"}
 HIDDEN = {RDF_TYPE, LABEL, ALT, KG_IRI + "mentionedIn", KG_IRI + "adminCode"}
 QUERY_PREFIXES = {k: v for k, v in PREFIXES.items()}
 
@@ -324,6 +325,18 @@ def neighbourhood(store, iri: str, *, depth: int = 1, type_filter: str | None = 
         return edges
 
     root.edges = expand(iri, 1)
+    if root.type in PLACE_TYPES and (not type_filter or type_filter == "Meeting"):
+        # meetings held by the place's bodies (organizer -> jurisdiction), one step for the reader
+        rows = store.query("SELECT ?place ?m ?o WHERE { ?m kg:organizer ?o . ?o kg:jurisdiction ?place } ORDER BY ?m",
+                           prefixes=QUERY_PREFIXES, substitutions={_var("place"): _node(iri)})
+        held = []
+        for r in rows:
+            m, o = r["m"].value, r["o"].value
+            label = labels_of(store, [m]).get(m, "")
+            detail = _detail(store, m)
+            held.append((detail, Edge("organizer·jurisdiction", "in", m, label + (f" [{detail}]" if detail else ""),
+                                      "Meeting", _evidence(store, m, KG_IRI + "organizer", o) if evidence else [])))
+        root.edges += [edge for _, edge in sorted(held, key=lambda h: (h[0], h[1].label))]
     return root
 
 

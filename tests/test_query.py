@@ -119,6 +119,7 @@ def test_neighbours_short_name_resolves_to_city(seed_build):
     assert result.output.startswith("太原市 (City)")
     assert "← partOf" in result.output and "清徐县" in result.output
     assert "← reportedIn" in result.output
+    assert "← organizer·jurisdiction" in result.output and "第149次会议" in result.output
 
 
 def test_neighbours_traditional_name_and_type_filter(seed_build):
