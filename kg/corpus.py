@@ -22,7 +22,8 @@ HTML_SUFFIXES = {".html", ".htm"}
 MANIFEST = "manifest.toml"
 BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"BM", b"\x7fELF",
                 b"RIFF", b"\x00\x00\x01\x00")
-YEAR = re.compile(r"(20\d\d|19\d\d)年\d{1,2}月\d{1,2}日")
+# a year written in the text (2022年9月7日, 2022年山西省科协年会); the latest one dates the page
+YEAR = re.compile(r"(?<!\d)(20\d\d|19\d\d)年")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # The most frequent characters of Chinese news text: a correct decoding is full of them.
 COMMON = set("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产"
