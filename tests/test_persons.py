@@ -53,3 +53,19 @@ def test_traditional_text_after_normalisation():
 @pytest.mark.parametrize("text", ["书记处要求各地落实。", "要求全面落实。", "王者荣耀"])
 def test_no_person_without_a_pattern(text):
     assert labels(run(text, PIPE), "Person", "Official") == []
+
+
+@pytest.mark.parametrize("text, title", [
+    ("幸福村党总支书记王建军带领村民致富。", "党总支书记"),
+    ("，石家庄恒信科技有限公司董事长李明介绍。", "董事长"),
+    ("他是河北广播电视台新闻中心的制作人员周平，", "制作人员"),
+])
+def test_titles_in_named_bodies_drop_the_name(text, title):
+    doc = run(text, PIPE, home_province="130000")
+    assert title in {t for _, t in facts(doc, "title")}
+
+
+def test_scoped_titles_keep_their_scope():
+    doc = run("省委书记王东峰、省疫情防控工作领导小组组长许勤出席。", PIPE, home_province="130000")
+    titles = {t for _, t in facts(doc, "title")}
+    assert {"省委书记", "省疫情防控工作领导小组组长"} <= titles

@@ -16,7 +16,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.components.base import add_mention, add_relation, meta, of_class, text_of
+from kg.components.base import add_mention, add_relation, meta, of_class, text_of, written_places
 from kg.components.orgs import org_key
 from kg.gazetteer import data_rows, data_text, gazetteer
 from kg.model import Mention
@@ -83,6 +83,23 @@ class PersonRecognizer:
         return add_mention(doc, Mention("Official" if official else "Person", name, name, start, end, alts,
                                         {"titles": list(titles)}))
 
+    def _title_text(self, doc: Doc, start: int, end: int, role: str, orgs: list[Mention]) -> str:
+        """The title as a reader names it: 省委书记 and 省…领导小组组长 keep their scope, but a post in a
+        named body or place drops the name (赤桥村党总支书记 -> 党总支书记, X银行董事长 -> 董事长)."""
+        text = text_of(doc)
+        cut = start
+        limit = end - len(role)
+        for m in written_places(doc, "County", "Township", "Community", "Site"):
+            if start <= m.start and m.end <= limit:
+                cut = max(cut, m.end)
+        for o in orgs:
+            surface = text[o.start:o.end]
+            if start <= o.start and o.end <= limit and o.end > o.start and surface[:1] not in "省市县区" \
+                    and o.attrs.get("kind") not in ("fixed", "scoped"):
+                party = re.search(r"(?:党总支|党支部|党委|党组)$", surface)  # 党总支书记 is the title
+                cut = max(cut, o.end - (len(party.group()) if party else 0))
+        return re.sub(r"^(?:该|这个|这|其)", "", text[cut:end]) or role
+
     def _post(self, doc: Doc, person: Mention, title: str, t_start: int, t_end: int, role: str,
               orgs: list[Mention]) -> None:
         org = None
@@ -144,7 +161,7 @@ class PersonRecognizer:
                     start -= 1
                 title = text[start:end]
                 cut = re.search(r".*(?:日|召开|主持|讯|是|由|据|在|对|和|向|的)", title)
-                if cut and cut.end() < len(title) - len(role):
+                if cut and cut.end() <= len(title) - len(role):
                     start += cut.end()
                     title = text[start:end]
                 titles.append((title, start, end, role))
@@ -162,7 +179,7 @@ class PersonRecognizer:
             person = self._person(doc, span[0], span[1], official, [t for t, _, _, _ in titles])
             found[span] = person
             for title, start, end, role in reversed(titles):
-                self._post(doc, person, title, start, end, role, orgs)
+                self._post(doc, person, self._title_text(doc, start, end, role, orgs), start, end, role, orgs)
 
     def _leader_lists(self, doc: Doc, found: dict) -> None:
         text = text_of(doc)

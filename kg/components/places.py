@@ -169,6 +169,8 @@ class PlaceRecognizer:
                     start = k
                     break
                 k -= 1
+            if start is None and k == 0 and name_end <= max_name:
+                start = 0  # the text's start is a boundary too
             if start is None:
                 continue
             if parent is not None and start == name_end:
