@@ -117,6 +117,7 @@ class ChainRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
         places = written_places(doc)
+        info = meta(doc)
         chains = self._chains(doc, places)
         for i, (start, end, key, label, in_name) in enumerate(chains):
             chain = add_mention(doc, Mention("InfectionChain", key, label, start, end))
@@ -142,7 +143,8 @@ class ChainRecognizer:
                 break
             for p in ctx_places:
                 after = text[p.end:p.end + 8]
-                if ORIGIN_CUE.match(after) and p not in in_name:
+                here = info is not None and p.key in (info.home_city, info.home_province)
+                if ORIGIN_CUE.match(after) and p not in in_name and not here and p.end - p.start > 1:
                     add_relation(doc, chain, "origin", p, p.start)
                 elif p.cls == "Site":
                     add_relation(doc, chain, "site", p, p.start)
