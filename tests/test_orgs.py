@@ -26,3 +26,24 @@ def test_leading_groups_merge_with_and_without_covid_words():
 ])
 def test_named_organizations(text, org):
     assert org in labels(run(text, PIPE, home_province="140000"), "Organization")
+
+
+@pytest.mark.parametrize("text, orgs", [
+    ("加快构建新发展格局，积极谋篇布局。", []),  # 格局 / 布局 end in 局 but name no body
+    ("，北京大学化学研究院介绍了成果。", ["北京大学化学研究院"]),  # a university's institute is one name
+    ("，山西省太行经济一体化发展促进会主办。", ["山西省太行经济一体化发展促进会"]),  # 经济 is no break
+    ("国网石家庄供电公司向一线送去物资。", ["国网石家庄供电公司"]),
+    ("國網太原供電公司送去物資。", ["国网太原供电公司"]),  # Traditional text after normalisation
+    ("省科协将举办年会。市疫情防控办发布消息。", ["山西省科学技术协会", "太原市疫情防控领导小组办公室"]),
+    ("市委中心组开展学习。", ["中共太原市委理论学习中心组"]),
+    ("，迎泽区桥东街道办事处新建社区党支部书记说，", ["新建社区党支部", "迎泽区桥东街道办事处"]),
+])
+def test_organization_edges_and_short_forms(text, orgs):
+    assert labels(run(text, PIPE, home_province="140000", home_city="140100"), "Organization") == sorted(orgs)
+
+
+def test_short_name_takes_the_fuller_name_on_the_page():
+    doc = run("，平定恒泰村镇银行成立于2012年。在活动中，恒泰村镇银行荣获“全国百强村镇银行”称号。", PIPE,
+              home_province="140000")
+    found = [m for m in doc._.kg_mentions if m.cls == "Organization" and m.end > m.start]
+    assert {m.label for m in found} == {"平定恒泰村镇银行"} and len(found) == 2

@@ -69,3 +69,43 @@ def test_scoped_titles_keep_their_scope():
     doc = run("省委书记王东峰、省疫情防控工作领导小组组长许勤出席。", PIPE, home_province="130000")
     titles = {t for _, t in facts(doc, "title")}
     assert {"省委书记", "省疫情防控工作领导小组组长"} <= titles
+
+
+@pytest.mark.parametrize("text, persons", [
+    ("他是“90后”小伙子刘建明，今年24岁。", ["刘建明"]),  # a noun for a person before the name
+    ("参观了王明远故居、烈士陵园等地。", ["王明远"]),  # 某某故居
+    ("项目进展顺利。（禚 芸）\n", ["禚芸"]),  # a spaced closing byline, rare surname
+    ("作为美佳超市华北区食品安全负责人，周晓仍在忙碌。周晓说，货源充足。", ["周晓"]),  # confirmed by a second mention
+    ("“货源充足。”该超市经理周文说。", ["周文"]),  # 说 ends the name
+])
+def test_more_person_patterns(text, persons):
+    assert labels(run(text, PIPE, home_province="140000"), "Person", "Official") == persons
+
+
+@pytest.mark.parametrize("text", ["及时回应群众关切。", "加快构建新发展格局。", "大数据显示，客流回升。"])
+def test_no_person_in_common_phrases(text):
+    assert labels(run(text, PIPE), "Person", "Official") == []
+
+
+def test_team_leader_of_a_police_bureau_is_an_official():
+    doc = run("阳曲县公安局刑侦大队负责人王建国介绍，", PIPE, home_province="140000")
+    assert labels(doc, "Official") == ["王建国"]
+    assert ("刑侦大队负责人", "阳曲县公安局") in facts(doc, "postIn")
+
+
+@pytest.mark.parametrize("text, title", [
+    ("“货源充足。”该超市经理周文说。", "经理"),  # 该超市: the body named elsewhere
+    ("作为美佳超市华北区食品安全负责人，周晓仍在忙碌。周晓说，货源充足。", "食品安全负责人"),  # the chain's region
+    ("，迎泽区桥东街道办事处新建社区党支部书记李红梅说，", "党支部书记"),
+    ("“我们很忙。”河北恒信科技股份有限公司副总经理何丽说。", "副总经理"),
+])
+def test_titles_drop_bodies_and_regions(text, title):
+    doc = run(text, PIPE, home_province="140000", home_city="140100")
+    assert {t for _, t in facts(doc, "title")} == {title}
+
+
+def test_company_short_form_is_the_company():
+    doc = run("，河北恒信科技股份有限公司展区人头攒动。“我们很忙。”恒信科技副总经理何丽说。", PIPE, home_province="130000")
+    assert labels(doc, "Organization") == ["河北恒信科技股份有限公司"]
+    assert facts(doc, "title") == {("副总经理", "副总经理")}
+    assert ("副总经理", "河北恒信科技股份有限公司") in facts(doc, "postIn")

@@ -5,11 +5,20 @@ Shapes come from data (``org_patterns.tsv``, ``org_suffixes.tsv``). A leading
 before it, else the page's home province or city), so 省委 on a Shanxi page is
 中共山西省委 and 市委 on a Taiyuan page is 中共太原市委. Each organization gets
 ``jurisdiction`` to that place.
+
+The left edge of a suffix-shaped name (…医院, …有限公司, …局) is the nearest of: a
+break (punctuation, a function word), a place written inside the window, an
+organization written right before it (a unit of it: 某大学 + 某研究院 is one name,
+but a party branch starts its own name), or a cut word (召开, 第N次 …). Within a
+page, a bare name that is the tail of a fuller one (兴泰村镇银行 after
+太谷兴泰村镇银行) and a company's short form (某某科技 for 山西某某科技股份有限公司)
+take the fuller name.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -20,6 +29,8 @@ from kg.model import Mention
 
 SCOPE_LEVEL = {"省": "Province", "市": "City", "区": "County", "县": "County"}
 BREAK = set("的在对和与及由向为将把从到经据是了被让给使请并或等、，。；：！？“”‘’（）()《》「」 \n\t\u3000")
+# Two-character words whose first or second character would otherwise be a break (经济, 数据)
+JOINED = {"经济", "经营", "经贸", "经开", "数据", "依据", "为民", "和平", "和谐", "对外", "给水", "从化"}
 BAD_START = set("各全该本每这那其个一二三四五六七八九十多几有和与及等了是为在对将把向被从到由以")
 VARIANT = re.compile("新冠肺炎")
 # Words that make a suffix generic rather than a name: 定点医院, 方舱医院, 先进党支部, 合作银行
@@ -27,11 +38,22 @@ GENERIC_STEM = re.compile(r"^(?:定点|方舱|先进|伙伴|合作|贴心|理财
 # Words that end the run before an organization's name: verbs, ordinals, quantities.
 CUT = re.compile(r"召开|主持|举行|成立|转至|转运至|启用|贡献|公布|部分|参加的|全国|下属|暨|已|均|各|传达|学习|贯彻|落实|"
                  r"第[0-9一二三四五六七八九十百]+[次届]|[0-9]+[日月年号次家个名]|[0-9]+多家")
+PARTY = ("党总支", "党支部", "党委", "党组")
+LEGAL = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
 
 
 def org_key(name: str) -> str:
     """Names that differ only by 新冠肺炎 (省新冠肺炎疫情防控工作领导小组) are one organization."""
     return VARIANT.sub("", name)
+
+
+@dataclass
+class _Cand:
+    start: int
+    end: int
+    canonical: str
+    place: object  # kg.gazetteer.Place or None
+    kind: str
 
 
 @Language.factory("kg_orgs")
@@ -40,11 +62,20 @@ class OrgRecognizer:
         self.name = name
         self.gaz = gazetteer()
         rows = data_rows("org_patterns.tsv")
-        fixed = sorted(((r[1], r[2]) for r in rows if r[0] == "fixed"), key=lambda r: -len(r[0]))
+
+        def kind(k):
+            return [(r[1], r[2] if len(r) > 2 else "") for r in rows if r[0] == k]
+
+        fixed = sorted(kind("fixed"), key=lambda r: -len(r[0]))
         self.fixed = dict(fixed)
         self.fixed_re = re.compile("|".join(re.escape(f) for f, _ in fixed))
-        scoped = sorted(((r[1], r[2]) for r in rows if r[0] == "scoped"), key=lambda r: -len(r[0]))
+        scoped = sorted(kind("scoped"), key=lambda r: -len(r[0]))
         self.scoped = [(re.compile(re.escape(p).replace(re.escape("{P}"), "(?P<p>[省市区县])")), c) for p, c in scoped]
+        self.prefixes = sorted((p for p, _ in kind("prefix")), key=len, reverse=True)
+        self.abbrev = sorted(kind("abbrev"), key=lambda r: -len(r[0]))
+        self.notname = tuple(p for p, _ in kind("notname"))
+        generic = [p for p, _ in kind("generic")]
+        self.generic_re = re.compile("^(?:" + "|".join(map(re.escape, generic)) + ")") if generic else None
         suffixes = sorted(data_rows("org_suffixes.tsv"), key=lambda r: -len(r[0]))
         self.suffix_kind = {r[0]: (r[1], int(r[2])) for r in suffixes}
         alternation = "|".join(re.escape(r[0]) for r in suffixes)
@@ -67,30 +98,42 @@ class OrgRecognizer:
             code = before[-1].key if before else None
         return (self.gaz.get(code), at) if code else (None, at)
 
-    def _add(self, doc: Doc, start: int, end: int, canonical: str, place, kind: str, seen: set) -> None:
-        if (start, end) in seen or not canonical:
-            return
-        seen.add((start, end))
-        surface = text_of(doc)[start:end]
+    def _expand(self, name: str) -> str:
+        for short, full in self.abbrev:
+            if name.endswith(short) and len(name) > len(short):
+                return name[:-len(short)] + full
+        return name
+
+    def _add(self, doc: Doc, c: _Cand) -> None:
+        surface = text_of(doc)[c.start:c.end]
+        place = c.place
         # 市委 / 省政府 are names only on their own page: never an alias of the entity
-        alts = [surface] if surface != canonical and (place is None or place.name[:2] in surface
-                                                      or len(surface) >= 4) else []
-        m = add_mention(doc, Mention("Organization", org_key(canonical), canonical, start, end, alts,
-                                     {"kind": kind}))
+        alts = [surface] if surface != c.canonical and (place is None or place.name[:2] in surface
+                                                        or len(surface) >= 4) else []
+        m = add_mention(doc, Mention("Organization", org_key(c.canonical), c.canonical, c.start, c.end, alts,
+                                     {"kind": c.kind}))
         if place is not None:
-            pm = Mention({"Province": "Province", "City": "City", "County": "County",
-                          "Country": "Country"}.get(place.level, "Township"), place.code, place.name, start, start)
+            cls = {"Province": "Province", "City": "City", "County": "County",
+                   "Country": "Country"}.get(place.level, "Township")
+            pm = Mention(cls, place.code, place.name, c.start, c.start)
             add_mention(doc, pm)
-            add_relation(doc, m, "jurisdiction", pm, start)
+            add_relation(doc, m, "jurisdiction", pm, c.start)
+
+    def _left_edge(self, text: str, k: int, max_before: int) -> int:
+        start = k
+        while start > 0 and k - start < max_before and (
+                text[start - 1] not in BREAK or text[start - 1:start + 1] in JOINED or text[start - 2:start] in JOINED):
+            start -= 1
+        return start
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
         places = [m for m in written_places(doc) if m.key.isdigit()]
         local = [m for m in of_class(doc, "Township", "Community") if m.end > m.start]
-        seen: set[tuple[int, int]] = set()
+        cands: list[_Cand] = []
         taken = bytearray(len(text) + 1)
         for m in self.fixed_re.finditer(text):
-            self._add(doc, m.start(), m.end(), self.fixed[m.group()], None, "fixed", seen)
+            cands.append(_Cand(m.start(), m.end(), self.fixed[m.group()], None, "fixed"))
             taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
         for rx, canonical in self.scoped:
             for m in rx.finditer(text):
@@ -99,55 +142,137 @@ class OrgRecognizer:
                 place, start = self._scope_place(doc, m.group("p"), m.start("p"), places)
                 if place is None:
                     continue
-                name = canonical.replace("{P}", place.name)
-                self._add(doc, start, m.end(), name, place, "scoped", seen)
+                cands.append(_Cand(start, m.end(), canonical.replace("{P}", place.name), place, "scoped"))
                 taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
         for m in self.suffix_re.finditer(text):
             if taken[m.start()] and taken[m.end() - 1]:
                 continue
-            kind, max_before = self.suffix_kind[m.group()]
-            end = m.end()
-            k = m.start()
-            start = k
-            while start > 0 and k - start < max_before and text[start - 1] not in BREAK:
-                start -= 1
-            # a run longer than the suffix allows is the tail of some longer word (股份制商业银行)
-            open_ended = start > 0 and text[start - 1] not in BREAK
-            cut = None
-            for c in CUT.finditer(text, start, k):
-                cut = c.end()
-            if cut is not None:
-                start = cut
-            prefix_place = None
-            for p in places:  # a place written inside the window starts the name
-                if start <= p.start < k and (prefix_place is None or p.start < prefix_place.start):
-                    prefix_place = p
-            for p in local:  # a village or community right before: the name starts there (村党总支)
-                if start <= p.start < k and p.end <= k and (prefix_place is None or p.start > prefix_place.start):
-                    prefix_place, start = None, p.start
-            if prefix_place is not None:
-                start = prefix_place.start
-            elif open_ended and cut is None and start not in {p.start for p in local}:
+            c = self._suffix_name(doc, m, places, local, cands)
+            if c is not None:
+                cands.append(c)
+                taken[c.start:c.end] = b"\x01" * (c.end - c.start)
+        cands += self._short_forms(text, cands, taken)
+        # a name inside a longer one (澳门大学 in 澳门大学某研发中心) is part of it
+        spans = sorted(cands, key=lambda c: (c.start, -c.end))
+        kept: list[_Cand] = []
+        for c in spans:
+            if any(o.start <= c.start and c.end <= o.end and (o.start, o.end) != (c.start, c.end)
+                   for o in cands):
                 continue
-            name = text[start:end]
-            if GENERIC_STEM.match(name) and prefix_place is None:
+            if any((o.start, o.end) == (c.start, c.end) for o in kept):
                 continue
-            if len(m.group()) == 1 and (text[end:end + 1] in "部面势限长内外" or
-                                        (prefix_place is not None and prefix_place.end == k)):
-                continue  # 局部, 局面; 山西省局 is no name
-            if len(name) - len(m.group()) < (1 if name[0] in SCOPE_LEVEL else 2) or name[0] in BAD_START or not re.fullmatch(r"[\u4e00-\u9fff0-9A-Za-z]+", name):
-                continue
-            place = self.gaz.get(prefix_place.key) if prefix_place is not None else None
-            canonical = name
-            if place is None and name[0] in SCOPE_LEVEL:
-                place, _ = self._scope_place(doc, name[0], start, places)
-                if place is not None:
-                    canonical = place.name + name[1:]
-            elif place is not None and kind not in ("company", "media", "other", "hospital"):
-                # 山西省委办公厅 and 山西省…厅 are one department: governments' bodies take the full place name
-                written = text[prefix_place.start:prefix_place.end]
-                canonical = place.name + name[len(written):] if written != place.name and \
-                    place.level in ("Province", "City") else name
-            self._add(doc, start, end, canonical, place, kind, seen)
-            taken[start:end] = b"\x01" * (end - start)
+            kept.append(c)
+        self._fuller_names(kept)
+        for c in kept:
+            self._add(doc, c)
         return doc
+
+    def _suffix_name(self, doc: Doc, m, places, local, cands) -> _Cand | None:
+        text = text_of(doc)
+        kind, max_before = self.suffix_kind[m.group()]
+        party = kind == "party-committee"
+        end, k = m.end(), m.start()
+        start = self._left_edge(text, k, max_before)
+        # a run longer than the suffix allows is the tail of some longer word (股份制商业银行)
+        open_ended = start > 0 and text[start - 1] not in BREAK
+        cut = None
+        for c in CUT.finditer(text, start, k):
+            cut = c.end()
+        if cut is not None:
+            start = cut
+        prefix_place = None
+        for p in places:  # a place written inside the window starts the name
+            if start <= p.start < k and (prefix_place is None or p.start < prefix_place.start):
+                prefix_place = p
+        for p in local:  # a village or community right before: the name starts there (村党总支)
+            if start <= p.start < k and p.end <= k and (prefix_place is None or p.start > prefix_place.start):
+                prefix_place, start = None, p.start
+                if not party:  # 小店区某街道办事处: the district written before belongs to it
+                    while True:
+                        before = [q for q in places if q.end == start and q.start < start]
+                        if not before:
+                            break
+                        start = before[0].start
+        if prefix_place is not None:
+            start = prefix_place.start
+            for pre in self.prefixes:  # 国网 + 太原 + 供电公司
+                if text.startswith(pre, start - len(pre)) and (start - len(pre) == 0 or
+                                                                text[start - len(pre) - 1] in BREAK):
+                    start -= len(pre)
+                    break
+        # an organization written right before or across the left edge
+        joined = None
+        for o in cands:
+            before = o.end == start or (o.start == start and o.end < k)
+            if o.start < start < o.end or (not party and before) or (party and start <= o.end <= k and o.end > o.start):
+                if party:
+                    start, open_ended = max(start, o.end), False
+                else:
+                    joined, start, open_ended = o, o.start, False
+        if joined is None and prefix_place is None and open_ended and cut is None \
+                and start not in {p.start for p in local}:
+            return None
+        name = text[start:end]
+        if joined is not None:
+            stem = name[joined.end - start:]
+            if not stem or not re.fullmatch(r"[\u4e00-\u9fff0-9A-Za-z]+", stem):
+                return None
+            return _Cand(start, end, joined.canonical + stem, joined.place, kind)
+        generic = GENERIC_STEM.match(name) or (self.generic_re and self.generic_re.match(name))
+        if generic and prefix_place is None:
+            return None
+        if name.endswith(self.notname):
+            return None
+        if len(m.group()) == 1 and (text[end:end + 1] in "部面势限长内外" or
+                                    (prefix_place is not None and prefix_place.end == k)):
+            return None  # 局部, 局面; 山西省局 is no name
+        if len(name) - len(m.group()) < (1 if name[0] in SCOPE_LEVEL else 2) or name[0] in BAD_START or \
+                not re.fullmatch(r"[\u4e00-\u9fff0-9A-Za-z]+", name):
+            return None
+        place = self.gaz.get(prefix_place.key) if prefix_place is not None else None
+        canonical = name
+        if place is None and name[0] in SCOPE_LEVEL:
+            place, _ = self._scope_place(doc, name[0], start, places)
+            if place is not None:
+                canonical = place.name + name[1:]
+        elif place is not None and kind not in ("company", "media", "other", "hospital"):
+            # 山西省委办公厅 and 山西省…厅 are one department: governments' bodies take the full place name
+            written = text[prefix_place.start:prefix_place.end]
+            canonical = place.name + name[len(written):] if written != place.name and \
+                place.level in ("Province", "City") and name.startswith(written) else name
+        return _Cand(start, end, self._expand(canonical), place, kind)
+
+    def _short_forms(self, text: str, cands: list[_Cand], taken: bytearray) -> list[_Cand]:
+        """某某科技 elsewhere on a page that names 山西某某科技股份有限公司: the company's short form."""
+        out = []
+        for c in cands:
+            if c.kind != "company" or not LEGAL.search(c.canonical):
+                continue
+            stem = LEGAL.sub("", c.canonical)
+            if c.place is not None and stem.startswith(c.place.name):
+                stem = stem[len(c.place.name):]
+            else:
+                for n in (3, 2):  # 山西 / 太原 written short
+                    if self.gaz.by_name.get(stem[:n]):
+                        stem = stem[n:]
+                        break
+            if len(stem) < 4:
+                continue
+            for m in re.finditer(re.escape(stem), text):
+                if taken[m.start()] or taken[m.end() - 1]:
+                    continue
+                out.append(_Cand(m.start(), m.end(), c.canonical, c.place, c.kind))
+        return out
+
+    @staticmethod
+    def _fuller_names(cands: list[_Cand]) -> None:
+        """A bare name that is the tail of exactly one fuller name on the page takes that name."""
+        names = {c.canonical: c for c in cands}
+        for c in cands:
+            if c.place is not None or c.kind in ("fixed", "scoped") or len(c.canonical) < 4:
+                continue
+            fuller = {n for n in names
+                      if len(n) >= len(c.canonical) + 2 and LEGAL.sub("", n).endswith(c.canonical)}
+            if len(fuller) == 1:
+                f = names[fuller.pop()]
+                c.canonical, c.place = f.canonical, f.place

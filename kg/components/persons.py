@@ -21,6 +21,12 @@ from kg.components.orgs import org_key
 from kg.gazetteer import data_rows, data_text, gazetteer
 from kg.model import Mention
 
+# kinds of organization whose post holders are officials (a police bureau's team leader)
+GOVERNING = {"government", "department", "party-committee", "leading-group", "task-force", "fixed", "scoped"}
+# one-character cues that end a name even before punctuation (王明说。 is 王明)
+NAME_THEN_CUE = set("说等")
+# a chain's regions written after its name (某超市华北区): no part of a post's title
+REGIONS = {"华北", "华东", "华南", "华中", "西北", "西南", "东北"}
 PUNCT = set("，。、；：！？“”‘’（）()《》「」 \n\t\u3000,.;:!?")
 SEP = "、"
 
@@ -48,6 +54,15 @@ class PersonRecognizer:
         self.photo_re = re.compile(r"([\u4e00-\u9fff][ \u3000]?[\u4e00-\u9fff]{1,2})[ \u3000]+(?:文/)?摄")
         self.author_re = re.compile(r"由([\u4e00-\u9fff][ \u3000]?[\u4e00-\u9fff]{1,2})采写")
         self.anon_re = re.compile(r"[\u4e00-\u9fff]某某?")
+        nouns = [w.strip() for w in data_text("person_nouns.txt").splitlines()
+                 if w.strip() and not w.startswith("#")]
+        self.nouns = set(nouns)
+        self.noun_re = re.compile("|".join(re.escape(w) for w in sorted(nouns, key=len, reverse=True)))
+        # a person's former home or memorial hall: 某某故居
+        self.home_re = re.compile(r"(?=故居|旧居)")
+        # a spaced two-character byline closing a report: （王 某）
+        self.spaced_paren_re = re.compile(
+            r"(?<=[。！？”])[ \u3000]*[（(]([\u4e00-\u9fff][ \u3000][\u4e00-\u9fff])[)）][ \u3000]*(?=\n|$)")
         # the few titles written after the name: X总书记
         self.after_re = re.compile(r"([\u4e00-\u9fff]{2,3})(?=总书记|总理|委员长)")
 
@@ -67,8 +82,21 @@ class PersonRecognizer:
         for n in lengths:
             chunk = text[i:i + n]
             if len(chunk) == n and re.fullmatch(r"[\u4e00-\u9fff]+", chunk) and self.boundary(text, i + n):
-                if n == 3 and self.boundary(text, i + 2) and not (i + 3 >= len(text) or text[i + 3] in PUNCT):
-                    continue  # 王明主持: the third character starts the cue
+                if n == 3 and self.boundary(text, i + 2) and (not (i + 3 >= len(text) or text[i + 3] in PUNCT)
+                                                              or text[i + 2] in NAME_THEN_CUE):
+                    continue  # 王明主持 / 王明说。: the third character starts the cue
+                return i, i + n
+        return None
+
+    def _confirmed_name(self, text: str, i: int) -> tuple[int, int] | None:
+        """A name at ``i`` whose end is unclear (刘某最近…): the longest reading written again on the page."""
+        span = self.name_at(text, i)
+        if span is not None:
+            return span
+        for n in (3, 2):
+            chunk = text[i:i + n]
+            if len(chunk) == n and re.fullmatch(r"[\u4e00-\u9fff]+", chunk) and self.is_surname_start(chunk) \
+                    and text.count(chunk) >= 2 and not self.role_re.match(chunk):
                 return i, i + n
         return None
 
@@ -98,7 +126,17 @@ class PersonRecognizer:
                     and o.attrs.get("kind") not in ("fixed", "scoped"):
                 party = re.search(r"(?:党总支|党支部|党委|党组)$", surface)  # 党总支书记 is the title
                 cut = max(cut, o.end - (len(party.group()) if party else 0))
-        return re.sub(r"^(?:该|这个|这|其)", "", text[cut:end]) or role
+        title = text[cut:end]
+        region = re.match(r"([\u4e00-\u9fff]{2})区", title) if cut > start else None
+        if region and len(title) > 3 + len(role) and (region.group(1) in REGIONS or any(
+                self.gaz.get(c) is not None and self.gaz.get(c).level == "Province"
+                for c in self.gaz.by_name.get(region.group(1), ()))):
+            title = title[3:]  # 某超市山西区食品安全负责人: the chain's region
+        anaphor = re.match(r"(?:该|这个|这|其)", title)
+        if anaphor:  # 该物流园经理: the body is named elsewhere; 该社区党支部书记 keeps 党支部
+            party = re.search(r"(?:党总支|党支部|党委|党组)$", title[:-len(role)])
+            title = (party.group() if party else "") + role
+        return title or role
 
     def _post(self, doc: Doc, person: Mention, title: str, t_start: int, t_end: int, role: str,
               orgs: list[Mention]) -> None:
@@ -149,6 +187,9 @@ class PersonRecognizer:
             span = self.name_at(text, m.end())
             if span is None and text[m.end():m.end() + 1] in "：: ":
                 span = self.name_at(text, m.end() + 1)
+            if span is None and text[m.end():m.end() + 1] == "，" \
+                    and "作为" in text[max(0, m.start() - 24):m.start()]:
+                span = self._confirmed_name(text, m.end() + 1)
             if span is None or span in found:
                 continue
             # walk back over the chain of titles: T1、T2、T3
@@ -160,7 +201,7 @@ class PersonRecognizer:
                 while start > 0 and text[start - 1] not in PUNCT and end - start < 24:
                     start -= 1
                 title = text[start:end]
-                cut = re.search(r".*(?:日|召开|主持|讯|是|由|据|在|对|和|向|的)", title)
+                cut = re.search(r".*(?:日|召开|主持|讯|是|由|(?<!数)据|在|对|和|向|的|作为)", title)
                 if cut and cut.end() <= len(title) - len(role):
                     start += cut.end()
                     title = text[start:end]
@@ -175,7 +216,9 @@ class PersonRecognizer:
                 if prev_role is None:
                     break
                 end, role = prev_end, prev_role
-            official = any(self.roles[r][0] for _, _, _, r in titles)
+            official = any(self.roles[r][0] for _, _, _, r in titles) or any(
+                o.attrs.get("kind") in GOVERNING and s <= o.start and o.end <= e - len(r)
+                for _, s, e, r in titles for o in orgs)
             person = self._person(doc, span[0], span[1], official, [t for t, _, _, _ in titles])
             found[span] = person
             for title, start, end, role in reversed(titles):
@@ -286,5 +329,31 @@ class PersonRecognizer:
                 p = self._person(doc, s, e, True, [role])
                 found[(s, e)] = p
                 self._post(doc, p, role, e, e + len(role), role, orgs)
+        self._described(doc, found)
         self._repeat_known(doc, found)
         return doc
+
+    def _described(self, doc: Doc, found: dict) -> None:
+        """女孩儿某某，… (a noun for a person before a name), 某某故居, and a spaced closing byline."""
+        text = text_of(doc)
+        for m in self.noun_re.finditer(text):
+            span = self.name_at(text, m.end())
+            if span is None or span in found or any(text.startswith(n, span[0]) for n in self.nouns):
+                continue  # 司机师傅介绍: a second noun, not a name
+            if text[span[1]:span[1] + 1] in ("，", "、") or self.cue_re.match(text, span[1]):
+                found[span] = self._person(doc, span[0], span[1], False)
+        for m in self.home_re.finditer(text):
+            e = m.start()
+            for n in (3, 2):
+                s = e - n
+                chunk = text[max(s, 0):e]
+                if s < 0 or not re.fullmatch(r"[\u4e00-\u9fff]+", chunk) or not self.is_surname_start(chunk) \
+                        or (n == 3 and text[s] in "了的在到和与及是把被对向从"):
+                    continue
+                if (s, e) not in found and not any(a < e and s < b for a, b in found):
+                    found[(s, e)] = self._person(doc, s, e, False)
+                break
+        for m in self.spaced_paren_re.finditer(text):
+            s, e = m.span(1)
+            if (s, e) not in found and not any(a <= s < b for a, b in found):
+                found[(s, e)] = self._person(doc, s, e, False)
