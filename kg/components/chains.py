@@ -9,20 +9,19 @@ lower bound).
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 
-import cn2an
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.components.base import add_mention, add_relation, meta, text_of, written_places
+from kg.dates import DATE, resolve
 from kg.gazetteer import data_rows
 from kg.model import Mention
+from kg.numerals import to_int
 
 CONTEXT = 700
 CODE = re.compile(r"(\d{1,2})\s*[·•・.．]\s*(\d{1,2})")
-DATE = re.compile(r"(?:(?P<y>20\d\d)年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 ORIGIN_CUE = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:返晋|返并|入晋|返程|返回|输入|来晋|来并|旅居|返太)")
 GENERIC = re.compile(r"^(?:本轮|国内|全国|全省|全市|此轮|当前|近期|这轮|局部|各地|省外|境外|新冠肺炎|突发)")
 REPORT = re.compile(r"报告|发现|确诊|检出|阳性")
@@ -30,31 +29,6 @@ REPORT = re.compile(r"报告|发现|确诊|检出|阳性")
 PLACED_MIDDLE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}?(?:快递|物流|物流园|超市|市场|医院|酒店|小区|学校|公司|工地))?"
                            r"(?:输入性|输入|关联|聚集性|突发|本土)?")
 NOT_CHAIN_AFTER = re.compile(r"防控|形势|防治|期间")
-
-
-def number(text: str) -> int | None:
-    try:
-        return int(text) if text.isdigit() else int(cn2an.cn2an(text, "smart"))
-    except (ValueError, KeyError):
-        return None
-
-
-def resolve_month_day(doc: Doc, month: int, day: int, year: int | None = None) -> _dt.date | None:
-    """M月D日 in the page's year (the year before when that date would fall after publication)."""
-    info = meta(doc)
-    if year is None:
-        if info is None or (info.published is None and info.year is None):
-            return None
-        year = info.published.year if info.published else info.year
-        try:
-            if info.published and _dt.date(year, month, day) > info.published + _dt.timedelta(days=1):
-                year -= 1
-        except ValueError:
-            return None
-    try:
-        return _dt.date(year, month, day)
-    except ValueError:
-        return None
 
 
 @Language.factory("kg_chains")
@@ -132,12 +106,12 @@ class ChainRecognizer:
                 add_relation(doc, chain, "reportedIn", p, start)
             code = CODE.search(label)
             if code:  # “8·17” is the day the chain was first reported
-                date = resolve_month_day(doc, int(code.group(1)), int(code.group(2)))
+                date = resolve(int(code.group(1)), int(code.group(2)), meta(doc))
                 if date:
                     add_relation(doc, chain, "firstReported", date, start)
             for d in DATE.finditer(text, start, stop) if not code else ():
                 year = int(d.group("y")) if d.group("y") else None
-                date = resolve_month_day(doc, int(d.group("m")), int(d.group("d")), year)
+                date = resolve(int(d.group("m")), int(d.group("d")), meta(doc), year)
                 if date:
                     add_relation(doc, chain, "firstReported", date, d.start())
                 break
@@ -162,7 +136,7 @@ class ChainRecognizer:
             for prop, rx in self.counts.items():
                 for c in rx.finditer(text, start, stop):
                     raw = next((g for g in c.groups() if g), None)
-                    n = number(raw) if raw else None
+                    n = to_int(raw) if raw else None
                     if n is None or prop in seen:
                         continue
                     seen.add(prop)
