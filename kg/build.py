@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import os
+import shutil
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
 from kg.errors import NothingToBuild, UsageError
 from kg.model import Document
+from kg.pagefile import FileSource
 from kg.pages import PageRecord
 
 CACHE = ".kg-cache"
@@ -63,40 +66,46 @@ def read_documents(paths: list[Path], report: BuildReport, *, year=None, strict=
             yield item
 
 
-def cached_records(docs: Iterable[Document], cache: Path | None, report: BuildReport, *, jobs: int,
-                   keep_contacts: bool, segmenter: str = "char") -> Iterator[PageRecord]:
-    """Records for ``docs``: unchanged pages from the cache, the rest extracted (and cached)."""
-    from kg.atomic import atomic_write_text
-    from kg.extract import extract, page_key
-    from kg.pages import from_nquads, to_nquads
+def page_records(docs: Iterable[Document], cache: Path, report: BuildReport, *, jobs: int,
+                 keep_contacts: bool, segmenter: str = "char") -> Iterator[tuple[PageRecord, FileSource]]:
+    """Compact records of ``docs`` with their evidence sources, streamed.
 
-    todo: list[tuple[Document, str]] = []
+    Unchanged pages are read from their page files in ``cache``; the others
+    are extracted by ``jobs`` workers, which write their page files there.
+    """
+    from kg import pagefile
+    from kg.extract import _pipeline, extract_page_files, map_batches, page_key
+
     keys: set[str] = set()
+    reused: deque[tuple[PageRecord, Path]] = deque()
+    fresh: deque[Path] = deque()  # page files the workers are writing, in input order
 
-    def fresh():
-        for doc, key in todo:
-            yield doc
+    def todo() -> Iterator[tuple[Document, Path]]:
+        for doc in docs:
+            key = page_key(doc, f"{keep_contacts}|{segmenter}")
+            keys.add(key)
+            path = cache / f"{key}.page"
+            rec = pagefile.read_record(path) if path.is_file() else None
+            if rec is not None:
+                reused.append((rec, path))
+                report.reused += 1
+            else:
+                fresh.append(path)
+                yield doc, path
 
-    out: list[PageRecord] = []
-    for doc in docs:
-        key = page_key(doc, f"{keep_contacts}|{segmenter}")
-        keys.add(key)
-        hit = cache / f"{key}.nq" if cache else None
-        if hit is not None and hit.is_file():
-            out.extend(from_nquads(hit.read_bytes()))
-            report.reused += 1
-        else:
-            todo.append((doc, key))
-    for (doc, key), rec in zip(todo, extract(fresh(), jobs=jobs, keep_contacts=keep_contacts,
-                                                segmenter=segmenter)):
-        if cache is not None:
-            atomic_write_text(cache / f"{key}.nq", to_nquads(rec))
-        out.append(rec)
-    if cache is not None:  # forget pages that are gone, so the cache does not grow without bound
-        for stale in cache.glob("*.nq"):
-            if stale.stem not in keys:
-                stale.unlink(missing_ok=True)
-    return iter(out)
+    _pipeline(segmenter)  # fail early (bad model folder) and let forked workers inherit it
+    work = partial(extract_page_files, keep_contacts=keep_contacts, segmenter=segmenter)
+    for rec in map_batches(todo(), work, jobs=jobs):
+        while reused:
+            old, path = reused.popleft()
+            yield old, pagefile.FileSource(path)
+        yield rec, pagefile.FileSource(fresh.popleft())
+    while reused:
+        old, path = reused.popleft()
+        yield old, pagefile.FileSource(path)
+    for stale in cache.iterdir():  # forget pages that are gone, so the cache does not grow without bound
+        if stale.is_file() and stale.stem not in keys:
+            stale.unlink(missing_ok=True)
 
 
 def load_ontology():
@@ -106,27 +115,35 @@ def load_ontology():
     return ontology_triples(ontology_path())
 
 
-def write_exports(records: Iterable[PageRecord], out: Path, report: BuildReport) -> None:
-    """The reduce step and the exports: resolve all records, write Turtle, GraphML, store."""
+def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: bool = False) -> None:
+    """The reduce step and the exports: resolve the pages, write Turtle and GraphML (and the store).
+
+    ``pages`` yields page records, or (compact record, evidence source) pairs.
+    """
     from kg.export import write_graphml, write_turtle
-    from kg.graph import graph_groups
     from kg.resolve import Resolver
 
     resolver = Resolver()
-    for rec in records:
-        resolver.add(rec)
+    for item in pages:
+        if isinstance(item, tuple):
+            resolver.add(*item)
+        else:
+            resolver.add(item)
+    if not resolver.pages:
+        return
     res = resolver.resolve()
     ttl = out / "kg.ttl"
-    report.triples = write_turtle(graph_groups(res, load_ontology()), ttl)
+    report.triples = write_turtle(res, ttl, load_ontology())
     write_graphml(res, out / "kg.graphml")
     report.outputs = [ttl, out / "kg.graphml"]
-    from kg.store import write_store
+    if store:
+        from kg.store import write_store
 
-    write_store(ttl, out / "kg.oxigraph")
-    report.outputs.append(out / "kg.oxigraph")
+        write_store(ttl, out / "kg.oxigraph")
+        report.outputs.append(out / "kg.oxigraph")
     report.entities = Counter(e.cls for e in res.entities.values())
     report.relations = len(res.facts)
-    report.evidence = sum(len(f.evidence) for f in res.facts.values())
+    report.evidence = sum(f.n_evidence for f in res.facts.values())
     report.merges = res.merges
 
 
@@ -141,8 +158,13 @@ def _prepare_out(out: Path, inputs: list[Path]) -> None:
 
 def build(paths: list[Path], out: Path, *, year: int | None = None, strict: bool = False,
           keep_contacts: bool = False, max_bytes: int = 20_000_000, jobs: int = 1, incremental: bool = True,
-          segmenter: str = "char", on_item: Callable | None = None) -> BuildReport:
-    """Build ``kg.ttl``, ``kg.graphml`` and the query store in ``out`` from ``paths``."""
+          segmenter: str = "char", store: bool = False, on_item: Callable | None = None) -> BuildReport:
+    """Build ``kg.ttl`` and ``kg.graphml`` (and with ``store`` the query store) in ``out`` from ``paths``.
+
+    Pages stream through: read, extracted by ``jobs`` workers into page files
+    in ``out/.kg-cache`` (reused next time when unchanged, unless not
+    ``incremental``), folded into the resolver, and forgotten.
+    """
     from kg.atomic import BuildLock
 
     t0 = time.perf_counter()
@@ -150,16 +172,16 @@ def build(paths: list[Path], out: Path, *, year: int | None = None, strict: bool
     _prepare_out(out, paths)
     with BuildLock(out):
         docs = read_documents(paths, report, year=year, strict=strict, max_bytes=max_bytes, on_item=on_item)
-        cache = out / CACHE if incremental else None
-        if cache is not None:
-            cache.mkdir(exist_ok=True)
-        records = list(cached_records(docs, cache, report, jobs=jobs, keep_contacts=keep_contacts,
-                                      segmenter=segmenter))
-        if not records:
+        cache = out / CACHE
+        if not incremental:
+            shutil.rmtree(cache, ignore_errors=True)
+        cache.mkdir(exist_ok=True)
+        pages = page_records(docs, cache, report, jobs=jobs, keep_contacts=keep_contacts, segmenter=segmenter)
+        write_exports(pages, out, report, store=store)
+        if not report.outputs:
             raise NothingToBuild(
                 "No text documents found in " + ", ".join(str(p) for p in paths) +
                 "; give folders or files of UTF-8, GB18030, Big5 or UTF-16 text, or HTML pages.")
-        write_exports(records, out, report)
     report.seconds = time.perf_counter() - t0
     return report
 
@@ -194,10 +216,14 @@ def merge(folder: Path, out: Path) -> BuildReport:
     files = sorted(folder.glob("*.nq"))
     if not files:
         raise NothingToBuild(f"{folder}: no .nq page records; run kg extract PAGES --out {folder} first.")
-    records = [rec for f in files for rec in from_nquads(f.read_bytes())]
-    report.documents = len(records)
+    def records():
+        for f in files:
+            for rec in from_nquads(f.read_bytes()):
+                report.documents += 1
+                yield rec
+
     out.mkdir(parents=True, exist_ok=True)
     with BuildLock(out):
-        write_exports(records, out, report)
+        write_exports(records(), out, report)
     report.seconds = time.perf_counter() - t0
     return report

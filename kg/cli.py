@@ -32,7 +32,7 @@ def main() -> None:
     """Build and query a knowledge graph of Chinese government news pages.
 
     \b
-    kg build                 seeds/ -> exports/kg.ttl, kg.graphml, kg.oxigraph/
+    kg build                 seeds/ -> exports/kg.ttl, kg.graphml
     kg query NAME|FILE|SPARQL
     kg neighbours 太原
     kg validate exports/kg.ttl
@@ -55,9 +55,11 @@ def main() -> None:
               help="Re-extract every page instead of reusing unchanged pages from the last build.")
 @click.option("--segmenter", default="char", show_default=True,
               help="spaCy word segmenter: char, or pkuseg:MODEL_DIR (a model from kg train-segmenter).")
+@click.option("--store", "with_store", is_flag=True,
+              help="Also load the graph into the query store now (otherwise the first kg query does it).")
 @click.option("-v", "--verbose", is_flag=True, help="Say which encoding each file was read with.")
 def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, jobs, clean_build, segmenter,
-          verbose) -> None:
+          with_store, verbose) -> None:
     """Build the graph from text pages (default: the seeds/ folder) into OUT.
 
     PATHS are files or folders of UTF-8, GB18030/GBK, Big5 or UTF-16 text, or
@@ -92,7 +94,8 @@ def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, jobs,
     try:
         report = run_build(list(paths), out, year=year, strict=strict, keep_contacts=keep_contacts,
                            max_bytes=int(max_mb * 1_000_000), jobs=jobs or default_jobs(),
-                           incremental=not clean_build, segmenter=segmenter, on_item=on_document)
+                           incremental=not clean_build, segmenter=segmenter, store=with_store,
+                           on_item=on_document)
     except KgError as err:
         _finish(bar)
         _fail(err)

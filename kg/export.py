@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Iterator
+from itertools import chain
 from pathlib import Path
 
 import networkx as nx
@@ -12,6 +13,7 @@ from networkx.readwrite.graphml import GraphMLWriter
 
 from kg.atomic import atomic_write_bytes, atomic_write_chunks
 from kg.graph import safe_text
+from kg.prefixes import PREFIXES
 from kg.resolve import Resolution
 
 # One colour per class, for Gephi.
@@ -25,64 +27,106 @@ COLOURS = {
 
 _LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
 _INT = re.compile(r'^"(-?\d+)"\^\^<http://www.w3.org/2001/XMLSchema#integer>$')
+_PREFIX_OF = {ns: prefix for prefix, ns in PREFIXES.items()}
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 
-def _short(term: str, prefixes: list[tuple[str, str]]) -> str:
-    """A prefixed name for an IRI term when its local part is plain; numbers bare; else as is."""
+def _prefixed(value: str) -> str | None:
+    """``prefix:local`` for an IRI whose namespace is a project prefix and whose local part is plain."""
+    cut = max(value.rfind("#"), value.rfind("/")) + 1
+    prefix = _PREFIX_OF.get(value[:cut])
+    if prefix is not None and _LOCAL.fullmatch(value[cut:]):
+        return f"{prefix}:{value[cut:]}"
+    return None
+
+
+def short_term(term: str) -> str:
+    """An N-Triples term as Turtle: prefixed names for plain IRIs, integers bare, else as is."""
     if term.startswith("<"):
-        value = term[1:-1]
-        for prefix, ns in prefixes:
-            if value.startswith(ns) and _LOCAL.fullmatch(value[len(ns):]):
-                return f"{prefix}:{value[len(ns):]}"
-        return term
+        return _prefixed(term[1:-1]) or term
     m = _INT.match(term)
     if m:
         return m.group(1)
     if term.endswith(">") and "^^<" in term:
         body, _, dt = term.rpartition("^^<")
-        for prefix, ns in prefixes:
-            if dt[:-1].startswith(ns) and _LOCAL.fullmatch(dt[len(ns):-1]):
-                return f"{body}^^{prefix}:{dt[len(ns):-1]}"
+        name = _prefixed(dt[:-1])
+        if name:
+            return f"{body}^^{name}"
     return term
 
 
 def turtle_chunks(groups) -> Iterator[str]:
-    """Turtle text, subject by subject, with every project prefix bound."""
-    from kg.prefixes import PREFIXES
-
-    prefixes = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
-    yield "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
-    rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    """Turtle text, subject by subject (no prefix lines)."""
     for s, pairs in groups:
-        parts = ["\n", _short(s, prefixes)]
+        parts = ["\n", short_term(s)]
         i, n = 0, len(pairs)
         first = True
         while i < n:
             p = pairs[i][0]
             objs = []
             while i < n and pairs[i][0] == p:
-                objs.append(_short(pairs[i][1], prefixes))
+                objs.append(short_term(pairs[i][1]))
                 i += 1
-            pred = "a" if p == rdf_type else _short(p, prefixes)
+            pred = "a" if p == RDF_TYPE else short_term(p)
             parts.append((" " if first else " ;\n    ") + pred + " " + " , ".join(objs))
             first = False
         parts.append(" .")
         yield "".join(parts)
-    yield "\n"
 
 
-def write_turtle(groups, path: Path) -> int:
-    """Stream Turtle into ``path`` (atomically); returns the number of triples written."""
+def evidence_chunks(res: Resolution) -> Iterator[str]:
+    """Every evidence node as Turtle, in the order :meth:`Resolution.evidence` gives them."""
+    from kg.graph import to_literal
+
+    for node in res.evidence():
+        f = node.fact
+        obj = short_term(f"<{f.obj}>" if f.obj_is_entity else to_literal(f.obj))
+        lower = " ;\n    kg:lowerBound true" if f.lower_bound else ""
+        yield (f"\n{short_term(f'<{node.iri}>')} a rdf:Statement , kg:Evidence ;\n    rdf:subject "
+               f"{short_term(f'<{f.subj}>')} ;\n    rdf:predicate kg:{f.pred} ;\n    rdf:object {obj} ;\n    "
+               f"{node.tail}{lower} .")
+
+
+def write_turtle(res: Resolution, path: Path, ontology=()) -> int:
+    """Stream the whole graph as Turtle into ``path`` (atomically); returns the number of triples.
+
+    Ontology, documents and entities come first, sorted by subject; then the
+    evidence nodes, page by page, each read back from its page's sentences.
+    """
+    from kg.graph import graph_groups
+
     count = 0
 
-    def counted():
+    def counted(groups):
         nonlocal count
         for s, pairs in groups:
             count += len(pairs)
             yield s, pairs
 
-    atomic_write_chunks(path, (c.encode("utf-8") for c in turtle_chunks(counted())))
+    def evidence():
+        nonlocal count
+        for chunk in evidence_chunks(res):
+            count += 10 if chunk.endswith("kg:lowerBound true .") else 9
+            yield chunk
+
+    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
+    chunks = chain([header], turtle_chunks(counted(graph_groups(res, ontology))), evidence(), ["\n"])
+    atomic_write_chunks(path, _batched(chunks))
     return count
+
+
+def _batched(chunks, size: int = 1 << 20) -> Iterator[bytes]:
+    """UTF-8 bytes in blocks of about ``size`` characters (fewer, larger writes)."""
+    buf: list[str] = []
+    n = 0
+    for c in chunks:
+        buf.append(c)
+        n += len(c)
+        if n >= size:
+            yield "".join(buf).encode("utf-8")
+            buf, n = [], 0
+    if buf:
+        yield "".join(buf).encode("utf-8")
 
 
 def to_networkx(res: Resolution) -> nx.DiGraph:
@@ -96,7 +140,7 @@ def to_networkx(res: Resolution) -> nx.DiGraph:
         fact = res.facts[key]
         if not fact.obj_is_entity or fact.subj not in G or fact.obj not in G:
             continue
-        G.add_edge(fact.subj, fact.obj, label=fact.pred, weight=max(1, len(fact.evidence)))
+        G.add_edge(fact.subj, fact.obj, label=fact.pred, weight=max(1, fact.n_evidence))
     for node in G.nodes:
         G.nodes[node]["size"] = float(4 + 2 * G.degree(node))
     for node, data in G.nodes(data=True):

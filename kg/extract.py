@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing as mp
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 from kg.model import Document, Mention
@@ -136,23 +137,41 @@ def _quiet_worker() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _work(args):
-    return extract_batch(*args)
+def map_batches(items: Iterable, work: Callable[[list], list], *, jobs: int = 1, batch: int = BATCH) -> Iterator:
+    """``work`` over ``items`` in batches, in ``jobs`` processes, results in input order.
+
+    ``work`` must be picklable (a module-level function or a ``functools.partial`` of one).
+    """
+    if jobs <= 1:
+        for b in _batches(items, batch):
+            yield from work(b)
+        return
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    with ctx.Pool(jobs, initializer=_quiet_worker) as pool:
+        pending: deque = deque()  # at most two batches per worker in flight: input is read as it is needed
+        for b in _batches(items, batch):
+            pending.append(pool.apply_async(work, (b,)))
+            if len(pending) >= 2 * jobs:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
 
 
 def extract(docs: Iterable[Document], *, jobs: int = 1, keep_contacts: bool = False,
             batch: int = BATCH, segmenter: str = "char") -> Iterator[PageRecord]:
     """Page records for ``docs`` in input order, using ``jobs`` processes."""
     _pipeline(segmenter)  # fail early (bad model folder) and let forked workers inherit it
-    if jobs <= 1:
-        for b in _batches(docs, batch):
-            yield from extract_batch(b, keep_contacts, segmenter)
-        return
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    with ctx.Pool(jobs, initializer=_quiet_worker) as pool:
-        work = ((b, keep_contacts, segmenter) for b in _batches(docs, batch))
-        for records in pool.imap(_work, work):
-            yield from records
+    yield from map_batches(docs, partial(extract_batch, keep_contacts=keep_contacts, segmenter=segmenter),
+                           jobs=jobs, batch=batch)
+
+
+def extract_page_files(items: list[tuple[Document, Path]], keep_contacts: bool = False,
+                       segmenter: str = "char") -> list[PageRecord]:
+    """Worker side of a build: extract a batch, write each page's file (kg.pagefile), return compact records."""
+    from kg import pagefile
+
+    records = extract_batch([doc for doc, _ in items], keep_contacts, segmenter)
+    return [pagefile.write(path, rec) for (_, path), rec in zip(items, records)]
 
 
 @cache

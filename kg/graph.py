@@ -14,8 +14,8 @@ import json
 import re
 from collections.abc import Iterator
 
-from kg.prefixes import DATA_IRI, KG_IRI, PREFIXES
-from kg.resolve import PLACE_CLASSES, Resolution, doc_iri, literal_sort_key, short_hash
+from kg.prefixes import KG_IRI, PREFIXES
+from kg.resolve import PLACE_CLASSES, Resolution, doc_iri, short_hash
 
 # Characters XML 1.0 forbids (and lone surrogates): never written to an export.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
@@ -59,9 +59,6 @@ KG = {name: iri(KG_IRI + name) for name in (
     "Document", "Person", "Place", "Evidence", "sourceFile", "encoding", "published", "mentionedIn", "sentence",
     "charStart", "charEnd", "lowerBound")}
 TYPE, LABEL, ALT = iri(RDF + "type"), iri(PREFIXES["rdfs"] + "label"), iri(PREFIXES["skos"] + "altLabel")
-EV_PROPS = [iri(RDF + "subject"), iri(RDF + "predicate"), iri(RDF + "object"),
-            iri(PREFIXES["prov"] + "wasDerivedFrom"), KG["sentence"], KG["charStart"], KG["charEnd"], KG["lowerBound"]]
-STATEMENT = iri(RDF + "Statement")
 
 
 def ontology_triples(path) -> list[Triple]:
@@ -129,29 +126,11 @@ def _entity_groups(res: Resolution) -> Iterator[Group]:
         yield iri(subject), sorted(set(pairs))
 
 
-def _evidence_groups(res: Resolution) -> Iterator[Group]:
-    nodes = []
-    for fact in res.facts.values():
-        obj_id = fact.obj if fact.obj_is_entity else literal_sort_key(fact.obj)
-        for ev in fact.evidence:
-            e = f"{DATA_IRI}evidence/{short_hash(fact.subj, fact.pred, obj_id, ev.doc_id, ev.start, ev.end)}"
-            nodes.append((iri(e), fact, ev))
-    nodes.sort(key=lambda n: n[0])
-    for e, fact, ev in nodes:
-        o = iri(fact.obj) if fact.obj_is_entity else to_literal(fact.obj)
-        values = [iri(fact.subj), iri(KG_IRI + fact.pred), o, iri(doc_iri(ev.doc_id)), zh(ev.sentence),
-                  to_literal(ev.start), to_literal(ev.end)]
-        if fact.lower_bound:
-            values.append(to_literal(True))
-        pairs = [(TYPE, STATEMENT), (TYPE, KG["Evidence"])] + list(zip(EV_PROPS, values))
-        yield e, sorted(pairs)
-
-
 def graph_groups(res: Resolution, ontology: list[Triple] = ()) -> Iterator[Group]:
-    """Every subject of the export with its pairs: the ontology, then the data sorted by subject.
+    """The ontology, documents and entities with their pairs, sorted by subject (evidence: kg.export).
 
-    Documents, entities and evidence nodes have disjoint IRI spaces, so merging
-    their sorted streams keeps the whole output sorted without materialising it.
+    Documents and entities have disjoint IRI spaces, so merging their sorted
+    streams keeps the output sorted without materialising it.
     """
     yield from _groups(sorted(ontology))
-    yield from heapq.merge(_document_groups(res), _entity_groups(res), _evidence_groups(res), key=lambda g: g[0])
+    yield from heapq.merge(_document_groups(res), _entity_groups(res), key=lambda g: g[0])

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+from array import array
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from kg.model import Document, Mention
-from kg.pages import Evidence, PageRecord
+from kg.model import Document
+from kg.pagefile import EvidenceSource
+from kg.pages import PageRecord
 from kg.prefixes import DATA_IRI
 
 PLACE_CLASSES = ("Country", "Province", "City", "County", "Township", "Community", "Site", "Place")
@@ -69,14 +72,36 @@ class Entity:
 
 @dataclass
 class Fact:
-    """subject IRI, predicate local name, object (IRI str for entities, else literal)."""
+    """subject IRI, predicate local name, object (IRI str for entities, else literal).
+
+    ``n_evidence`` is the number of distinct evidence sentences (pages × spans) that state it.
+    """
 
     subj: str
     pred: str
     obj: object
     obj_is_entity: bool
-    evidence: set[Evidence] = field(default_factory=set)
     lower_bound: bool = False
+    n_evidence: int = 0
+
+
+@dataclass(frozen=True)
+class EvidenceNode:
+    """One sentence stating one fact: an ``rdf:Statement`` of the export."""
+
+    iri: str
+    fact: Fact
+    doc_id: str
+    start: int
+    end: int
+    tail: str  # Turtle: prov:wasDerivedFrom … kg:charEnd n (see kg.pagefile.EvidencePart.tail)
+
+
+@dataclass
+class _Page:
+    doc_id: str
+    evidence: array  # per relation: raw fact id (-1: none), start, end
+    source: EvidenceSource
 
 
 @dataclass
@@ -85,92 +110,205 @@ class Resolution:
     facts: dict[tuple, Fact]
     documents: dict[str, Document]
     merges: list[str]
+    pages: list[_Page] = field(default_factory=list)  # in doc_id order
+    fact_of: list[Fact | None] = field(default_factory=list)  # raw fact id -> resolved fact
+
+    def evidence(self) -> Iterator[EvidenceNode]:
+        """Every evidence node, page by page in doc_id order, each page's nodes sorted by IRI.
+
+        The sentences are read back from each page's :data:`EvidenceSource` here,
+        so they are never all in memory at once.
+        """
+        for page in self.pages:
+            if not page.evidence:
+                continue
+            part = page.source()
+            nodes: dict[str, EvidenceNode] = {}
+            ev = page.evidence
+            for j in range(len(ev) // 3):
+                fact = self.fact_of[ev[3 * j]] if ev[3 * j] >= 0 else None
+                if fact is None:
+                    continue
+                start, end = ev[3 * j + 1], ev[3 * j + 2]
+                obj_id = fact.obj if fact.obj_is_entity else literal_sort_key(fact.obj)
+                e = f"{DATA_IRI}evidence/{short_hash(fact.subj, fact.pred, obj_id, page.doc_id, start, end)}"
+                if e not in nodes:
+                    nodes[e] = EvidenceNode(e, fact, page.doc_id, start, end, part.tail(j, start, end))
+            for e in sorted(nodes):
+                yield nodes[e]
+
+
+class _RawEntity:
+    __slots__ = ("alt_labels", "classes", "docs", "labels")
+
+    def __init__(self) -> None:
+        self.classes: Counter = Counter()
+        self.labels: Counter = Counter()
+        self.alt_labels: set[str] = set()
+        self.docs: set[str] = set()
 
 
 class Resolver:
-    """Collects page records (the map step's output) and resolves them (the reduce step)."""
+    """Resolves page records (the map step's output) into entities and facts (the reduce step).
+
+    :meth:`add` folds one page at a time into per-key aggregates (names,
+    classes, titles, meeting dates, facts between raw keys) and keeps only
+    offsets of its evidence; the sentences stay with the page's
+    :data:`EvidenceSource`. :meth:`resolve` then applies the cross-page merges.
+    Memory grows with the graph, not with the text read.
+    """
 
     def __init__(self) -> None:
-        self.pages: list[PageRecord] = []
+        self.documents: dict[str, Document] = {}
+        self.raw: dict[tuple[str, str], _RawEntity] = {}
+        self.titles: dict[str, set[str]] = defaultdict(set)  # person key -> post titles
+        self.meetings: dict[str, dict] = {}  # meeting key -> organizer, kind, ordinal, dates, hints
+        self.fact_ids: dict[tuple, int] = {}  # (subj raw key, pred, ("E", obj raw key) | ("L", literal key))
+        self.fact_obj: list[tuple[object, bool]] = []  # raw fact id -> (object raw key or literal, is entity)
+        self.lower_bound: set[int] = set()
+        self.pages: list[_Page] = []
 
-    def add(self, page: PageRecord) -> None:
-        self.pages.append(page)
+    def add(self, page: PageRecord, source: EvidenceSource | None = None) -> None:
+        """Fold in one page. Without ``source`` the record's own sentences are kept (small inputs, tests)."""
+        if source is None:
+            from kg.pagefile import split
 
-    def resolve(self) -> Resolution:
-        pages = sorted(self.pages, key=lambda p: p.doc.doc_id)
-        entities: dict[tuple[str, str], Entity] = {}
-        merges: list[str] = []
-        facts: dict[tuple, Fact] = {}
-        redirect = self._alias_redirects(pages, merges)
-        redirect.update(self._meeting_redirects(pages, merges))
-
-        def entity_of(m: Mention, doc: Document) -> Entity:
+            page, part = split(page)
+            source = _Kept(part)
+        doc_id = page.doc.doc_id
+        self.documents[doc_id] = page.doc
+        keys = []
+        for m in page.mentions:
             fam = family(m.cls)
-            key = redirect.get((fam, m.key), m.key)
-            ent = entities.get((fam, key))
+            key = (fam, m.key)
+            ent = self.raw.get(key)
             if ent is None:
-                ent = entities[(fam, key)] = Entity(entity_iri(fam, key), fam, key)
+                ent = self.raw[key] = _RawEntity()
             ent.classes[m.cls] += 1
             if m.label:
                 ent.labels[m.label] += 1
             ent.alt_labels.update(a for a in m.alt_labels if a)
-            ent.docs.add(doc.doc_id)
-            return ent
+            ent.docs.add(doc_id)
+            if fam == "person":
+                self.titles[m.key].update(m.attrs.get("titles", ()))
+            elif m.cls == "Meeting":
+                info = self.meetings.setdefault(m.key, {
+                    "org": m.attrs.get("org", ""), "kind": m.attrs.get("kind"), "ordinal": m.attrs.get("ordinal"),
+                    "dates": set(), "hints": set()})
+                if m.attrs.get("date"):
+                    info["dates"].add(m.attrs["date"])
+                info["hints"].update(m.attrs.get("hints", ()))
+            keys.append(key)
+        ev = array("q")
+        for rel in page.relations:
+            subj = keys[rel.subj]
+            if rel.obj_is_mention:
+                obj = keys[rel.obj]
+                if rel.pred == "holds" and subj[0] == "person":
+                    self.titles[subj[1]].add(page.mentions[rel.obj].label)
+                fkey = (subj, rel.pred, ("E", obj))
+            else:
+                obj = rel.obj
+                if rel.pred == "date" and page.mentions[rel.subj].cls == "Meeting" and subj[1] in self.meetings:
+                    self.meetings[subj[1]]["dates"].add(str(obj))
+                fkey = (subj, rel.pred, ("L", literal_sort_key(obj)))
+            fid = self.fact_ids.get(fkey)
+            if fid is None:
+                fid = self.fact_ids[fkey] = len(self.fact_obj)
+                self.fact_obj.append((obj, rel.obj_is_mention))
+            if rel.lower_bound:
+                self.lower_bound.add(fid)
+            ev.extend((fid, rel.evidence.start, rel.evidence.end))
+        self.pages.append(_Page(doc_id, ev, source))
 
-        for page in pages:
-            ents = [entity_of(m, page.doc) for m in page.mentions]
-            for rel in page.relations:
-                subj = ents[rel.subj]
-                if rel.obj_is_mention:
-                    if ents[rel.obj] is subj:
-                        continue
-                    obj, fkey_obj = ents[rel.obj].iri, ents[rel.obj].iri
-                else:
-                    obj, fkey_obj = rel.obj, literal_sort_key(rel.obj)
-                fkey = (subj.iri, rel.pred, fkey_obj)
-                fact = facts.get(fkey)
-                if fact is None:
-                    fact = facts[fkey] = Fact(subj.iri, rel.pred, obj, rel.obj_is_mention)
-                fact.lower_bound |= rel.lower_bound
-                fact.evidence.add(rel.evidence)
+    def resolve(self) -> Resolution:
+        merges: list[str] = []
+        redirect = _alias_redirects(self.titles, merges)
+        redirect.update(_meeting_redirects(self.meetings, merges))
+
+        def final(key: tuple[str, str]) -> tuple[str, str]:
+            return (key[0], redirect.get(key, key[1]))
+
+        entities: dict[tuple[str, str], Entity] = {}
+        for key in sorted(self.raw):
+            raw = self.raw[key]
+            fam, fkey = final(key)
+            ent = entities.get((fam, fkey))
+            if ent is None:
+                ent = entities[(fam, fkey)] = Entity(entity_iri(fam, fkey), fam, fkey)
+            ent.classes.update(raw.classes)
+            ent.labels.update(raw.labels)
+            ent.alt_labels |= raw.alt_labels
+            ent.docs |= raw.docs
+        iri_of = {key: entities[final(key)].iri for key in self.raw}
+
+        facts: dict[tuple, Fact] = {}
+        fact_of: list[Fact | None] = [None] * len(self.fact_obj)
+        for (subj_key, pred, _), fid in self.fact_ids.items():
+            subj = iri_of[subj_key]
+            obj, is_entity = self.fact_obj[fid]
+            if is_entity:
+                obj = iri_of[obj]
+                if obj == subj:
+                    continue
+                fkey = (subj, pred, obj)
+            else:
+                fkey = (subj, pred, literal_sort_key(obj))
+            fact = facts.get(fkey)
+            if fact is None:
+                fact = facts[fkey] = Fact(subj, pred, obj, is_entity)
+            fact.lower_bound |= fid in self.lower_bound
+            fact_of[fid] = fact
+
+        for page in self.pages:  # distinct evidence per fact: a page's spans, after merges
+            seen = set()
+            ev = page.evidence
+            for j in range(0, len(ev), 3):
+                fact = fact_of[ev[j]]
+                if fact is not None and (id(fact), ev[j + 1], ev[j + 2]) not in seen:
+                    seen.add((id(fact), ev[j + 1], ev[j + 2]))
+                    fact.n_evidence += 1
         by_iri = {ent.iri: ent for ent in entities.values()}
-        return Resolution(by_iri, facts, {p.doc.doc_id: p.doc for p in pages}, merges)
-
-    @staticmethod
-    def _meeting_redirects(pages, merges):
-        return _meeting_redirects_impl(pages, merges)
-
-    @staticmethod
-    def _alias_redirects(pages: list[PageRecord], merges: list[str]) -> dict[tuple[str, str], str]:
-        """Person keys printed without the surname (建国 for 张建国) -> the full name with a shared title.
-
-        A two-character name that is the given name of a three-character name
-        merges into it when both are seen with the same post title; otherwise
-        they stay apart (homonyms and unrelated people).
-        """
-        titles: dict[str, set[str]] = defaultdict(set)
-        for page in pages:
-            for m in page.mentions:
-                if family(m.cls) == "person":
-                    titles[m.key].update(m.attrs.get("titles", ()))
-            for rel in page.relations:
-                subj = page.mentions[rel.subj]
-                if rel.pred == "holds" and family(subj.cls) == "person" and rel.obj_is_mention:
-                    titles[subj.key].add(page.mentions[rel.obj].label)
-        redirect: dict[tuple[str, str], str] = {}
-        names = sorted(titles)
-        for short in names:
-            if len(short) != 2:
-                continue
-            longs = [n for n in names if len(n) == 3 and n[1:] == short and titles[n] & titles[short]]
-            if len(longs) == 1:
-                shared = "、".join(sorted(titles[longs[0]] & titles[short]))
-                redirect[("person", short)] = longs[0]
-                merges.append(f"person {short} -> {longs[0]}: surname dropped, same post ({shared})")
-        return redirect
+        pages = sorted(self.pages, key=lambda p: p.doc_id)
+        return Resolution(by_iri, facts, dict(sorted(self.documents.items())), merges, pages, fact_of)
 
 
-def _meeting_redirects_impl(pages, merges):
+class _Kept:
+    """An evidence source that holds the part in memory."""
+
+    __slots__ = ("part",)
+
+    def __init__(self, part) -> None:
+        self.part = part
+
+    def __call__(self):
+        return self.part
+
+
+def _alias_redirects(titles: dict[str, set[str]], merges: list[str]) -> dict[tuple[str, str], str]:
+    """Person keys printed without the surname (建国 for 张建国) -> the full name with a shared title.
+
+    A two-character name that is the given name of a three-character name
+    merges into it when both are seen with the same post title; otherwise
+    they stay apart (homonyms and unrelated people).
+    """
+    redirect: dict[tuple[str, str], str] = {}
+    by_given: dict[str, list[str]] = defaultdict(list)
+    for name in sorted(titles):
+        if len(name) == 3:
+            by_given[name[1:]].append(name)
+    for short in sorted(titles):
+        if len(short) != 2:
+            continue
+        longs = [n for n in by_given.get(short, ()) if titles[n] & titles[short]]
+        if len(longs) == 1:
+            shared = "、".join(sorted(titles[longs[0]] & titles[short]))
+            redirect[("person", short)] = longs[0]
+            merges.append(f"person {short} -> {longs[0]}: surname dropped, same post ({shared})")
+    return redirect
+
+
+def _meeting_redirects(infos: dict[str, dict], merges: list[str]) -> dict[tuple[str, str], str]:
     """Meeting keys that name one meeting: same organizer and kind, and same ordinal or same date.
 
     A mention with an ordinal is canonical (org|kind|#N). A mention without one
@@ -178,39 +316,30 @@ def _meeting_redirects_impl(pages, merges):
     date; a relayed reference with neither joins the meeting held on one of its
     hint dates (the same day or the day before the relaying meeting).
     """
-    infos: dict[str, dict] = {}
-    for page in pages:
-        for m in page.mentions:
-            if m.cls != "Meeting":
-                continue
-            info = infos.setdefault(m.key, {"org": m.attrs.get("org", ""), "kind": m.attrs.get("kind"),
-                                            "ordinal": m.attrs.get("ordinal"), "dates": set(), "hints": set()})
-            if m.attrs.get("date"):
-                info["dates"].add(m.attrs["date"])
-            info["hints"].update(m.attrs.get("hints", ()))
-        for rel in page.relations:
-            subj = page.mentions[rel.subj]
-            if subj.cls == "Meeting" and rel.pred == "date" and subj.key in infos:
-                infos[subj.key]["dates"].add(str(rel.obj))
     redirect: dict[tuple[str, str], str] = {}
-    by_ordinal = {k: v for k, v in infos.items() if v["ordinal"] is not None}
-    dated = {k: v for k, v in infos.items() if v["ordinal"] is not None or v["dates"]}
+    numbered: dict[tuple, list[str]] = defaultdict(list)  # (organizer, kind) -> keys with an ordinal
+    dated: dict[tuple, list[str]] = defaultdict(list)  # (organizer, kind) -> keys with an ordinal or a date
+    for k in sorted(infos):
+        v = infos[k]
+        if v["ordinal"] is not None:
+            numbered[(v["org"], v["kind"])].append(k)
+        if v["ordinal"] is not None or v["dates"]:
+            dated[(v["org"], v["kind"])].append(k)
     for key in sorted(infos):
         info = infos[key]
         if info["ordinal"] is not None:
             continue
-        same = [k for k, v in sorted(by_ordinal.items()) if v["org"] == info["org"] and v["kind"] == info["kind"]]
-        on_date = [k for k in same if by_ordinal[k]["dates"] & info["dates"]]
+        group = (info["org"], info["kind"])
+        on_date = [k for k in numbered.get(group, ()) if infos[k]["dates"] & info["dates"]]
         hinted = []
         if not info["dates"]:
-            hinted = [k for k, v in sorted(dated.items()) if k != key and v["org"] == info["org"]
-                      and v["kind"] == info["kind"] and v["dates"] & info["hints"]]
+            hinted = [k for k in dated.get(group, ()) if k != key and infos[k]["dates"] & info["hints"]]
         if len(on_date) == 1:
             redirect[("meeting", key)] = on_date[0]
             merges.append(f"meeting {key} -> {on_date[0]}: same organizer, kind and date")
         elif hinted:
             # the latest meeting on the relaying day or the day before is the one relayed
-            best = max(hinted, key=lambda k: (max(dated[k]["dates"] & info["hints"]), k))
+            best = max(hinted, key=lambda k: (max(infos[k]["dates"] & info["hints"]), k))
             redirect[("meeting", key)] = best
             merges.append(f"meeting {key} -> {best}: relayed meeting held the same day or the day before")
     return redirect

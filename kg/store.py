@@ -1,4 +1,4 @@
-"""The embedded SPARQL store (Oxigraph on disk), written atomically next to the Turtle.
+"""The embedded SPARQL store (Oxigraph on disk), loaded from the Turtle beside it on first use.
 
 This module imports neither rdflib nor spaCy: the query commands use it.
 """
@@ -32,33 +32,42 @@ def open_store(store_dir: Path):
     import pyoxigraph as ox
 
     if not (Path(store_dir) / "SOURCE").is_file():
-        raise StoreError(f"{store_dir}: no graph store here; run kg build, or pass --graph FILE.ttl.")
+        raise StoreError(f"{store_dir}: no graph store here, and no {Path(store_dir).with_suffix('.ttl').name} "
+                         "beside it to load; run kg build, or pass --graph FILE.ttl.")
     try:
         return ox.Store.read_only(str(store_dir))
     except OSError as err:
         raise StoreError(f"{store_dir}: cannot open the graph store ({err}); rebuild it with kg build.") from err
 
 
-def store_for(store_dir: Path | None = None, graph: Path | None = None) -> tuple[object, str | None]:
-    """The store to read, and a note when it had to be built from ``graph`` first.
+def _fresh(ttl: Path, store_dir: Path) -> str | None:
+    """Load ``ttl`` into ``store_dir`` unless the store already holds this very file; a note when it did."""
+    source = store_dir / "SOURCE"
+    stamp = f"{ttl.resolve()}\n{os.stat(ttl).st_mtime_ns}\n"
+    if source.is_file() and source.read_text(encoding="utf-8") == stamp:
+        return None
+    try:
+        write_store(ttl, store_dir)
+    except (OSError, SyntaxError, ValueError) as err:
+        raise StoreError(f"{ttl}: cannot load it into a store ({err}).") from err
+    return f"kg: loaded {ttl} into the query store {store_dir} (once; reused until the file changes)"
 
-    ``graph`` (a Turtle file) gets its store beside it (``kg.ttl`` -> ``kg.oxigraph/``),
-    built once and rebuilt when the Turtle changes.
+
+def store_for(store_dir: Path | None = None, graph: Path | None = None) -> tuple[object, str | None]:
+    """The store to read, and a note when it had to be loaded first.
+
+    A store ``X.oxigraph/`` belongs to the Turtle file ``X.ttl`` beside it
+    (``--graph FILE.ttl`` names the file; by default ``exports/kg.ttl``): it is
+    loaded on first use and again whenever that file changes, so ``kg build``
+    need not spend the time when no one queries.
     """
-    note = None
     if graph is not None:
         graph = Path(graph)
         if not graph.is_file():
             raise StoreError(f"{graph}: no such Turtle file.")
         store_dir = graph.with_suffix(".oxigraph")
-        source = store_dir / "SOURCE"
-        stamp = f"{graph.resolve()}\n{os.stat(graph).st_mtime_ns}\n"
-        if not source.is_file() or source.read_text(encoding="utf-8") != stamp:
-            try:
-                write_store(graph, store_dir)
-            except (OSError, SyntaxError, ValueError) as err:
-                raise StoreError(f"{graph}: cannot load it into a store ({err}).") from err
-            note = f"kg: built the query store {store_dir} from {graph} (once; reused until the file changes)"
-    elif store_dir is None:
-        store_dir = Path("exports") / STORE
-    return open_store(Path(store_dir)), note
+    else:
+        store_dir = Path(store_dir) if store_dir is not None else Path("exports") / STORE
+        graph = store_dir.with_suffix(".ttl")
+    note = _fresh(graph, store_dir) if graph.is_file() else None
+    return open_store(store_dir), note

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from kg.cli import main
 
-from .conftest import ROOT
+from .conftest import ROOT, SEEDS
 
 EXPECTED = {
     # query name -> rows that must be there (labels as printed in the table)
@@ -91,9 +91,35 @@ def test_graph_file_builds_its_store_once(seed_build, tmp_path):
     ttl = tmp_path / "kg.ttl"
     ttl.write_bytes((seed_build / "kg.ttl").read_bytes())
     first = run(["query", "relays", "--graph", str(ttl)])
-    assert first.exit_code == 0 and "built the query store" in first.output
+    assert first.exit_code == 0 and "into the query store" in first.output
     second = run(["query", "relays", "--graph", str(ttl)])
-    assert second.exit_code == 0 and "built the query store" not in second.output
+    assert second.exit_code == 0 and "into the query store" not in second.output
+
+
+def test_build_leaves_the_store_to_the_first_query_and_reloads_it_when_the_graph_changes(seed_build, tmp_path):
+    out = tmp_path / "exports"
+    out.mkdir()
+    for name in ("kg.ttl", "kg.graphml"):
+        (out / name).write_bytes((seed_build / name).read_bytes())
+    assert not (out / "kg.oxigraph").exists()
+    first = run(["query", "relays", "--store", str(out / "kg.oxigraph")])
+    assert first.exit_code == 0 and "into the query store" in first.output and "领导小组" in first.output
+    again = run(["query", "relays", "--store", str(out / "kg.oxigraph")])
+    assert "into the query store" not in again.output
+    text = (out / "kg.ttl").read_text(encoding="utf-8")
+    (out / "kg.ttl").write_text(text.replace("kg:relays", "kg:discusses"), encoding="utf-8")
+    changed = run(["query", "relays", "--store", str(out / "kg.oxigraph")])
+    assert "into the query store" in changed.output and "领导小组" not in changed.output
+
+
+def test_build_store_flag_loads_the_store_at_once(tmp_path):
+    from kg.cli import main
+
+    out = tmp_path / "exports"
+    result = CliRunner().invoke(main, ["build", str(SEEDS), "--out", str(out), "--jobs", "1", "--store"])
+    assert result.exit_code == 0, result.output
+    assert (out / "kg.oxigraph" / "SOURCE").is_file()
+    assert "into the query store" not in run(["query", "relays", "--store", str(out / "kg.oxigraph")]).output
 
 
 def test_neighbours_of_a_provincial_leader(seed_build):

@@ -72,11 +72,31 @@ def test_facts_collect_evidence_and_are_order_independent():
             m, mt = person("王明"), Mention("Meeting", "m1", "会议", 0, 2)
             r.add(record(key, [m, mt], [RelationRecord(1, "chair", 0, True, ev(key, 3))]))
         res = r.resolve()
-        return {k: sorted((e.doc_id, e.start) for e in f.evidence) for k, f in res.facts.items()}
+        evidence = {}
+        for node in res.evidence():
+            evidence.setdefault((node.fact.subj, node.fact.pred, node.fact.obj), []).append((node.doc_id, node.start))
+        assert {k: f.n_evidence for k, f in res.facts.items()} == {k: 2 for k in res.facts}
+        return evidence
 
     assert run("ab") == run("ba")
     [evs] = run("ab").values()
     assert evs == [("a", 3), ("b", 3)]
+
+
+def test_evidence_sentences_come_from_the_page_source_once_per_span():
+    r = Resolver()
+    m, mt = person("王明"), Mention("Meeting", "m1", "会议", 0, 2)
+    rels = [RelationRecord(1, "chair", 0, True, ev("a", 3, "王明主持会议。")),
+            RelationRecord(1, "chair", 0, True, ev("a", 3, "王明主持会议。")),  # the same span twice
+            RelationRecord(1, "chair", 0, True, ev("a", 20, "会议由王明主持。"))]
+    r.add(record("a", [m, mt], rels))
+    res = r.resolve()
+    nodes = list(res.evidence())
+    assert [n.start for n in sorted(nodes, key=lambda n: n.start)] == [3, 20]
+    assert all("kg:sentence" in n.tail and n.doc_id == "a" for n in nodes)
+    assert any("王明主持会议。" in n.tail for n in nodes) and any("会议由王明主持。" in n.tail for n in nodes)
+    [fact] = res.facts.values()
+    assert fact.n_evidence == 2
 
 
 def test_literal_facts_keep_lower_bound():
