@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
-from kg.errors import NothingToBuild, UsageError
+from kg.errors import ExportError, NothingToBuild, UsageError
 from kg.model import Document
 from kg.pagefile import FileSource
 from kg.pages import PageRecord
@@ -85,7 +85,7 @@ def page_records(docs: Iterable[Document], cache: Path, report: BuildReport, *, 
             key = page_key(doc, f"{keep_contacts}|{segmenter}")
             keys.add(key)
             path = cache / f"{key}.page"
-            rec = pagefile.read_record(path) if path.is_file() else None
+            rec = pagefile.read_digest(path) if path.is_file() else None
             if rec is not None:
                 reused.append((rec, path))
                 report.reused += 1
@@ -118,7 +118,7 @@ def load_ontology():
 def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: bool = False) -> None:
     """The reduce step and the exports: resolve the pages, write Turtle and GraphML (and the store).
 
-    ``pages`` yields page records, or (compact record, evidence source) pairs.
+    ``pages`` yields page records, or (page digest, evidence source) pairs.
     """
     from kg.export import write_graphml, write_turtle
     from kg.resolve import Resolver
@@ -133,8 +133,13 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
         return
     res = resolver.resolve()
     ttl = out / "kg.ttl"
-    report.triples = write_turtle(res, ttl, load_ontology())
-    write_graphml(res, out / "kg.graphml")
+    graphml = _beside(write_graphml, res, out / "kg.graphml")  # the second core writes the GraphML
+    try:
+        report.triples = write_turtle(res, ttl, load_ontology())
+    except BaseException:
+        graphml(check=False)
+        raise
+    graphml()
     report.outputs = [ttl, out / "kg.graphml"]
     if store:
         from kg.store import write_store
@@ -145,6 +150,29 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
     report.relations = len(res.facts)
     report.evidence = sum(f.n_evidence for f in res.facts.values())
     report.merges = res.merges
+
+
+def _beside(fn: Callable, *args) -> Callable[..., None]:
+    """Run ``fn(*args)`` in a forked process while the caller goes on; the returned call waits for it.
+
+    Without fork (Windows, macOS spawn), ``fn`` runs at once, in this process.
+    """
+    import multiprocessing as mp
+
+    if "fork" not in mp.get_all_start_methods():
+        fn(*args)
+        return lambda check=True: None
+    proc = mp.get_context("fork").Process(target=fn, args=args, name=getattr(fn, "__name__", "export"))
+    proc.start()
+
+    def wait(check: bool = True) -> None:
+        if not check:
+            proc.terminate()
+        proc.join()
+        if check and proc.exitcode != 0:
+            raise ExportError(f"{args[-1]}: writing it failed (exit code {proc.exitcode}); the earlier file is kept.")
+
+    return wait
 
 
 def _prepare_out(out: Path, inputs: list[Path]) -> None:

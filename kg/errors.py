@@ -39,3 +39,7 @@ class LookupFailed(KgError):
 
 class LockedError(KgError):
     """Another build holds the export folder."""
+
+
+class ExportError(KgError):
+    """An export could not be written (the previous one is left in place)."""

@@ -78,13 +78,13 @@ def evidence_chunks(res: Resolution) -> Iterator[str]:
     """Every evidence node as Turtle, in the order :meth:`Resolution.evidence` gives them."""
     from kg.graph import to_literal
 
+    # Entity and evidence IRIs have a '/' after the data namespace: never a prefixed name.
     for node in res.evidence():
         f = node.fact
-        obj = short_term(f"<{f.obj}>" if f.obj_is_entity else to_literal(f.obj))
+        obj = f"<{f.obj}>" if f.obj_is_entity else short_term(to_literal(f.obj))
         lower = " ;\n    kg:lowerBound true" if f.lower_bound else ""
-        yield (f"\n{short_term(f'<{node.iri}>')} a rdf:Statement , kg:Evidence ;\n    rdf:subject "
-               f"{short_term(f'<{f.subj}>')} ;\n    rdf:predicate kg:{f.pred} ;\n    rdf:object {obj} ;\n    "
-               f"{node.tail}{lower} .")
+        yield (f"\n<{node.iri}> a rdf:Statement , kg:Evidence ;\n    rdf:subject <{f.subj}> ;\n    "
+               f"rdf:predicate kg:{f.pred} ;\n    rdf:object {obj} ;\n    {node.tail}{lower} .")
 
 
 def write_turtle(res: Resolution, path: Path, ontology=()) -> int:

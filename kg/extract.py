@@ -167,7 +167,7 @@ def extract(docs: Iterable[Document], *, jobs: int = 1, keep_contacts: bool = Fa
 
 def extract_page_files(items: list[tuple[Document, Path]], keep_contacts: bool = False,
                        segmenter: str = "char") -> list[PageRecord]:
-    """Worker side of a build: extract a batch, write each page's file (kg.pagefile), return compact records."""
+    """Worker side of a build: extract a batch, write each page's file (kg.pagefile), return digests."""
     from kg import pagefile
 
     records = extract_batch([doc for doc, _ in items], keep_contacts, segmenter)

@@ -4,14 +4,14 @@ Resolution (the reduce) needs every page's mentions and relations, but the
 sentences only when the Turtle is written. So a worker splits each page
 record into
 
-- a *compact* record: the same :class:`~kg.pages.PageRecord` with every
-  evidence sentence emptied (offsets kept), sent to the reducing process;
+- a *digest* (:class:`PageDigest`): its entities and facts folded per key,
+  with the offsets of their evidence, as plain tuples sent to the reducing process;
 - its *evidence part*: the page's document term, its distinct evidence
   sentences rendered once as Turtle literals, and for each relation the index
   of its sentence. A page that states twenty facts in one sentence stores it once.
 
 Both go into one *page file* (``<cache key>.page`` in the build cache): the
-compact record first, so a reused page is read without its sentences, and
+digest first, so a reused page is read without its sentences, and
 the evidence part after it, read again only while the Turtle is streamed.
 Page files are a cache: a file that cannot be read is re-extracted.
 """
@@ -21,13 +21,17 @@ from __future__ import annotations
 import os
 import pickle
 import struct
+from array import array
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
+from kg.model import Document
 from kg.pages import PageRecord
 
-_HEAD = struct.Struct("<Q")  # byte length of the compact record's pickle
+_HEAD = struct.Struct("<Q")  # byte length of the digest's pickle
 
 
 @dataclass(frozen=True)
@@ -47,8 +51,88 @@ class EvidencePart:
 EvidenceSource = Callable[[], EvidencePart]
 
 
-def split(rec: PageRecord) -> tuple[PageRecord, EvidencePart]:
-    """The compact record (sentences emptied) and the evidence part of ``rec``."""
+class PageDigest(NamedTuple):
+    """What resolution needs of one page, as plain tuples (cheap to pickle between processes).
+
+    Mentions are folded per entity key (a page naming 太原市 forty times holds it
+    once, with counts), relations per fact; ``evidence`` has one
+    ``(fact index, start, end)`` triple per relation, in relation order.
+    """
+
+    doc: Document
+    entities: list[tuple]  # (family, key, ((class, n), …), ((label, n), …), (alt label, …))
+    titles: list[tuple]  # (person key, (post title, …))
+    meetings: list[tuple]  # (key, organizer, kind, ordinal, (date, …), (hint date, …))
+    facts: list[tuple]  # (subject index, predicate, object index or literal, object is entity, lower bound)
+    evidence: array  # flat: fact index (-1: a relation of an entity to itself), start, end
+
+
+def digest(rec: PageRecord) -> PageDigest:
+    """Fold a page record into its :class:`PageDigest`."""
+    from kg.resolve import family, literal_sort_key
+
+    index: dict[tuple[str, str], int] = {}
+    folded: list[tuple[str, str, Counter, Counter, set]] = []
+    titles: dict[str, set[str]] = {}
+    meetings: dict[str, tuple] = {}
+    of_mention = []
+    for m in rec.mentions:
+        fam = family(m.cls)
+        i = index.get((fam, m.key))
+        if i is None:
+            i = index[(fam, m.key)] = len(folded)
+            folded.append((fam, m.key, Counter(), Counter(), set()))
+        _, _, classes, labels, alts = folded[i]
+        classes[m.cls] += 1
+        if m.label:
+            labels[m.label] += 1
+        alts.update(a for a in m.alt_labels if a)
+        if fam == "person":
+            titles.setdefault(m.key, set()).update(m.attrs.get("titles", ()))
+        elif m.cls == "Meeting":
+            a = m.attrs
+            org, kind, ordinal, dates, hints = meetings.get(m.key, (a.get("org", ""), a.get("kind"),
+                                                                   a.get("ordinal"), set(), set()))
+            if a.get("date"):
+                dates.add(a["date"])
+            hints.update(a.get("hints", ()))
+            meetings[m.key] = (org, kind, ordinal, dates, hints)
+        of_mention.append(i)
+    facts: dict[tuple, int] = {}
+    fact_rows: list[tuple] = []
+    evidence = array("q")
+    for rel in rec.relations:
+        subj = of_mention[rel.subj]
+        if rel.obj_is_mention:
+            obj = of_mention[rel.obj]
+            key = (subj, rel.pred, obj, True)
+            if rel.pred == "holds" and folded[subj][0] == "person":
+                titles.setdefault(folded[subj][1], set()).add(rec.mentions[rel.obj].label)
+        else:
+            obj = rel.obj
+            key = (subj, rel.pred, literal_sort_key(obj), False)
+            if rel.pred == "date" and rec.mentions[rel.subj].cls == "Meeting":
+                meetings[rec.mentions[rel.subj].key][3].add(str(obj))
+        f = facts.get(key)
+        if f is None:
+            f = facts[key] = len(fact_rows)
+            fact_rows.append([subj, rel.pred, obj, rel.obj_is_mention, False])
+        fact_rows[f][4] |= rel.lower_bound
+        self_loop = rel.obj_is_mention and obj == subj
+        evidence.extend((-1 if self_loop else f, rel.evidence.start, rel.evidence.end))
+    return PageDigest(
+        rec.doc,
+        [(fam, key, tuple(sorted(c.items())), tuple(sorted(lab.items())), tuple(sorted(alts)))
+         for fam, key, c, lab, alts in folded],
+        [(k, tuple(sorted(v))) for k, v in sorted(titles.items())],
+        [(k, org, kind, ordinal, tuple(sorted(dates)), tuple(sorted(hints)))
+         for k, (org, kind, ordinal, dates, hints) in sorted(meetings.items())],
+        [tuple(row) for row in fact_rows],
+        evidence)
+
+
+def split(rec: PageRecord) -> tuple[PageDigest, EvidencePart]:
+    """The digest and the evidence part of ``rec``."""
     from kg.export import short_term
     from kg.graph import iri, zh
     from kg.resolve import doc_iri
@@ -56,7 +140,6 @@ def split(rec: PageRecord) -> tuple[PageRecord, EvidencePart]:
     index: dict[str, int] = {}
     sentences: list[str] = []
     of_relation: list[int] = []
-    relations = []
     for rel in rec.relations:
         text = rel.evidence.sentence
         i = index.get(text)
@@ -64,33 +147,32 @@ def split(rec: PageRecord) -> tuple[PageRecord, EvidencePart]:
             i = index[text] = len(sentences)
             sentences.append(zh(text))
         of_relation.append(i)
-        relations.append(replace(rel, evidence=replace(rel.evidence, sentence="")))
     part = EvidencePart(short_term(iri(doc_iri(rec.doc.doc_id))), sentences, of_relation)
-    return PageRecord(rec.doc, rec.mentions, relations), part
+    return digest(rec), part
 
 
-def write(path: Path, rec: PageRecord) -> PageRecord:
-    """Write the page file of ``rec`` (atomically, no fsync: it is a cache); return the compact record."""
-    compact, part = split(rec)
-    head = pickle.dumps(compact, protocol=pickle.HIGHEST_PROTOCOL)
+def write(path: Path, rec: PageRecord) -> PageDigest:
+    """Write the page file of ``rec`` (atomically, no fsync: it is a cache); return its digest."""
+    page, part = split(rec)
+    head = pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, "wb") as fh:
         fh.write(_HEAD.pack(len(head)))
         fh.write(head)
         pickle.dump(part, fh, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
-    return compact
+    return page
 
 
-def read_record(path: Path) -> PageRecord | None:
-    """The compact record of a page file, or None when the file is missing or unreadable."""
+def read_digest(path: Path) -> PageDigest | None:
+    """The digest of a page file, or None when the file is missing or unreadable."""
     try:
         with open(path, "rb") as fh:
             (n,) = _HEAD.unpack(fh.read(_HEAD.size))
             rec = pickle.loads(fh.read(n))
     except (OSError, EOFError, struct.error, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
         return None
-    return rec if isinstance(rec, PageRecord) else None
+    return rec if isinstance(rec, PageDigest) else None
 
 
 def read_evidence(path: Path) -> EvidencePart:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from kg.model import Document
-from kg.pagefile import EvidenceSource
+from kg.pagefile import EvidenceSource, PageDigest
 from kg.pages import PageRecord
 from kg.prefixes import DATA_IRI
 
@@ -40,6 +40,13 @@ def entity_iri(fam: str, key: str) -> str:
     if fam == "place" and key.isdigit():
         return f"{DATA_IRI}place/{key}"
     return f"{DATA_IRI}{fam}/{short_hash(fam, key)}"
+
+
+def evidence_iri(fact: Fact, doc_id: str, start: int, end: int) -> str:
+    """The IRI of the evidence node for ``fact`` stated at ``start:end`` of ``doc_id`` (stable)."""
+    obj_id = fact.obj if fact.obj_is_entity else literal_sort_key(fact.obj)
+    key = f"{fact.subj}\x1f{fact.pred}\x1f{obj_id}\x1f{doc_id}\x1f{start}\x1f{end}"  # as short_hash joins them
+    return f"{DATA_IRI}evidence/{hashlib.sha1(key.encode('utf-8')).hexdigest()[:16]}"
 
 
 def doc_iri(doc_id: str) -> str:
@@ -130,8 +137,7 @@ class Resolution:
                 if fact is None:
                     continue
                 start, end = ev[3 * j + 1], ev[3 * j + 2]
-                obj_id = fact.obj if fact.obj_is_entity else literal_sort_key(fact.obj)
-                e = f"{DATA_IRI}evidence/{short_hash(fact.subj, fact.pred, obj_id, page.doc_id, start, end)}"
+                e = evidence_iri(fact, page.doc_id, start, end)
                 if e not in nodes:
                     nodes[e] = EvidenceNode(e, fact, page.doc_id, start, end, part.tail(j, start, end))
             for e in sorted(nodes):
@@ -168,8 +174,8 @@ class Resolver:
         self.lower_bound: set[int] = set()
         self.pages: list[_Page] = []
 
-    def add(self, page: PageRecord, source: EvidenceSource | None = None) -> None:
-        """Fold in one page. Without ``source`` the record's own sentences are kept (small inputs, tests)."""
+    def add(self, page: PageRecord | PageDigest, source: EvidenceSource | None = None) -> None:
+        """Fold in one page: a digest and its evidence source, or a whole record (sentences kept in memory)."""
         if source is None:
             from kg.pagefile import split
 
@@ -178,47 +184,45 @@ class Resolver:
         doc_id = page.doc.doc_id
         self.documents[doc_id] = page.doc
         keys = []
-        for m in page.mentions:
-            fam = family(m.cls)
-            key = (fam, m.key)
-            ent = self.raw.get(key)
+        for fam, key, classes, labels, alts in page.entities:
+            k = (fam, key)
+            ent = self.raw.get(k)
             if ent is None:
-                ent = self.raw[key] = _RawEntity()
-            ent.classes[m.cls] += 1
-            if m.label:
-                ent.labels[m.label] += 1
-            ent.alt_labels.update(a for a in m.alt_labels if a)
+                ent = self.raw[k] = _RawEntity()
+            for c, n in classes:
+                ent.classes[c] += n
+            for label, n in labels:
+                ent.labels[label] += n
+            ent.alt_labels.update(alts)
             ent.docs.add(doc_id)
-            if fam == "person":
-                self.titles[m.key].update(m.attrs.get("titles", ()))
-            elif m.cls == "Meeting":
-                info = self.meetings.setdefault(m.key, {
-                    "org": m.attrs.get("org", ""), "kind": m.attrs.get("kind"), "ordinal": m.attrs.get("ordinal"),
-                    "dates": set(), "hints": set()})
-                if m.attrs.get("date"):
-                    info["dates"].add(m.attrs["date"])
-                info["hints"].update(m.attrs.get("hints", ()))
-            keys.append(key)
-        ev = array("q")
-        for rel in page.relations:
-            subj = keys[rel.subj]
-            if rel.obj_is_mention:
-                obj = keys[rel.obj]
-                if rel.pred == "holds" and subj[0] == "person":
-                    self.titles[subj[1]].add(page.mentions[rel.obj].label)
-                fkey = (subj, rel.pred, ("E", obj))
+            keys.append(k)
+        for key, titles in page.titles:
+            self.titles[key].update(titles)
+        for key, org, kind, ordinal, dates, hints in page.meetings:
+            info = self.meetings.get(key)
+            if info is None:
+                info = self.meetings[key] = {"org": org, "kind": kind, "ordinal": ordinal, "dates": set(),
+                                             "hints": set()}
+            info["dates"].update(dates)
+            info["hints"].update(hints)
+        fids = []
+        for subj, pred, obj, is_entity, lower_bound in page.facts:
+            if is_entity:
+                obj = keys[obj]
+                fkey = (keys[subj], pred, ("E", obj))
             else:
-                obj = rel.obj
-                if rel.pred == "date" and page.mentions[rel.subj].cls == "Meeting" and subj[1] in self.meetings:
-                    self.meetings[subj[1]]["dates"].add(str(obj))
-                fkey = (subj, rel.pred, ("L", literal_sort_key(obj)))
+                fkey = (keys[subj], pred, ("L", literal_sort_key(obj)))
             fid = self.fact_ids.get(fkey)
             if fid is None:
                 fid = self.fact_ids[fkey] = len(self.fact_obj)
-                self.fact_obj.append((obj, rel.obj_is_mention))
-            if rel.lower_bound:
+                self.fact_obj.append((obj, is_entity))
+            if lower_bound:
                 self.lower_bound.add(fid)
-            ev.extend((fid, rel.evidence.start, rel.evidence.end))
+            fids.append(fid)
+        ev = array("q", page.evidence)
+        for j in range(0, len(ev), 3):
+            if ev[j] >= 0:
+                ev[j] = fids[ev[j]]
         self.pages.append(_Page(doc_id, ev, source))
 
     def resolve(self) -> Resolution:
