@@ -20,13 +20,20 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 def atomic_write_chunks(path: Path, chunks) -> None:
     """Stream byte chunks into a temporary file beside ``path``, then rename it over ``path``."""
+    with atomic_open(path) as fh:
+        for chunk in chunks:
+            fh.write(chunk)
+
+
+@contextlib.contextmanager
+def atomic_open(path: Path):
+    """A binary file to write that replaces ``path`` (fsynced) only when the block ends without error."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
-            for chunk in chunks:
-                fh.write(chunk)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

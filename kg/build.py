@@ -120,7 +120,7 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
 
     ``pages`` yields page records, or (page digest, evidence source) pairs.
     """
-    from kg.export import write_graphml, write_turtle
+    from kg.export import write_evidence_section, write_graphml, write_turtle
     from kg.resolve import Resolver
 
     resolver = Resolver()
@@ -133,13 +133,23 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
         return
     res = resolver.resolve()
     ttl = out / "kg.ttl"
-    graphml = _beside(write_graphml, res, out / "kg.graphml")  # the second core writes the GraphML
+    # Two cores: a forked process writes the evidence section (the bulk of the Turtle)
+    # while this one writes the GraphML and the entities, then appends that section.
+    section = out / f".kg-evidence-{os.getpid()}.tmp"
+    evidence = _beside(write_evidence_section, res, section)
+
+    def evidence_file() -> Path:
+        evidence()
+        return section
+
     try:
-        report.triples = write_turtle(res, ttl, load_ontology())
+        write_graphml(res, out / "kg.graphml")
+        report.triples = write_turtle(res, ttl, load_ontology(), evidence=evidence_file)
     except BaseException:
-        graphml(check=False)
+        evidence(check=False)
         raise
-    graphml()
+    finally:
+        section.unlink(missing_ok=True)
     report.outputs = [ttl, out / "kg.graphml"]
     if store:
         from kg.store import write_store

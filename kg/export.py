@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import re
+import shutil
 from collections.abc import Callable, Iterator
 from itertools import chain
 from pathlib import Path
 
 import networkx as nx
-from networkx.readwrite.graphml import GraphMLWriter
+from networkx.readwrite.graphml import GraphMLWriterLxml
 
-from kg.atomic import atomic_write_bytes, atomic_write_chunks
+from kg.atomic import atomic_open
 from kg.graph import safe_text
 from kg.prefixes import PREFIXES
 from kg.resolve import Resolution
@@ -87,15 +87,24 @@ def evidence_chunks(res: Resolution) -> Iterator[str]:
                f"rdf:predicate kg:{f.pred} ;\n    rdf:object {obj} ;\n    {node.tail}{lower} .")
 
 
-def write_turtle(res: Resolution, path: Path, ontology=()) -> int:
+def write_evidence_section(res: Resolution, path: Path) -> None:
+    """The evidence nodes' Turtle alone, into ``path`` (a part :func:`write_turtle` appends)."""
+    with open(path, "wb") as fh:
+        for block in _batched(evidence_chunks(res)):
+            fh.write(block)
+
+
+def write_turtle(res: Resolution, path: Path, ontology=(), evidence: Callable[[], Path] | None = None) -> int:
     """Stream the whole graph as Turtle into ``path`` (atomically); returns the number of triples.
 
     Ontology, documents and entities come first, sorted by subject; then the
     evidence nodes, page by page, each read back from its page's sentences.
+    ``evidence``, when given, returns a file holding that section already
+    written (by :func:`write_evidence_section`, in another process).
     """
     from kg.graph import graph_groups
 
-    count = 0
+    count = sum(f.n_evidence * (10 if f.lower_bound else 9) for f in res.facts.values())
 
     def counted(groups):
         nonlocal count
@@ -103,15 +112,17 @@ def write_turtle(res: Resolution, path: Path, ontology=()) -> int:
             count += len(pairs)
             yield s, pairs
 
-    def evidence():
-        nonlocal count
-        for chunk in evidence_chunks(res):
-            count += 10 if chunk.endswith("kg:lowerBound true .") else 9
-            yield chunk
-
     header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
-    chunks = chain([header], turtle_chunks(counted(graph_groups(res, ontology))), evidence(), ["\n"])
-    atomic_write_chunks(path, _batched(chunks))
+    with atomic_open(path) as fh:
+        for block in _batched(chain([header], turtle_chunks(counted(graph_groups(res, ontology))))):
+            fh.write(block)
+        if evidence is None:
+            for block in _batched(evidence_chunks(res)):
+                fh.write(block)
+        else:
+            with open(evidence(), "rb") as part:
+                shutil.copyfileobj(part, fh, 1 << 22)
+        fh.write(b"\n")
     return count
 
 
@@ -149,8 +160,8 @@ def to_networkx(res: Resolution) -> nx.DiGraph:
     return G
 
 
-class _Writer(GraphMLWriter):
-    """GraphML with readable key ids: node keys named as their attribute, edge keys ``e_``-prefixed.
+class _Writer(GraphMLWriterLxml):
+    """GraphML streamed by lxml, with readable key ids: node keys named as their attribute, edge keys ``e_``-prefixed.
 
     Gephi takes a key whose id or name is ``label`` as the label; networkx's
     default ids (``d0``…) can make it read the wrong attribute.
@@ -168,12 +179,10 @@ class _Writer(GraphMLWriter):
 
 
 def write_graphml(res: Resolution, path: Path) -> None:
+    """The entity graph as GraphML for Gephi, networkx and igraph (written atomically)."""
     G = to_networkx(res)
-    writer = _Writer(encoding="utf-8", prettyprint=True)
-    writer.add_graph_element(G)
-    buf = io.BytesIO()
-    writer.dump(buf)
-    atomic_write_bytes(path, buf.getvalue())
+    with atomic_open(path) as fh:
+        _Writer(fh, graph=G, encoding="utf-8", prettyprint=True).dump()
 
 
 EXPORTERS: dict[str, Callable] = {"kg.ttl": write_turtle, "kg.graphml": write_graphml}
