@@ -90,8 +90,7 @@ def evidence_chunks(res: Resolution) -> Iterator[str]:
 def write_evidence_section(res: Resolution, path: Path) -> None:
     """The evidence nodes' Turtle alone, into ``path`` (a part :func:`write_turtle` appends)."""
     with open(path, "wb") as fh:
-        for block in _batched(evidence_chunks(res)):
-            fh.write(block)
+        fh.writelines(_batched(evidence_chunks(res)))
 
 
 def write_turtle(res: Resolution, path: Path, ontology=(), evidence: Callable[[], Path] | None = None) -> int:
