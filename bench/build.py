@@ -7,7 +7,9 @@ New pages are made by recombining seed sentences and varying them (dates,
 ordinals, names, places), so the graph really grows with the corpus. Each size
 is built as a whole process (`kg build --clean`), and compared with a floor
 measured in the same run: reading and decoding the same files plus one regex
-pass over them. Prints a Markdown table.
+pass over them. Memory is the peak of the build's process tree (PSS, sampled
+every 0.1 s) and the largest single process (RSS). The first `kg query` after
+the build, which loads the Oxigraph store, is timed too. Prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -104,20 +107,68 @@ def floor(folder: Path) -> float:
     return time.perf_counter() - t0
 
 
+def _tree_pss_mb(pid: int) -> float:
+    """Proportional set size of a process and its descendants, in MB (Linux; 0 elsewhere).
+
+    PSS shares pages that forked workers have in common among them, so the
+    sum is what the build as a whole holds in memory.
+    """
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/smaps_rollup", encoding="ascii") as fh:
+                total += next(int(line.split()[1]) for line in fh if line.startswith("Pss:"))
+            with open(f"/proc/{p}/task/{p}/children", encoding="ascii") as fh:
+                todo += [int(c) for c in fh.read().split()]
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total / 1024
+
+
+def _timed(cmd: list[str]) -> tuple[subprocess.CompletedProcess, float, float]:
+    """Run ``cmd``; its output, wall seconds and peak memory of its process tree (MB, sampled)."""
+    peak = 0.0
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.wait(0.1):
+            peak = max(peak, _tree_pss_mb(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - t0
+    done.set()
+    sampler.join()
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err), seconds, peak
+
+
 def run_build(folder: Path, out: Path, jobs: int) -> dict:
     if out.exists():
         shutil.rmtree(out)
     cmd = [sys.executable, "-m", "kg.cli", "build", str(folder), "--out", str(out), "--clean", "--jobs", str(jobs)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-    seconds = time.perf_counter() - t0
+    proc, seconds, tree_mb = _timed(cmd)
     if proc.returncode != 0:
         sys.exit(f"build failed:\n{proc.stderr[-2000:]}")
     rss = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     m = re.search(r"(\d+) triples", proc.stdout)
-    return {"seconds": seconds, "rss_mb": rss / 1024, "triples": int(m.group(1)) if m else -1,
+    return {"seconds": seconds, "rss_mb": rss / 1024, "tree_mb": tree_mb, "triples": int(m.group(1)) if m else -1,
             "ttl_mb": (out / "kg.ttl").stat().st_size / 1e6, "graphml_mb": (out / "kg.graphml").stat().st_size / 1e6}
+
+
+def first_query(out: Path) -> tuple[float, float]:
+    """Seconds and peak memory (MB) of the first ``kg query``, which loads the Oxigraph store."""
+    cmd = [sys.executable, "-m", "kg.cli", "query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+           "--store", str(out / "kg.oxigraph")]
+    proc, seconds, tree_mb = _timed(cmd)
+    if proc.returncode != 0:
+        sys.exit(f"query failed:\n{proc.stderr[-2000:]}")
+    return seconds, tree_mb
 
 
 def main() -> None:
@@ -125,7 +176,8 @@ def main() -> None:
     ap.add_argument("--sizes", default="1,10,100", help="corpus sizes in MB, comma-separated")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--speedup-mb", type=float, default=10, help="size at which --jobs 1 is also timed")
-    ap.add_argument("--keep", action="store_true", help="keep the generated corpora in bench/out/")
+    ap.add_argument("--keep", action="store_true", help="keep the generated corpora and exports in bench/out/")
+    ap.add_argument("--no-query", action="store_true", help="do not time the first kg query (the store load)")
     args = ap.parse_args()
     sizes = [float(s) for s in args.sizes.split(",")]
     rows = []
@@ -134,23 +186,31 @@ def main() -> None:
         pages = make_corpus(folder, mb)
         real_mb = sum(p.stat().st_size for p in folder.glob("*.txt")) / 1e6
         fl = floor(folder)
-        r = run_build(folder, OUT / f"exports-{mb:g}MB", args.jobs)
+        out = OUT / f"exports-{mb:g}MB"
+        r = run_build(folder, out, args.jobs)
         row = {"mb": real_mb, "pages": pages, "floor": fl, **r, "jobs": args.jobs}
+        if not args.no_query:
+            row["query_s"], row["query_mb"] = first_query(out)
         if mb == args.speedup_mb:
             r1 = run_build(folder, OUT / f"exports-{mb:g}MB-j1", 1)
             row["speedup"] = r1["seconds"] / r["seconds"]
+            if not args.keep:
+                shutil.rmtree(OUT / f"exports-{mb:g}MB-j1")
         rows.append(row)
         print(f"built {real_mb:.1f} MB in {r['seconds']:.1f} s", file=sys.stderr)
         if not args.keep:
             shutil.rmtree(folder)
-    print("| corpus | pages | jobs | seconds | pages/s | MB/s | peak RSS MB | triples | kg.ttl MB "
-          "| kg.graphml MB | floor s | × floor | speed-up vs 1 job |")
-    print("|" + "---|" * 13)
+            shutil.rmtree(out)
+    print("| corpus | pages | jobs | seconds | pages/s | MB/s | peak RSS MB (largest process) "
+          "| peak PSS MB (all processes) | triples | kg.ttl MB | kg.graphml MB | floor s | × floor "
+          "| speed-up vs 1 job | first query s (store load) | first query PSS MB |")
+    print("|" + "---|" * 16)
     for r in rows:
         print(f"| {r['mb']:.1f} MB | {r['pages']} | {r['jobs']} | {r['seconds']:.1f} | {r['pages'] / r['seconds']:.0f} "
-              f"| {r['mb'] / r['seconds']:.2f} | {r['rss_mb']:.0f} | {r['triples']} | {r['ttl_mb']:.1f} "
-              f"| {r['graphml_mb']:.1f} | {r['floor']:.2f} | {r['seconds'] / max(r['floor'], 1e-9):.0f} "
-              f"| {r.get('speedup', float('nan')):.2f} |")
+              f"| {r['mb'] / r['seconds']:.2f} | {r['rss_mb']:.0f} | {r['tree_mb']:.0f} | {r['triples']} "
+              f"| {r['ttl_mb']:.1f} | {r['graphml_mb']:.1f} | {r['floor']:.2f} "
+              f"| {r['seconds'] / max(r['floor'], 1e-9):.0f} | {r.get('speedup', float('nan')):.2f} "
+              f"| {r.get('query_s', float('nan')):.1f} | {r.get('query_mb', float('nan')):.0f} |")
     if len(rows) >= 2:
         a, b = rows[-2], rows[-1]
         print(f"\ntime ratio {b['mb']:.0f} MB / {a['mb']:.0f} MB: {b['seconds'] / a['seconds']:.2f} "

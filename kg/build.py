@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -246,6 +247,7 @@ def extract_to(paths: list[Path], out: Path, *, year=None, strict=False, keep_co
 
 def merge(folder: Path, out: Path) -> BuildReport:
     """``kg merge``: resolve the page records in ``folder`` into the exports in ``out``."""
+    from kg import pagefile
     from kg.atomic import BuildLock
     from kg.pages import from_nquads
 
@@ -254,14 +256,16 @@ def merge(folder: Path, out: Path) -> BuildReport:
     files = sorted(folder.glob("*.nq"))
     if not files:
         raise NothingToBuild(f"{folder}: no .nq page records; run kg extract PAGES --out {folder} first.")
-    def records():
-        for f in files:
-            for rec in from_nquads(f.read_bytes()):
-                report.documents += 1
-                yield rec
-
     out.mkdir(parents=True, exist_ok=True)
-    with BuildLock(out):
-        write_exports(records(), out, report)
+    with BuildLock(out), tempfile.TemporaryDirectory(prefix=".kg-merge-", dir=out) as spill:
+
+        def pages():  # sentences wait on disk until the Turtle is written, as in kg build
+            for f in files:
+                for rec in from_nquads(f.read_bytes()):
+                    path = Path(spill) / f"{report.documents}.page"
+                    report.documents += 1
+                    yield pagefile.write(path, rec), pagefile.FileSource(path)
+
+        write_exports(pages(), out, report)
     report.seconds = time.perf_counter() - t0
     return report
