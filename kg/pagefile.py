@@ -169,8 +169,11 @@ def read_digest(path: Path) -> PageDigest | None:
     try:
         with open(path, "rb") as fh:
             (n,) = _HEAD.unpack(fh.read(_HEAD.size))
+            if n > os.fstat(fh.fileno()).st_size - _HEAD.size:
+                return None
             rec = pickle.loads(fh.read(n))
-    except (OSError, EOFError, struct.error, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
+    except (OSError, EOFError, struct.error, pickle.UnpicklingError, AttributeError, ImportError, ValueError,
+            TypeError, IndexError, KeyError):
         return None
     return rec if isinstance(rec, PageDigest) else None
 
@@ -192,4 +195,10 @@ class FileSource:
         self.path = path
 
     def __call__(self) -> EvidencePart:
-        return read_evidence(self.path)
+        try:
+            return read_evidence(self.path)
+        except (OSError, EOFError, struct.error, pickle.UnpicklingError, AttributeError, ValueError) as err:
+            from kg.errors import InputError
+
+            raise InputError(f"{self.path}: page file damaged while the build ran ({err}); "
+                             "run kg build --clean.") from err

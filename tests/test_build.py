@@ -155,3 +155,52 @@ def test_seed_quality_floor(seed_build, tmp_path):
     floors = {"place": 0.8, "person": 0.8, "official": 0.8}
     for cat, floor in floors.items():
         assert score["entities"][cat]["F1"] >= floor, (cat, score["entities"][cat])
+
+
+def _two_pages(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEEDS / "manifest.toml", corpus)
+    for p in sorted(SEEDS.glob("*.txt"))[:2]:
+        shutil.copy(p, corpus)
+    return corpus
+
+
+def test_unreadable_page_file_is_extracted_again_and_stale_ones_are_dropped(tmp_path):
+    corpus, out = _two_pages(tmp_path), tmp_path / "out"
+    build([corpus, "--out", out, "--jobs", "1"])
+    first = (out / "kg.ttl").read_bytes()
+    cache = out / ".kg-cache"
+    pages = sorted(cache.glob("*.page"))
+    assert len(pages) == 2
+    pages[0].write_bytes(b"\x00not a page file")
+    (cache / "0123456789abcdef.page").write_bytes(b"left from a page that is gone")
+    result = build([corpus, "--out", out, "--jobs", "1"])
+    assert "1 unchanged, reused" in result.output
+    assert (out / "kg.ttl").read_bytes() == first
+    assert sorted(p.name for p in cache.glob("*.page")) == sorted(p.name for p in pages)
+
+
+def test_clean_build_extracts_every_page_again(tmp_path):
+    corpus, out = _two_pages(tmp_path), tmp_path / "out"
+    build([corpus, "--out", out, "--jobs", "1"])
+    result = build([corpus, "--out", out, "--jobs", "1", "--clean"])
+    assert "reused" not in result.output
+
+
+def test_failed_export_process_keeps_the_previous_exports(tmp_path, monkeypatch):
+    import kg.export
+
+    corpus, out = _two_pages(tmp_path), tmp_path / "out"
+    build([corpus, "--out", out, "--jobs", "1"])
+    before = {n: (out / n).read_bytes() for n in ("kg.ttl", "kg.graphml")}
+
+    def broken(res, path):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(kg.export, "write_evidence_section", broken)
+    result = CliRunner().invoke(main, ["build", str(corpus), "--out", str(out), "--jobs", "1", "--clean"])
+    assert result.exit_code == 1
+    assert "kg.ttl" in result.output or "evidence" in result.output
+    assert (out / "kg.ttl").read_bytes() == before["kg.ttl"]
+    assert not list(out.glob(".kg-evidence-*"))
