@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
-from kg.errors import ExportError, NothingToBuild, UsageError
+from kg.errors import ExportError, KgError, NothingToBuild, UsageError
 from kg.model import Document
 from kg.pagefile import FileSource
 from kg.pages import PageRecord
@@ -163,6 +163,17 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
     report.merges = res.merges
 
 
+def _quietly(fn: Callable, *args) -> None:
+    """Run ``fn`` in a child process: a failure is one line on stderr and exit code 1, not a traceback."""
+    import sys
+
+    try:
+        fn(*args)
+    except (KgError, OSError) as err:
+        print(f"kg: {err}", file=sys.stderr)
+        sys.exit(1)
+
+
 def _beside(fn: Callable, *args) -> Callable[..., None]:
     """Run ``fn(*args)`` in a forked process while the caller goes on; the returned call waits for it.
 
@@ -173,7 +184,7 @@ def _beside(fn: Callable, *args) -> Callable[..., None]:
     if "fork" not in mp.get_all_start_methods():
         fn(*args)
         return lambda check=True: None
-    proc = mp.get_context("fork").Process(target=fn, args=args, name=getattr(fn, "__name__", "export"))
+    proc = mp.get_context("fork").Process(target=_quietly, args=(fn, *args), name=getattr(fn, "__name__", "export"))
     proc.start()
 
     def wait(check: bool = True) -> None:
