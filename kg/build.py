@@ -239,17 +239,15 @@ def build(paths: list[Path], out: Path, *, year: int | None = None, strict: bool
 def extract_to(paths: list[Path], out: Path, *, year=None, strict=False, keep_contacts=False,
                max_bytes=20_000_000, jobs: int = 1, on_item=None) -> BuildReport:
     """``kg extract``: one N-Quads file of page records per input page, in ``out``."""
-    from kg.atomic import atomic_write_text
-    from kg.extract import extract
-    from kg.pages import to_nquads
+    from kg.extract import _pipeline, extract_nquad_files, map_batches
 
     t0 = time.perf_counter()
     report = BuildReport()
     _prepare_out(out, paths)
     docs = read_documents(paths, report, year=year, strict=strict, max_bytes=max_bytes, on_item=on_item)
-    for rec in extract(docs, jobs=jobs, keep_contacts=keep_contacts):
-        atomic_write_text(out / f"{quote(rec.doc.doc_id, safe='')}.nq", to_nquads(rec))
-        report.outputs.append(out / f"{quote(rec.doc.doc_id, safe='')}.nq")
+    _pipeline()
+    items = ((doc, out / f"{quote(doc.doc_id, safe='')}.nq") for doc in docs)
+    report.outputs = list(map_batches(items, partial(extract_nquad_files, keep_contacts=keep_contacts), jobs=jobs))
     if not report.documents:
         raise NothingToBuild("No text documents found in " + ", ".join(str(p) for p in paths) + ".")
     report.seconds = time.perf_counter() - t0

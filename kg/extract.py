@@ -174,6 +174,17 @@ def extract_page_files(items: list[tuple[Document, Path]], keep_contacts: bool =
     return [pagefile.write(path, rec) for (_, path), rec in zip(items, records)]
 
 
+def extract_nquad_files(items: list[tuple[Document, Path]], keep_contacts: bool = False) -> list[Path]:
+    """Worker side of ``kg extract``: each page's record as N-Quads in its file; returns the files."""
+    from kg.atomic import atomic_write_text
+    from kg.pages import to_nquads
+
+    records = extract_batch([doc for doc, _ in items], keep_contacts)
+    for (_, path), rec in zip(items, records):
+        atomic_write_text(path, to_nquads(rec))
+    return [path for _, path in items]
+
+
 @cache
 def code_fingerprint() -> str:
     """Hash of the extraction code and data: a cached page is reused only when it matches."""
