@@ -1,10 +1,16 @@
-"""Shared plumbing for kg components: Doc extensions and small helpers.
+"""Shared plumbing for kg components: per-doc state, Doc extensions and small helpers.
 
 Every component reads ``doc.text`` (the clean, Simplified, NFKC text), finds
 mentions and relations, and appends them with :func:`add_mention` and
 :func:`add_relation`. Offsets are character offsets into ``doc.text``.
 ``doc._.kg_meta`` is the :class:`kg.model.Document` (publication date, home
 city and province codes) or ``None`` in unit tests.
+
+What the components share lives in one plain :class:`KgState` in
+``doc.user_data`` (fetched with :func:`state`): spaCy's ``doc._`` costs a
+microsecond or more per access, and the helpers below are called hundreds of
+thousands of times per megabyte. The ``doc._.kg_*`` extensions read and write
+the same state, for callers and tests that use them.
 """
 
 from __future__ import annotations
@@ -15,25 +21,61 @@ from spacy.tokens import Doc
 
 from kg.model import Document, Mention, Relation
 
-for _name in ("kg_meta", "kg_mentions", "kg_relations", "kg_text", "kg_sents"):
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
+KEY = "kg_state"
+
+
+class KgState:
+    """The kg data of one Doc: meta, text, sentences, mentions and relations."""
+
+    __slots__ = ("meta", "text", "sents", "mentions", "relations")
+
+    def __init__(self) -> None:
+        self.meta: Document | None = None
+        self.text: str | None = None
+        self.sents: list[tuple[int, int]] | None = None
+        self.mentions: list[Mention] | None = None
+        self.relations: list[Relation] | None = None
+
+
+def state(doc: Doc) -> KgState:
+    """The doc's :class:`KgState` (created on first use)."""
+    data = doc.user_data
+    st = data.get(KEY)
+    if st is None:
+        st = data[KEY] = KgState()
+    return st
+
+
+def _extension(field: str) -> None:
+    def get(doc: Doc):
+        return getattr(state(doc), field)
+
+    def set_(doc: Doc, value) -> None:
+        setattr(state(doc), field, value)
+
+    Doc.set_extension(f"kg_{field}", getter=get, setter=set_, force=True)
+
+
+for _field in KgState.__slots__:
+    _extension(_field)
 
 
 def mentions(doc: Doc) -> list[Mention]:
-    if doc._.kg_mentions is None:
-        doc._.kg_mentions = []
-    return doc._.kg_mentions
+    st = state(doc)
+    if st.mentions is None:
+        st.mentions = []
+    return st.mentions
 
 
 def relations(doc: Doc) -> list[Relation]:
-    if doc._.kg_relations is None:
-        doc._.kg_relations = []
-    return doc._.kg_relations
+    st = state(doc)
+    if st.relations is None:
+        st.relations = []
+    return st.relations
 
 
 def meta(doc: Doc) -> Document | None:
-    return doc._.kg_meta
+    return state(doc).meta
 
 
 def add_mention(doc: Doc, mention: Mention) -> Mention:
@@ -54,18 +96,20 @@ def of_class(doc: Doc, *classes: str) -> list[Mention]:
 
 def text_of(doc: Doc) -> str:
     """``doc.text``, computed once: spaCy rebuilds it from the tokens on every access."""
-    if doc._.kg_text is None:
-        doc._.kg_text = doc.text
-    return doc._.kg_text
+    st = state(doc)
+    if st.text is None:
+        st.text = doc.text
+    return st.text
 
 
 def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     """(start, end) character spans of the sentences (set by kg_sentences, computed once)."""
-    if doc._.kg_sents is None:
+    st = state(doc)
+    if st.sents is None:
         if not doc.has_annotation("SENT_START"):
             return [(0, len(text_of(doc)))]
-        doc._.kg_sents = [(s.start_char, s.end_char) for s in doc.sents]
-    return doc._.kg_sents
+        st.sents = [(s.start_char, s.end_char) for s in doc.sents]
+    return st.sents
 
 
 def iter_sentences(doc: Doc) -> Iterator[tuple[int, int, str]]:
