@@ -34,6 +34,7 @@ BAD_START = set("的在对和与及到从于至将把向等个各全该本每这
 BAD_NAME = {"乡镇", "城镇", "村镇", "农村", "乡村", "街道", "社区", "村村", "全村", "各村", "本村", "该村", "进村",
             "驻村", "村庄", "小区", "市场", "景区", "古城", "车站", "网站", "站站"}
 CJK = r"[\u4e00-\u9fff]"
+NAME_RUN = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]+")
 BOUNDARY = set("，。、；：！？“”‘’（）()《》「」 \n\t\u3000,.;:!?的在到对和与及至从于将把为是因")
 BOUNDARY_WORDS = ("公司", "集团", "办事处")
 # Verbs that begin a clause, never a place name (报告韵达快递物流园 is 报告 + the park)
@@ -74,6 +75,8 @@ class PlaceRecognizer:
         self.suffixes = patterns
         alternation = "|".join(re.escape(s) for s, _, _ in patterns)
         self.suffix_re = re.compile(rf"(?:{CJK}|[0-9A-Za-z]){{1,12}}?(?:{alternation})")
+        self.suffix_alt = re.compile(alternation)
+        self.suffix_first = re.compile("[" + "".join(sorted({re.escape(s[0]) for s, _, _ in patterns})) + "]")
         self.suffix_only = re.compile(rf"({alternation})$")
         self.need_place = {s for s, cls, _ in patterns if cls == "Site" and s in NEED_PLACE}
 
@@ -132,6 +135,35 @@ class PlaceRecognizer:
             child = pm
 
     # -------------------------------------------------------------- patterns
+    def suffix_spans(self, text: str) -> list[tuple[int, int]]:
+        """The (start, end) of ``self.suffix_re.finditer(text)``, found faster.
+
+        The lazy run of 1–12 name characters makes the regex try every suffix
+        up to twelve times at every position. The same matches: take the
+        suffixes where they start (in order); a match ends at the first suffix
+        that has a name character right before it, past the previous match,
+        and starts as far back as the run of name characters, the twelve
+        characters and the previous match allow.
+        """
+        runs = [m.span() for m in NAME_RUN.finditer(text)]
+        out: list[tuple[int, int]] = []
+        pos = 0
+        r = 0
+        for first in self.suffix_first.finditer(text):
+            q = first.start()
+            if q - 1 < pos:
+                continue
+            while r < len(runs) and runs[r][1] < q:
+                r += 1
+            if r == len(runs) or not runs[r][0] < q:  # no name character right before q
+                continue
+            suffix = self.suffix_alt.match(text, q)
+            if suffix is None:
+                continue
+            out.append((max(pos, q - 12, runs[r][0]), suffix.end()))
+            pos = suffix.end()
+        return out
+
     def _suffix_places(self, doc: Doc, taken: list[tuple[int, int, Place]]) -> list[tuple[int, int, str, str, Place | None]]:
         """Townships, villages and sites by suffix, with a guarded left edge.
 
@@ -148,10 +180,9 @@ class PlaceRecognizer:
         for s, e, _ in taken:
             covered[s:e] = b"\x01" * (e - s)
         out = []
-        for m in self.suffix_re.finditer(text):
-            suffix = self.suffix_only.search(m.group()).group(1)
+        for m_start, end in self.suffix_spans(text):
+            suffix = self.suffix_only.search(text, m_start, end).group(1)
             cls, max_name = next((c, n) for s, c, n in self.suffixes if s == suffix)
-            end = m.end()
             name_end = end - len(suffix)
             if name_end <= 0 or (covered[name_end - 1] and name_end not in ends) or covered[name_end]:
                 continue
