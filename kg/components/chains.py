@@ -29,6 +29,10 @@ REPORT = re.compile(r"报告|发现|确诊|检出|阳性")
 PLACED_MIDDLE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}?(?:快递|物流|物流园|超市|市场|医院|酒店|小区|学校|公司|工地))?"
                            r"(?:输入性|输入|关联|聚集性|突发|本土)?")
 NOT_CHAIN_AFTER = re.compile(r"防控|形势|防治|期间")
+# The M·D separator of a coded name; the month's last digit is at most 10 characters after the
+# match start (a train prefix of 8, a quote, two digits), so a match starts within 11 of it.
+SEPARATOR = re.compile(r"[·•・.．]")
+CODE_REACH = 11
 
 
 @Language.factory("kg_chains")
@@ -44,7 +48,7 @@ class ChainRecognizer:
     def _chains(self, doc: Doc, places: list[Mention]) -> list[tuple[int, int, str, str, list[Mention]]]:
         text = text_of(doc)
         found = []
-        for m in self.coded.finditer(text):
+        for m in self._coded(text):
             if GENERIC.match(m.group("post")) and not m.group("pre"):
                 pass
             start = m.start("pre") if m.group("pre") else m.start()
@@ -83,6 +87,27 @@ class ChainRecognizer:
                                                                      if start <= q.start < m.end()]))
         found.sort()
         return found
+
+    def _coded(self, text: str) -> list[re.Match]:
+        """``self.coded.finditer(text)``, tried only where a separator with digits before it
+        is in reach (the pattern tried at every position costs more than the rest of kg_chains)."""
+        out = []
+        pos = 0  # where the next match may start
+        tried = 0  # starts below this were tried
+        for sep in SEPARATOR.finditer(text):
+            k = sep.start()
+            while k > 0 and text[k - 1].isspace():
+                k -= 1
+            if k == 0 or not text[k - 1].isdecimal():
+                continue
+            for p in range(max(pos, tried, k - CODE_REACH), k):
+                m = self.coded.match(text, p)
+                if m:
+                    out.append(m)
+                    pos = m.end()
+                    break
+            tried = max(tried, k)
+        return out
 
     def _home(self, doc: Doc) -> str:
         info = meta(doc)
