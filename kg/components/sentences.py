@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
@@ -12,6 +14,7 @@ from kg.components.base import mentions, relations
 TERMINALS = frozenset("。！？!?")
 OPEN_QUOTES = frozenset("“‘「『《(（")
 CLOSE_QUOTES = frozenset("”’」』》)）")
+SPECIAL = re.compile("[" + re.escape("".join(sorted(TERMINALS | OPEN_QUOTES | CLOSE_QUOTES | {"\n"}))) + "]")
 # A quotation longer than this is treated as running text: its 。 ends sentences.
 MAX_QUOTE = 60
 
@@ -38,6 +41,10 @@ def sentence_starts(text: str) -> list[int]:
     n = len(text)
     i = 0
     while i < n:
+        special = SPECIAL.search(text, i)  # other characters change nothing: skip them
+        if special is None:
+            break
+        i = special.start()
         ch = text[i]
         if ch == "\n":
             depth = 0
