@@ -15,6 +15,7 @@ the same state, for callers and tests that use them.
 
 from __future__ import annotations
 
+from bisect import insort
 from collections.abc import Iterator
 
 from spacy.tokens import Doc
@@ -22,12 +23,13 @@ from spacy.tokens import Doc
 from kg.model import Document, Mention, Relation
 
 KEY = "kg_state"
+FIELDS = ("meta", "text", "sents", "mentions", "relations")  # each also a ``doc._.kg_*`` extension
 
 
 class KgState:
     """The kg data of one Doc: meta, text, sentences, mentions and relations."""
 
-    __slots__ = ("meta", "text", "sents", "mentions", "relations")
+    __slots__ = (*FIELDS, "by_class")
 
     def __init__(self) -> None:
         self.meta: Document | None = None
@@ -35,6 +37,8 @@ class KgState:
         self.sents: list[tuple[int, int]] | None = None
         self.mentions: list[Mention] | None = None
         self.relations: list[Relation] | None = None
+        # of_class: classes -> [the mentions list, how many of it were seen, those of the classes in order]
+        self.by_class: dict[tuple[str, ...], list] = {}
 
 
 def state(doc: Doc) -> KgState:
@@ -56,7 +60,7 @@ def _extension(field: str) -> None:
     Doc.set_extension(f"kg_{field}", getter=get, setter=set_, force=True)
 
 
-for _field in KgState.__slots__:
+for _field in FIELDS:
     _extension(_field)
 
 
@@ -89,9 +93,30 @@ def add_relation(doc: Doc, subj: Mention, pred: str, obj, at: int, lower_bound: 
     return rel
 
 
+def _text_order(m: Mention) -> tuple[int, int]:
+    return m.start, -m.end
+
+
 def of_class(doc: Doc, *classes: str) -> list[Mention]:
-    """Mentions of the given classes, in text order."""
-    return sorted((m for m in mentions(doc) if m.cls in classes), key=lambda m: (m.start, -m.end))
+    """Mentions of the given classes, in text order (ties in the order they were added).
+
+    Components only append mentions, so the sorted list is kept per ``classes``
+    and only the mentions added since the last call are sorted in.
+    """
+    st = state(doc)
+    ms = mentions(doc)
+    cached = st.by_class.get(classes)
+    if cached is None or cached[0] is not ms or cached[1] > len(ms):
+        found = sorted((m for m in ms if m.cls in classes), key=_text_order)
+        st.by_class[classes] = [ms, len(ms), found]
+        return list(found)
+    _, seen, found = cached
+    if seen < len(ms):
+        for m in ms[seen:]:
+            if m.cls in classes:
+                insort(found, m, key=_text_order)  # after equal keys, as a stable sort puts it
+        cached[1] = len(ms)
+    return list(found)
 
 
 def text_of(doc: Doc) -> str:
