@@ -36,6 +36,25 @@ def _load_surnames() -> tuple[set[str], set[str]]:
     return {n for n in names if len(n) == 1}, {n for n in names if len(n) == 2}
 
 
+def _occurrences(text: str, words: list[str]) -> list[tuple[int, int, str]]:
+    """(start, end, word) as ``re.finditer("|".join(words), text)`` gives them (at each place the
+    first word that is written there, no overlaps), without compiling a regex for every page."""
+    hits = []
+    for rank, word in enumerate(words):
+        i = text.find(word)
+        while i != -1:
+            hits.append((i, rank, word))
+            i = text.find(word, i + 1)
+    hits.sort()
+    out = []
+    pos = 0
+    for start, _, word in hits:
+        if start >= pos:
+            out.append((start, start + len(word), word))
+            pos = start + len(word)
+    return out
+
+
 @Language.factory("kg_persons")
 class PersonRecognizer:
     def __init__(self, nlp: Language, name: str) -> None:
@@ -298,17 +317,15 @@ class PersonRecognizer:
         names = {p.key: p for p in found.values() if len(p.key) >= 2}
         if not names:
             return
-        rx = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
         covered = {(s, e) for s, e in found}
-        for m in rx.finditer(text):
-            if m.span() in covered or any(s <= m.start() < e for s, e in covered):
+        for start, after, name in _occurrences(text, sorted(names, key=len, reverse=True)):
+            if (start, after) in covered or any(s <= start < e for s, e in covered):
                 continue
-            after = m.end()
             if after < len(text) and not (text[after] in PUNCT or self.cue_re.match(text, after)
                                           or self.role_re.match(text, after)):
                 continue
-            p = names[m.group()]
-            found[m.span()] = self._person(doc, m.start(), m.end(), p.cls == "Official")
+            p = names[name]
+            found[(start, after)] = self._person(doc, start, after, p.cls == "Official")
 
     def __call__(self, doc: Doc) -> Doc:
         orgs = of_class(doc, "Organization")
