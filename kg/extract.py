@@ -103,9 +103,17 @@ def page_record(doc: Document, clean, spacy_doc, contact_finder=None) -> PageRec
     if contact_finder is not None:  # a label never carries a phone number or an e-mail address
         from kg.privacy import mask
 
+        masked: dict[str, str] = {}  # a page repeats its labels
+
+        def hide(label: str) -> str:
+            out = masked.get(label)
+            if out is None:
+                out = masked[label] = mask(label)
+            return out
+
         for m in mentions:
-            m.label = mask(m.label)
-            m.alt_labels = [mask(a) for a in m.alt_labels]
+            m.label = hide(m.label)
+            m.alt_labels = [hide(a) for a in m.alt_labels]
     return PageRecord(without_text(doc), mentions, rels)
 
 
