@@ -18,7 +18,6 @@ from dataclasses import replace
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
-from spacy.util import filter_spans
 
 from kg.components.base import add_mention, add_relation, meta, text_of
 from kg.gazetteer import Place, data_rows, gazetteer
@@ -81,16 +80,32 @@ class PlaceRecognizer:
         self.need_place = {s for s, cls, _ in patterns if cls == "Site" and s in NEED_PLACE}
 
     # -------------------------------------------------------------- gazetteer
-    def _gazetteer_mentions(self, doc: Doc) -> list[tuple[int, int, Place]]:
-        cdoc = doc if self.chars.vocab is doc.vocab else self.chars.make_doc(text_of(doc))
-        spans = filter_spans([cdoc[s:e] for _, s, e in self.matcher(cdoc)])
+    def _gazetteer_spans(self, doc: Doc) -> list[tuple[int, int, str]]:
+        """(start, end, text) of the gazetteer names in the text, longest first where they overlap:
+        spaCy's ``filter_spans`` over the matches, on token offsets rather than Span objects."""
+        text = text_of(doc)
+        cdoc = doc if self.chars.vocab is doc.vocab else self.chars.make_doc(text)
+        matches = sorted(((s, e) for _, s, e in self.matcher(cdoc)), key=lambda m: (m[1] - m[0], -m[0]),
+                         reverse=True)
+        kept = []
+        seen: set[int] = set()
+        for s, e in matches:
+            if s not in seen and e - 1 not in seen:
+                kept.append((s, e))
+                seen.update(range(s, e))
+        out = []
+        for s, e in sorted(kept):
+            first, last = cdoc[s], cdoc[e - 1]
+            out.append((first.idx, last.idx + len(last), text[first.idx:last.idx + len(last)]))
+        return out
+
+    def _gazetteer_mentions(self, doc: Doc, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, Place]]:
         found: list[tuple[int, int, Place]] = []
         context: list[str] = []
         info = meta(doc)
         home = [c for c in (info.home_city, info.home_province) if c] if info else []
-        for span in spans:
-            text = span.text
-            prev = [code for s, e, p in found[-1:] if span.start_char - e <= 1 for code in [p.code]]
+        for start_char, end_char, text in spans:
+            prev = [code for s, e, p in found[-1:] if start_char - e <= 1 for code in [p.code]]
             code = self.gaz.pick(text, prev + context[-6:][::-1] + home)
             if code is None:
                 continue
@@ -103,7 +118,7 @@ class PlaceRecognizer:
                 near = set(prev) | (set() if text in self.gaz.stoplist else set(home))
                 if not any(self.gaz.is_within(code, c) for c in near):
                     continue
-            found.append((span.start_char, span.end_char, place))
+            found.append((start_char, end_char, place))
             context.append(code)
         return found
 
@@ -243,11 +258,12 @@ class PlaceRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
-        found = self._gazetteer_mentions(doc)
+        spans = self._gazetteer_spans(doc)
+        found = self._gazetteer_mentions(doc, spans)
         before = meta(doc)
         info = self._infer_home(doc, found)
         if info is not before and info is not None:
-            found = self._gazetteer_mentions(doc)  # short county names count now that home is known
+            found = self._gazetteer_mentions(doc, spans)  # short county names count now that home is known
         done: set[str] = set()
         for start, end, place in found:
             if place.level != "County" and text_of(doc)[end:end + 2] in ("大学", "学院"):
