@@ -73,6 +73,7 @@ class PlaceRecognizer:
         patterns.sort(key=lambda p: -len(p[0]))
         self.suffixes = patterns
         alternation = "|".join(re.escape(s) for s, _, _ in patterns)
+        # what a suffix place looks like; suffix_spans finds the same matches faster
         self.suffix_re = re.compile(rf"(?:{CJK}|[0-9A-Za-z]){{1,12}}?(?:{alternation})")
         self.suffix_alt = re.compile(alternation)
         self.suffix_first = re.compile("[" + "".join(sorted({re.escape(s[0]) for s, _, _ in patterns})) + "]")
