@@ -56,13 +56,38 @@ def evidence_for(doc: Document, clean, sentences, at: int, contacts=None) -> Evi
     return Evidence(doc.doc_id, text[start:end], start, end)
 
 
+def _evidence_finder(doc: Document, clean, sentences, contacts) -> Callable[[int], Evidence]:
+    """:func:`evidence_for` of one page, memoised by offset, and by sentence when no contact
+    detail touches the sentence (then the evidence does not depend on the offset)."""
+    by_at: dict[int, Evidence] = {}
+    by_sentence: dict[tuple[int, int], Evidence] = {}
+    last = max(len(clean.text) - 1, 0)
+
+    def find(at: int) -> Evidence:
+        ev = by_at.get(at)
+        if ev is None:
+            span = _sentence_at(sentences, min(max(at, 0), last))
+            ev = by_sentence.get(span)
+            if ev is None:
+                ev = evidence_for(doc, clean, sentences, at, contacts)
+                start, end = clean.to_original(*span)
+                if not any(cs < end and ce > start for cs, ce in contacts or ()):
+                    by_sentence[span] = ev
+            by_at[at] = ev
+        return ev
+
+    return find
+
+
 def page_record(doc: Document, clean, spacy_doc, contact_finder=None) -> PageRecord:
     """Mentions and relations of one processed page, with evidence located."""
-    from kg.components.base import sentence_spans
+    from kg.components.base import sentence_spans, state
 
     sentences = sentence_spans(spacy_doc)
     contacts = contact_finder(doc.text) if contact_finder else None
-    mentions: list[Mention] = list(spacy_doc._.kg_mentions or ())
+    evidence = _evidence_finder(doc, clean, sentences, contacts)
+    kg = state(spacy_doc)
+    mentions: list[Mention] = list(kg.mentions or ())
     index = {id(m): i for i, m in enumerate(mentions)}
 
     def idx(m: Mention) -> int:
@@ -72,16 +97,24 @@ def page_record(doc: Document, clean, spacy_doc, contact_finder=None) -> PageRec
         return index[id(m)]
 
     rels = []
-    for rel in spacy_doc._.kg_relations or ():
+    for rel in kg.relations or ():
         is_m = isinstance(rel.obj, Mention)
         rels.append(RelationRecord(idx(rel.subj), rel.pred, idx(rel.obj) if is_m else rel.obj, is_m,
-                                   evidence_for(doc, clean, sentences, rel.at, contacts), rel.lower_bound))
+                                   evidence(rel.at), rel.lower_bound))
     if contact_finder is not None:  # a label never carries a phone number or an e-mail address
         from kg.privacy import mask
 
+        masked: dict[str, str] = {}  # a page repeats its labels
+
+        def hide(label: str) -> str:
+            out = masked.get(label)
+            if out is None:
+                out = masked[label] = mask(label)
+            return out
+
         for m in mentions:
-            m.label = mask(m.label)
-            m.alt_labels = [mask(a) for a in m.alt_labels]
+            m.label = hide(m.label)
+            m.alt_labels = [hide(a) for a in m.alt_labels]
     return PageRecord(without_text(doc), mentions, rels)
 
 

@@ -48,23 +48,32 @@ class Gazetteer:
                     self.by_name[alias].append(p.code)
         for codes in self.by_name.values():
             codes.sort()
+        # memoised walks up the hierarchy (asked many times per page)
+        self._ancestors: dict[str, tuple[Place, ...]] = {}
+        self._within: dict[str, frozenset[str]] = {}
 
     def get(self, code: str) -> Place | None:
         return self.places.get(code)
 
     def ancestors(self, code: str) -> list[Place]:
         """Parents of ``code``, nearest first, up to the country."""
-        out, seen = [], set()
-        place = self.places.get(code)
-        while place and place.parent and place.parent not in seen:
-            seen.add(place.parent)
-            place = self.places.get(place.parent)
-            if place:
-                out.append(place)
-        return out
+        found = self._ancestors.get(code)
+        if found is None:
+            out, seen = [], set()
+            place = self.places.get(code)
+            while place and place.parent and place.parent not in seen:
+                seen.add(place.parent)
+                place = self.places.get(place.parent)
+                if place:
+                    out.append(place)
+            found = self._ancestors[code] = tuple(out)
+        return list(found)
 
     def is_within(self, code: str, ancestor: str) -> bool:
-        return any(p.code == ancestor for p in self.ancestors(code))
+        within = self._within.get(code)
+        if within is None:
+            within = self._within[code] = frozenset(p.code for p in self.ancestors(code))
+        return ancestor in within
 
     def pick(self, name: str, context: list[str]) -> str | None:
         """The code ``name`` means, given codes already seen nearby (nearest first)."""

@@ -59,29 +59,69 @@ def to_simplified(text: str) -> str:
     return "".join(out)
 
 
+_NFKC: dict[str, str] = {}  # character -> its NFKC form, memoised
+_RANGE = array("l")  # 0, 1, 2, ...: sliced for identity stretches of an index
+
+
+def _counting(n: int) -> array:
+    """An array that starts 0, 1, …, n - 1 (at least ``n`` long), shared: slice it, never change it."""
+    global _RANGE
+    if len(_RANGE) < n:
+        _RANGE = array("l", range(max(n, 2 * len(_RANGE))))
+    return _RANGE
+
+
+def _changing(chars: set[str]) -> list[str]:
+    """The characters of ``chars`` that NFKC changes (KEEP_WIDE never does), memoised."""
+    out = []
+    for ch in chars:
+        norm = _NFKC.get(ch)
+        if norm is None:
+            keep = ch.isascii() or ch in KEEP_WIDE or unicodedata.is_normalized("NFKC", ch)
+            norm = _NFKC[ch] = ch if keep else unicodedata.normalize("NFKC", ch)
+        if norm != ch:
+            out.append(ch)
+    return out
+
+
 def _nfkc(text: str) -> tuple[str, array]:
+    """NFKC character by character; the index maps every output character to its source."""
+    counting = _counting(len(text))
+    changing = _changing(set(text))
+    if not changing:
+        return text, counting[:len(text)]
+    pattern = re.compile("[" + "".join(re.escape(c) for c in changing) + "]")
     out: list[str] = []
     index = array("l")
-    for i, ch in enumerate(text):
-        if ch.isascii() or ch in KEEP_WIDE or unicodedata.is_normalized("NFKC", ch):
-            out.append(ch)
-            index.append(i)
-            continue
-        norm = unicodedata.normalize("NFKC", ch)
+    pos = 0
+    for m in pattern.finditer(text):
+        i = m.start()
+        norm = _NFKC[text[i]]
+        out.append(text[pos:i])
+        index.extend(counting[pos:i])
         out.append(norm)
         index.extend([i] * len(norm))
+        pos = i + 1
+    out.append(text[pos:])
+    index.extend(counting[pos:len(text)])
     return "".join(out), index
 
 
 def _drop(text: str, index: array, spans: list[tuple[int, int]]) -> tuple[str, array]:
+    """``text`` and ``index`` without the characters of ``spans`` (sorted by start; may overlap)."""
     if not spans:
         return text, index
-    keep = bytearray([1]) * len(text)
+    parts: list[str] = []
+    new_index = array("l")
+    pos = 0
     for s, e in spans:
-        keep[s:e] = bytes(e - s)
-    chars = [c for c, k in zip(text, keep) if k]
-    new_index = array("l", (i for i, k in zip(index, keep) if k))
-    return "".join(chars), new_index
+        if s > pos:
+            parts.append(text[pos:s])
+            new_index.extend(index[pos:s])
+        pos = max(pos, e)
+    parts.append(text[pos:])
+    new_index.extend(index[pos:len(text)])
+    return "".join(parts), new_index
 
 
 def _is_cut(line: str) -> bool:

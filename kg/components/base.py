@@ -1,39 +1,86 @@
-"""Shared plumbing for kg components: Doc extensions and small helpers.
+"""Shared plumbing for kg components: per-doc state, Doc extensions and small helpers.
 
 Every component reads ``doc.text`` (the clean, Simplified, NFKC text), finds
 mentions and relations, and appends them with :func:`add_mention` and
 :func:`add_relation`. Offsets are character offsets into ``doc.text``.
 ``doc._.kg_meta`` is the :class:`kg.model.Document` (publication date, home
 city and province codes) or ``None`` in unit tests.
+
+What the components share lives in one plain :class:`KgState` in
+``doc.user_data`` (fetched with :func:`state`): spaCy's ``doc._`` costs a
+microsecond or more per access, and the helpers below are called hundreds of
+thousands of times per megabyte. The ``doc._.kg_*`` extensions read and write
+the same state, for callers and tests that use them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from bisect import insort
+from collections.abc import Iterable, Iterator
 
 from spacy.tokens import Doc
 
 from kg.model import Document, Mention, Relation
 
-for _name in ("kg_meta", "kg_mentions", "kg_relations", "kg_text", "kg_sents"):
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
+KEY = "kg_state"
+FIELDS = ("meta", "text", "sents", "mentions", "relations")  # each also a ``doc._.kg_*`` extension
+
+
+class KgState:
+    """The kg data of one Doc: meta, text, sentences, mentions and relations."""
+
+    __slots__ = (*FIELDS, "by_class")
+
+    def __init__(self) -> None:
+        self.meta: Document | None = None
+        self.text: str | None = None
+        self.sents: list[tuple[int, int]] | None = None
+        self.mentions: list[Mention] | None = None
+        self.relations: list[Relation] | None = None
+        # of_class: classes -> [the mentions list, how many of it were seen, those of the classes in order]
+        self.by_class: dict[tuple[str, ...], list] = {}
+
+
+def state(doc: Doc) -> KgState:
+    """The doc's :class:`KgState` (created on first use)."""
+    data = doc.user_data
+    st = data.get(KEY)
+    if st is None:
+        st = data[KEY] = KgState()
+    return st
+
+
+def _extension(field: str) -> None:
+    def get(doc: Doc):
+        return getattr(state(doc), field)
+
+    def set_(doc: Doc, value) -> None:
+        setattr(state(doc), field, value)
+
+    Doc.set_extension(f"kg_{field}", getter=get, setter=set_, force=True)
+
+
+for _field in FIELDS:
+    _extension(_field)
 
 
 def mentions(doc: Doc) -> list[Mention]:
-    if doc._.kg_mentions is None:
-        doc._.kg_mentions = []
-    return doc._.kg_mentions
+    st = state(doc)
+    if st.mentions is None:
+        st.mentions = []
+    return st.mentions
 
 
 def relations(doc: Doc) -> list[Relation]:
-    if doc._.kg_relations is None:
-        doc._.kg_relations = []
-    return doc._.kg_relations
+    st = state(doc)
+    if st.relations is None:
+        st.relations = []
+    return st.relations
 
 
 def meta(doc: Doc) -> Document | None:
-    return doc._.kg_meta
+    return state(doc).meta
 
 
 def add_mention(doc: Doc, mention: Mention) -> Mention:
@@ -47,31 +94,81 @@ def add_relation(doc: Doc, subj: Mention, pred: str, obj, at: int, lower_bound: 
     return rel
 
 
+def _text_order(m: Mention) -> tuple[int, int]:
+    return m.start, -m.end
+
+
 def of_class(doc: Doc, *classes: str) -> list[Mention]:
-    """Mentions of the given classes, in text order."""
-    return sorted((m for m in mentions(doc) if m.cls in classes), key=lambda m: (m.start, -m.end))
+    """Mentions of the given classes, in text order (ties in the order they were added).
+
+    Components only append mentions, so the sorted list is kept per ``classes``
+    and only the mentions added since the last call are sorted in.
+    """
+    st = state(doc)
+    ms = mentions(doc)
+    cached = st.by_class.get(classes)
+    if cached is None or cached[0] is not ms or cached[1] > len(ms):
+        found = sorted((m for m in ms if m.cls in classes), key=_text_order)
+        st.by_class[classes] = [ms, len(ms), found]
+        return list(found)
+    _, seen, found = cached
+    if seen < len(ms):
+        for m in ms[seen:]:
+            if m.cls in classes:
+                insort(found, m, key=_text_order)  # after equal keys, as a stable sort puts it
+        cached[1] = len(ms)
+    return list(found)
 
 
 def text_of(doc: Doc) -> str:
     """``doc.text``, computed once: spaCy rebuilds it from the tokens on every access."""
-    if doc._.kg_text is None:
-        doc._.kg_text = doc.text
-    return doc._.kg_text
+    st = state(doc)
+    if st.text is None:
+        st.text = doc.text
+    return st.text
 
 
 def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     """(start, end) character spans of the sentences (set by kg_sentences, computed once)."""
-    if doc._.kg_sents is None:
+    st = state(doc)
+    if st.sents is None:
         if not doc.has_annotation("SENT_START"):
             return [(0, len(text_of(doc)))]
-        doc._.kg_sents = [(s.start_char, s.end_char) for s in doc.sents]
-    return doc._.kg_sents
+        st.sents = [(s.start_char, s.end_char) for s in doc.sents]
+    return st.sents
 
 
 def iter_sentences(doc: Doc) -> Iterator[tuple[int, int, str]]:
     text = text_of(doc)
     for start, end in sentence_spans(doc):
         yield start, end, text[start:end]
+
+
+def matches_near(rx: re.Pattern, text: str, anchors: Iterable[int], before: int, after: int = 0) -> list[re.Match]:
+    """``list(rx.finditer(text))`` for a pattern that never matches empty and whose every match
+    starts ``after`` to ``before`` characters before one of ``anchors`` (ascending positions of
+    something each match holds, found by a cheap search).
+
+    A pattern that starts with a character class (a name of 2-4 characters before 摄) is
+    tried by the regex engine at every position; here it is tried only near the anchors,
+    at the same starts in the same order, so the matches are the same.
+    """
+    out = []
+    pos = 0  # where the next match may start
+    tried = 0  # starts below this were tried
+    for a in anchors:
+        p = max(pos, tried, a - before)
+        last = a - after
+        while p <= last:
+            m = rx.match(text, p)
+            if m:
+                out.append(m)
+                pos = m.end()
+                p = max(p + 1, pos)
+            else:
+                p += 1
+        tried = max(tried, last + 1)
+    return out
 
 
 PLACE_CLASSES = ("Country", "Province", "City", "County", "Township", "Community", "Site", "Place")

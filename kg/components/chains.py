@@ -10,11 +10,12 @@ lower bound).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.components.base import add_mention, add_relation, meta, text_of, written_places
+from kg.components.base import add_mention, add_relation, matches_near, meta, text_of, written_places
 from kg.dates import DATE, resolve
 from kg.gazetteer import data_rows
 from kg.model import Mention
@@ -29,6 +30,10 @@ REPORT = re.compile(r"报告|发现|确诊|检出|阳性")
 PLACED_MIDDLE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}?(?:快递|物流|物流园|超市|市场|医院|酒店|小区|学校|公司|工地))?"
                            r"(?:输入性|输入|关联|聚集性|突发|本土)?")
 NOT_CHAIN_AFTER = re.compile(r"防控|形势|防治|期间")
+# The M·D separator of a coded name; the month's digits end at most 11 characters after the
+# match start (a train prefix of 8, a quote, two digits).
+SEPARATOR = re.compile(r"[·•・.．]")
+CODE_REACH = 11
 
 
 @Language.factory("kg_chains")
@@ -44,7 +49,7 @@ class ChainRecognizer:
     def _chains(self, doc: Doc, places: list[Mention]) -> list[tuple[int, int, str, str, list[Mention]]]:
         text = text_of(doc)
         found = []
-        for m in self.coded.finditer(text):
+        for m in self._coded(text):
             if GENERIC.match(m.group("post")) and not m.group("pre"):
                 pass
             start = m.start("pre") if m.group("pre") else m.start()
@@ -83,6 +88,21 @@ class ChainRecognizer:
                                                                      if start <= q.start < m.end()]))
         found.sort()
         return found
+
+    def _coded(self, text: str) -> list[re.Match]:
+        """``self.coded.finditer(text)``, tried only in reach of a separator with a digit before it
+        (the pattern tried at every position costs more than the rest of kg_chains)."""
+        return matches_near(self.coded, text, self._month_ends(text), CODE_REACH, 1)
+
+    @staticmethod
+    def _month_ends(text: str) -> Iterator[int]:
+        """Ends of the month digits of every M·D separator (the separator, back over spaces)."""
+        for sep in SEPARATOR.finditer(text):
+            k = sep.start()
+            while k > 0 and text[k - 1].isspace():
+                k -= 1
+            if k and text[k - 1].isdecimal():
+                yield k
 
     def _home(self, doc: Doc) -> str:
         info = meta(doc)

@@ -16,7 +16,16 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.components.base import add_mention, add_relation, meta, of_class, text_of, written_places
+from kg.components.base import (
+    add_mention,
+    add_relation,
+    matches_near,
+    meta,
+    of_class,
+    relations,
+    text_of,
+    written_places,
+)
 from kg.components.orgs import org_key
 from kg.gazetteer import data_rows, data_text, gazetteer
 from kg.model import Mention
@@ -29,11 +38,31 @@ NAME_THEN_CUE = set("说等")
 REGIONS = {"华北", "华东", "华南", "华中", "西北", "西南", "东北"}
 PUNCT = set("，。、；：！？“”‘’（）()《》「」 \n\t\u3000,.;:!?")
 SEP = "、"
+SPACE = re.compile(r"[ \u3000]")
 
 
 def _load_surnames() -> tuple[set[str], set[str]]:
     names = [w.strip() for w in data_text("surnames.txt").splitlines() if w.strip() and not w.startswith("#")]
     return {n for n in names if len(n) == 1}, {n for n in names if len(n) == 2}
+
+
+def _occurrences(text: str, words: list[str]) -> list[tuple[int, int, str]]:
+    """(start, end, word) as ``re.finditer("|".join(words), text)`` gives them (at each place the
+    first word that is written there, no overlaps), without compiling a regex for every page."""
+    hits = []
+    for rank, word in enumerate(words):
+        i = text.find(word)
+        while i != -1:
+            hits.append((i, rank, word))
+            i = text.find(word, i + 1)
+    hits.sort()
+    out = []
+    pos = 0
+    for start, _, word in hits:
+        if start >= pos:
+            out.append((start, start + len(word), word))
+            pos = start + len(word)
+    return out
 
 
 @Language.factory("kg_persons")
@@ -65,6 +94,7 @@ class PersonRecognizer:
             r"(?<=[。！？”])[ \u3000]*[（(]([\u4e00-\u9fff][ \u3000][\u4e00-\u9fff])[)）][ \u3000]*(?=\n|$)")
         # the few titles written after the name: X总书记
         self.after_re = re.compile(r"([\u4e00-\u9fff]{2,3})(?=总书记|总理|委员长)")
+        self.after_title_re = re.compile(r"总书记|总理|委员长")
 
     # ------------------------------------------------------------ names
     def is_surname_start(self, text: str) -> bool:
@@ -175,7 +205,7 @@ class PersonRecognizer:
         return add_mention(doc, Mention("Organization", org_key(template), template, at, at))
 
     def _jurisdiction(self, doc: Doc, org: Mention) -> Mention | None:
-        for rel in doc._.kg_relations or ():
+        for rel in relations(doc):
             if rel.subj is org and rel.pred == "jurisdiction":
                 return rel.obj
         return None
@@ -260,8 +290,10 @@ class PersonRecognizer:
                     i += 1
                     continue
                 break
-        for rx in (self.paren_re, self.photo_re, self.author_re):
-            for m in rx.finditer(text):
+        # 摄 comes after a name of 2-4 characters and a space: try the pattern only before spaces
+        photos = matches_near(self.photo_re, text, (m.start() for m in SPACE.finditer(text)), 4, 2)
+        for found_by in (self.paren_re.finditer(text), photos, self.author_re.finditer(text)):
+            for m in found_by:
                 s, e = m.span(1)
                 if self.is_surname_start(self.spaced_name(text, s, e)) and (s, e) not in found:
                     found[(s, e)] = self._person(doc, s, e, False)
@@ -298,17 +330,15 @@ class PersonRecognizer:
         names = {p.key: p for p in found.values() if len(p.key) >= 2}
         if not names:
             return
-        rx = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
         covered = {(s, e) for s, e in found}
-        for m in rx.finditer(text):
-            if m.span() in covered or any(s <= m.start() < e for s, e in covered):
+        for start, after, name in _occurrences(text, sorted(names, key=len, reverse=True)):
+            if (start, after) in covered or any(s <= start < e for s, e in covered):
                 continue
-            after = m.end()
             if after < len(text) and not (text[after] in PUNCT or self.cue_re.match(text, after)
                                           or self.role_re.match(text, after)):
                 continue
-            p = names[m.group()]
-            found[m.span()] = self._person(doc, m.start(), m.end(), p.cls == "Official")
+            p = names[name]
+            found[(start, after)] = self._person(doc, start, after, p.cls == "Official")
 
     def __call__(self, doc: Doc) -> Doc:
         orgs = of_class(doc, "Organization")
@@ -320,7 +350,8 @@ class PersonRecognizer:
         for m in self.anon_re.finditer(text_of(doc)):
             if self.is_surname_start(m.group()) and m.span() not in found:
                 found[m.span()] = self._person(doc, m.start(), m.end(), False)
-        for m in self.after_re.finditer(text_of(doc)):
+        after = (m.start() for m in self.after_title_re.finditer(text_of(doc)))
+        for m in matches_near(self.after_re, text_of(doc), after, 3, 2):
             s, e = m.span(1)
             if any(o.start < e and s < o.end for o in orgs):
                 continue  # 国务院总理: the organization, not a name

@@ -18,7 +18,6 @@ from dataclasses import replace
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
-from spacy.util import filter_spans
 
 from kg.components.base import add_mention, add_relation, meta, text_of
 from kg.gazetteer import Place, data_rows, gazetteer
@@ -34,6 +33,7 @@ BAD_START = set("的在对和与及到从于至将把向等个各全该本每这
 BAD_NAME = {"乡镇", "城镇", "村镇", "农村", "乡村", "街道", "社区", "村村", "全村", "各村", "本村", "该村", "进村",
             "驻村", "村庄", "小区", "市场", "景区", "古城", "车站", "网站", "站站"}
 CJK = r"[\u4e00-\u9fff]"
+NAME_RUN = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]+")
 BOUNDARY = set("，。、；：！？“”‘’（）()《》「」 \n\t\u3000,.;:!?的在到对和与及至从于将把为是因")
 BOUNDARY_WORDS = ("公司", "集团", "办事处")
 # Verbs that begin a clause, never a place name (报告韵达快递物流园 is 报告 + the park)
@@ -73,21 +73,40 @@ class PlaceRecognizer:
         patterns.sort(key=lambda p: -len(p[0]))
         self.suffixes = patterns
         alternation = "|".join(re.escape(s) for s, _, _ in patterns)
+        # what a suffix place looks like; suffix_spans finds the same matches faster
         self.suffix_re = re.compile(rf"(?:{CJK}|[0-9A-Za-z]){{1,12}}?(?:{alternation})")
+        self.suffix_alt = re.compile(alternation)
+        self.suffix_first = re.compile("[" + "".join(sorted({re.escape(s[0]) for s, _, _ in patterns})) + "]")
         self.suffix_only = re.compile(rf"({alternation})$")
         self.need_place = {s for s, cls, _ in patterns if cls == "Site" and s in NEED_PLACE}
 
     # -------------------------------------------------------------- gazetteer
-    def _gazetteer_mentions(self, doc: Doc) -> list[tuple[int, int, Place]]:
-        cdoc = doc if self.chars.vocab is doc.vocab else self.chars.make_doc(text_of(doc))
-        spans = filter_spans([cdoc[s:e] for _, s, e in self.matcher(cdoc)])
+    def _gazetteer_spans(self, doc: Doc) -> list[tuple[int, int, str]]:
+        """(start, end, text) of the gazetteer names in the text, longest first where they overlap:
+        spaCy's ``filter_spans`` over the matches, on token offsets rather than Span objects."""
+        text = text_of(doc)
+        cdoc = doc if self.chars.vocab is doc.vocab else self.chars.make_doc(text)
+        matches = sorted(((s, e) for _, s, e in self.matcher(cdoc)), key=lambda m: (m[1] - m[0], -m[0]),
+                         reverse=True)
+        kept = []
+        seen: set[int] = set()
+        for s, e in matches:
+            if s not in seen and e - 1 not in seen:
+                kept.append((s, e))
+                seen.update(range(s, e))
+        out = []
+        for s, e in sorted(kept):
+            first, last = cdoc[s], cdoc[e - 1]
+            out.append((first.idx, last.idx + len(last), text[first.idx:last.idx + len(last)]))
+        return out
+
+    def _gazetteer_mentions(self, doc: Doc, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, Place]]:
         found: list[tuple[int, int, Place]] = []
         context: list[str] = []
         info = meta(doc)
         home = [c for c in (info.home_city, info.home_province) if c] if info else []
-        for span in spans:
-            text = span.text
-            prev = [code for s, e, p in found[-1:] if span.start_char - e <= 1 for code in [p.code]]
+        for start_char, end_char, text in spans:
+            prev = [code for s, e, p in found[-1:] if start_char - e <= 1 for code in [p.code]]
             code = self.gaz.pick(text, prev + context[-6:][::-1] + home)
             if code is None:
                 continue
@@ -100,7 +119,7 @@ class PlaceRecognizer:
                 near = set(prev) | (set() if text in self.gaz.stoplist else set(home))
                 if not any(self.gaz.is_within(code, c) for c in near):
                     continue
-            found.append((span.start_char, span.end_char, place))
+            found.append((start_char, end_char, place))
             context.append(code)
         return found
 
@@ -132,6 +151,35 @@ class PlaceRecognizer:
             child = pm
 
     # -------------------------------------------------------------- patterns
+    def suffix_spans(self, text: str) -> list[tuple[int, int]]:
+        """The (start, end) of ``self.suffix_re.finditer(text)``, found faster.
+
+        The lazy run of 1–12 name characters makes the regex try every suffix
+        up to twelve times at every position. The same matches: take the
+        suffixes where they start (in order); a match ends at the first suffix
+        that has a name character right before it, past the previous match,
+        and starts as far back as the run of name characters, the twelve
+        characters and the previous match allow.
+        """
+        runs = [m.span() for m in NAME_RUN.finditer(text)]
+        out: list[tuple[int, int]] = []
+        pos = 0
+        r = 0
+        for first in self.suffix_first.finditer(text):
+            q = first.start()
+            if q - 1 < pos:
+                continue
+            while r < len(runs) and runs[r][1] < q:
+                r += 1
+            if r == len(runs) or not runs[r][0] < q:  # no name character right before q
+                continue
+            suffix = self.suffix_alt.match(text, q)
+            if suffix is None:
+                continue
+            out.append((max(pos, q - 12, runs[r][0]), suffix.end()))
+            pos = suffix.end()
+        return out
+
     def _suffix_places(self, doc: Doc, taken: list[tuple[int, int, Place]]) -> list[tuple[int, int, str, str, Place | None]]:
         """Townships, villages and sites by suffix, with a guarded left edge.
 
@@ -148,10 +196,9 @@ class PlaceRecognizer:
         for s, e, _ in taken:
             covered[s:e] = b"\x01" * (e - s)
         out = []
-        for m in self.suffix_re.finditer(text):
-            suffix = self.suffix_only.search(m.group()).group(1)
+        for m_start, end in self.suffix_spans(text):
+            suffix = self.suffix_only.search(text, m_start, end).group(1)
             cls, max_name = next((c, n) for s, c, n in self.suffixes if s == suffix)
-            end = m.end()
             name_end = end - len(suffix)
             if name_end <= 0 or (covered[name_end - 1] and name_end not in ends) or covered[name_end]:
                 continue
@@ -212,11 +259,12 @@ class PlaceRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
-        found = self._gazetteer_mentions(doc)
+        spans = self._gazetteer_spans(doc)
+        found = self._gazetteer_mentions(doc, spans)
         before = meta(doc)
         info = self._infer_home(doc, found)
         if info is not before and info is not None:
-            found = self._gazetteer_mentions(doc)  # short county names count now that home is known
+            found = self._gazetteer_mentions(doc, spans)  # short county names count now that home is known
         done: set[str] = set()
         for start, end, place in found:
             if place.level != "County" and text_of(doc)[end:end + 2] in ("大学", "学院"):

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.components.base import mentions, relations
+from kg.components.base import mentions, relations, state
 
 TERMINALS = frozenset("。！？!?")
 OPEN_QUOTES = frozenset("“‘「『《(（")
 CLOSE_QUOTES = frozenset("”’」』》)）")
+SPECIAL = re.compile("[" + re.escape("".join(sorted(TERMINALS | OPEN_QUOTES | CLOSE_QUOTES | {"\n"}))) + "]")
 # A quotation longer than this is treated as running text: its 。 ends sentences.
 MAX_QUOTE = 60
 
@@ -38,6 +41,10 @@ def sentence_starts(text: str) -> list[int]:
     n = len(text)
     i = 0
     while i < n:
+        special = SPECIAL.search(text, i)  # other characters change nothing: skip them
+        if special is None:
+            break
+        i = special.start()
         ch = text[i]
         if ch == "\n":
             depth = 0
@@ -71,16 +78,18 @@ def sentence_starts(text: str) -> list[int]:
 @Language.component("kg_sentences")
 def kg_sentences(doc: Doc) -> Doc:
     """Set ``is_sent_start`` from :func:`sentence_starts`; reset kg mention lists."""
+    st = state(doc)
     mentions(doc).clear()
     relations(doc).clear()
-    if doc._.kg_text is None:  # the builder passes the text it made the doc from
-        doc._.kg_text = doc.text
-    text = doc._.kg_text
+    st.by_class.clear()
+    if st.text is None:  # the builder passes the text it made the doc from
+        st.text = doc.text
+    text = st.text
     if not len(doc):
-        doc._.kg_sents = []
+        st.sents = []
         return doc
     cuts = sentence_starts(text)
-    doc._.kg_sents = [(a, b) for a, b in zip(cuts, cuts[1:] + [len(text)]) if b > a]
+    st.sents = [(a, b) for a, b in zip(cuts, cuts[1:] + [len(text)]) if b > a]
     starts = numpy.array(cuts, dtype="int64")
     # one array write: setting token.is_sent_start one by one re-checks the whole doc each time
     offsets = doc.to_array([IDX]).astype("int64")
