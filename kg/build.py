@@ -35,6 +35,19 @@ class BuildReport:
     seconds: float = 0.0
     outputs: list[Path] = field(default_factory=list)
     merges: list[str] = field(default_factory=list)
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per step, in order
+
+    def lap(self, name: str) -> None:
+        """Record the seconds since the previous lap (or the start) as step ``name``."""
+        now = time.perf_counter()
+        self.phases[name] = now - self._last
+        self._last = now
+
+    def __post_init__(self) -> None:
+        self._last = time.perf_counter()
+
+    def timings(self) -> str:
+        return "; ".join(f"{name} {s:.1f} s" for name, s in self.phases.items())
 
     @property
     def exit_code(self) -> int:
@@ -116,7 +129,7 @@ def load_ontology():
     return ontology_triples(ontology_path())
 
 
-def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: bool = False) -> None:
+def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: bool = False, jobs: int = 2) -> None:
     """The reduce step and the exports: resolve the pages, write Turtle and GraphML (and the store).
 
     ``pages`` yields page records, or (page digest, evidence source) pairs.
@@ -132,12 +145,14 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
             resolver.add(item)
     if not resolver.pages:
         return
+    report.lap("read and extract")
     res = resolver.resolve()
+    report.lap("resolve")
     ttl = out / "kg.ttl"
     # Two cores: a forked process writes the evidence section (the bulk of the Turtle)
     # while this one writes the GraphML and the entities, then appends that section.
     section = out / f".kg-evidence-{os.getpid()}.tmp"
-    evidence = _beside(write_evidence_section, res, section)
+    evidence = _beside(write_evidence_section, res, section, fork=jobs > 1)
 
     def evidence_file() -> Path:
         evidence()
@@ -145,7 +160,9 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
 
     try:
         write_graphml(res, out / "kg.graphml")
+        report.lap("write GraphML")
         report.triples = write_turtle(res, ttl, load_ontology(), evidence=evidence_file)
+        report.lap("write Turtle")
     except BaseException:
         evidence(check=False)
         raise
@@ -157,6 +174,7 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
 
         write_store(ttl, out / "kg.oxigraph")
         report.outputs.append(out / "kg.oxigraph")
+        report.lap("load store")
     report.entities = Counter(e.cls for e in res.entities.values())
     report.relations = len(res.facts)
     report.evidence = sum(f.n_evidence for f in res.facts.values())
@@ -174,14 +192,15 @@ def _quietly(fn: Callable, *args) -> None:
         sys.exit(1)
 
 
-def _beside(fn: Callable, *args) -> Callable[..., None]:
+def _beside(fn: Callable, *args, fork: bool = True) -> Callable[..., None]:
     """Run ``fn(*args)`` in a forked process while the caller goes on; the returned call waits for it.
 
-    Without fork (Windows, macOS spawn), ``fn`` runs at once, in this process.
+    Without ``fork``, or without fork on the platform (Windows, macOS spawn),
+    ``fn`` runs at once, in this process.
     """
     import multiprocessing as mp
 
-    if "fork" not in mp.get_all_start_methods():
+    if not fork or "fork" not in mp.get_all_start_methods():
         fn(*args)
         return lambda check=True: None
     proc = mp.get_context("fork").Process(target=_quietly, args=(fn, *args), name=getattr(fn, "__name__", "export"))
@@ -227,7 +246,7 @@ def build(paths: list[Path], out: Path, *, year: int | None = None, strict: bool
             shutil.rmtree(cache, ignore_errors=True)
         cache.mkdir(exist_ok=True)
         pages = page_records(docs, cache, report, jobs=jobs, keep_contacts=keep_contacts, segmenter=segmenter)
-        write_exports(pages, out, report, store=store)
+        write_exports(pages, out, report, store=store, jobs=jobs)
         if not report.outputs:
             raise NothingToBuild(
                 "No text documents found in " + ", ".join(str(p) for p in paths) +
@@ -254,7 +273,7 @@ def extract_to(paths: list[Path], out: Path, *, year=None, strict=False, keep_co
     return report
 
 
-def merge(folder: Path, out: Path) -> BuildReport:
+def merge(folder: Path, out: Path, jobs: int = 2) -> BuildReport:
     """``kg merge``: resolve the page records in ``folder`` into the exports in ``out``."""
     from kg import pagefile
     from kg.atomic import BuildLock
@@ -275,6 +294,6 @@ def merge(folder: Path, out: Path) -> BuildReport:
                     report.documents += 1
                     yield pagefile.write(path, rec), pagefile.FileSource(path)
 
-        write_exports(pages(), out, report)
+        write_exports(pages(), out, report, jobs=jobs)
     report.seconds = time.perf_counter() - t0
     return report

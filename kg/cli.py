@@ -50,14 +50,14 @@ def main() -> None:
 @click.option("--max-mb", default=20.0, show_default=True, help="Skip input files larger than this.")
 @click.option("--explain-merges", is_flag=True, help="Print every entity merge decision beyond equal keys.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
-              help="Worker processes for extraction (default: the number of cores).")
+              help="Processes: N extraction workers, and two for writing the exports when N > 1 (default: the number of cores).")
 @click.option("--clean", "clean_build", is_flag=True,
               help="Re-extract every page instead of reusing unchanged pages from the last build.")
 @click.option("--segmenter", default="char", show_default=True,
               help="spaCy word segmenter: char, or pkuseg:MODEL_DIR (a model from kg train-segmenter).")
 @click.option("--store", "with_store", is_flag=True,
               help="Also load the graph into the query store now (otherwise the first kg query does it).")
-@click.option("-v", "--verbose", is_flag=True, help="Say which encoding each file was read with.")
+@click.option("-v", "--verbose", is_flag=True, help="Say which encoding each file was read with, and time each step.")
 def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, jobs, clean_build, segmenter,
           with_store, verbose) -> None:
     """Build the graph from text pages (default: the seeds/ folder) into OUT.
@@ -108,6 +108,8 @@ def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, jobs,
         for line in report.merges:
             click.echo(f"merge: {line}")
     click.echo(report.summary())
+    if verbose:
+        click.echo(f"kg: {report.timings()}", err=True)
     sys.exit(report.exit_code)
 
 
@@ -139,12 +141,15 @@ def extract(paths, out, year, strict, keep_contacts, jobs) -> None:
 @main.command()
 @click.argument("folder", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.option("--out", "out", default="exports", show_default=True, type=click.Path(path_type=Path))
-def merge(folder, out) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
+              help="Processes for writing the exports (default: the number of cores; 1 or 2 are used).")
+def merge(folder, out, jobs) -> None:
     """Resolve the page records in FOLDER (from kg extract) into the exports (the reduce half)."""
+    from kg.build import default_jobs
     from kg.build import merge as run_merge
 
     try:
-        report = run_merge(folder, out)
+        report = run_merge(folder, out, jobs=jobs or default_jobs())
     except KgError as err:
         _fail(err)
     click.echo(report.summary())

@@ -184,7 +184,7 @@ def map_batches(items: Iterable, work: Callable[[list], list], *, jobs: int = 1,
         pending: deque = deque()  # at most two batches per worker in flight: input is read as it is needed
         for b in _batches(items, batch):
             pending.append(pool.apply_async(work, (b,)))
-            if len(pending) >= 2 * jobs:
+            if len(pending) >= 4 * jobs:
                 yield from pending.popleft().get()
         while pending:
             yield from pending.popleft().get()

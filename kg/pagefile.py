@@ -22,7 +22,6 @@ import os
 import pickle
 import struct
 from array import array
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,21 +71,25 @@ def digest(rec: PageRecord) -> PageDigest:
     from kg.resolve import family, literal_sort_key
 
     index: dict[tuple[str, str], int] = {}
-    folded: list[tuple[str, str, Counter, Counter, set]] = []
+    folded: list[tuple[str, str, dict, dict, set]] = []
     titles: dict[str, set[str]] = {}
     meetings: dict[str, tuple] = {}
+    families: dict[str, str] = {}
     of_mention = []
     for m in rec.mentions:
-        fam = family(m.cls)
+        fam = families.get(m.cls)
+        if fam is None:
+            fam = families[m.cls] = family(m.cls)
         i = index.get((fam, m.key))
         if i is None:
             i = index[(fam, m.key)] = len(folded)
-            folded.append((fam, m.key, Counter(), Counter(), set()))
+            folded.append((fam, m.key, {}, {}, set()))
         _, _, classes, labels, alts = folded[i]
-        classes[m.cls] += 1
+        classes[m.cls] = classes.get(m.cls, 0) + 1
         if m.label:
-            labels[m.label] += 1
-        alts.update(a for a in m.alt_labels if a)
+            labels[m.label] = labels.get(m.label, 0) + 1
+        if m.alt_labels:
+            alts.update(a for a in m.alt_labels if a)
         if fam == "person":
             titles.setdefault(m.key, set()).update(m.attrs.get("titles", ()))
         elif m.cls == "Meeting":
