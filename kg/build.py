@@ -152,19 +152,22 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
     # Two cores: a forked process writes the evidence section (the bulk of the Turtle)
     # while this one writes the GraphML and the entities, then appends that section.
     section = out / f".kg-evidence-{os.getpid()}.tmp"
-    evidence = _beside(write_evidence_section, res, section, fork=jobs > 1)
+    evidence: Callable[..., None] = lambda check=True: None  # noqa: E731
 
     def evidence_file() -> Path:
         evidence()
         return section
 
     try:
+        evidence = _beside(write_evidence_section, res, section, fork=jobs > 1)
         write_graphml(res, out / "kg.graphml")
         report.lap("write GraphML")
         report.triples = write_turtle(res, ttl, load_ontology(), evidence=evidence_file)
         report.lap("write Turtle")
-    except BaseException:
+    except BaseException as err:
         evidence(check=False)
+        if isinstance(err, OSError):
+            raise ExportError(f"{out}: cannot write the exports ({err}); the earlier ones are kept.") from err
         raise
     finally:
         section.unlink(missing_ok=True)
