@@ -152,7 +152,7 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
     # Two cores: a forked process writes the evidence section (the bulk of the Turtle)
     # while this one writes the GraphML and the entities, then appends that section.
     section = out / f".kg-evidence-{os.getpid()}.tmp"
-    evidence: Callable[..., None] = lambda check=True: None  # noqa: E731
+    evidence: Callable[..., None] = lambda check=True: None
 
     def evidence_file() -> Path:
         evidence()

@@ -79,12 +79,15 @@ def evidence_chunks(res: Resolution) -> Iterator[str]:
     from kg.graph import to_literal
 
     # Entity and evidence IRIs have a '/' after the data namespace: never a prefixed name.
+    heads: dict[int, tuple[str, str]] = {}  # id(fact) -> its subject/predicate/object lines, its lowerBound
     for node in res.evidence():
         f = node.fact
-        obj = f"<{f.obj}>" if f.obj_is_entity else short_term(to_literal(f.obj))
-        lower = " ;\n    kg:lowerBound true" if f.lower_bound else ""
-        yield (f"\n<{node.iri}> a rdf:Statement , kg:Evidence ;\n    rdf:subject <{f.subj}> ;\n    "
-               f"rdf:predicate kg:{f.pred} ;\n    rdf:object {obj} ;\n    {node.tail}{lower} .")
+        head = heads.get(id(f))
+        if head is None:
+            obj = f"<{f.obj}>" if f.obj_is_entity else short_term(to_literal(f.obj))
+            lines = f"rdf:subject <{f.subj}> ;\n    rdf:predicate kg:{f.pred} ;\n    rdf:object {obj} ;\n    "
+            head = heads[id(f)] = (lines, " ;\n    kg:lowerBound true ." if f.lower_bound else " .")
+        yield f"\n<{node.iri}> a rdf:Statement , kg:Evidence ;\n    {head[0]}{node.tail}{head[1]}"
 
 
 def write_evidence_section(res: Resolution, path: Path) -> None:

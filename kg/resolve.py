@@ -13,12 +13,15 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import quote
 
 from kg.model import Document
 from kg.pagefile import EvidenceSource, PageDigest
 from kg.pages import PageRecord
 from kg.prefixes import DATA_IRI
+
+EVIDENCE_NS = f"{DATA_IRI}evidence/"
 
 PLACE_CLASSES = ("Country", "Province", "City", "County", "Township", "Community", "Site", "Place")
 # Which class wins when mentions of one entity disagree (most specific first).
@@ -42,11 +45,10 @@ def entity_iri(fam: str, key: str) -> str:
     return f"{DATA_IRI}{fam}/{short_hash(fam, key)}"
 
 
-def evidence_iri(fact: Fact, doc_id: str, start: int, end: int) -> str:
-    """The IRI of the evidence node for ``fact`` stated at ``start:end`` of ``doc_id`` (stable)."""
+def fact_hash_key(fact: Fact) -> str:
+    """The fact's part of its evidence IRIs: sha1 of subject, predicate, object, document, start, end."""
     obj_id = fact.obj if fact.obj_is_entity else literal_sort_key(fact.obj)
-    key = f"{fact.subj}\x1f{fact.pred}\x1f{obj_id}\x1f{doc_id}\x1f{start}\x1f{end}"  # as short_hash joins them
-    return f"{DATA_IRI}evidence/{hashlib.sha1(key.encode('utf-8')).hexdigest()[:16]}"
+    return f"{fact.subj}\x1f{fact.pred}\x1f{obj_id}\x1f"
 
 
 def doc_iri(doc_id: str) -> str:
@@ -92,8 +94,7 @@ class Fact:
     n_evidence: int = 0
 
 
-@dataclass(frozen=True)
-class EvidenceNode:
+class EvidenceNode(NamedTuple):
     """One sentence stating one fact: an ``rdf:Statement`` of the export."""
 
     iri: str
@@ -126,20 +127,27 @@ class Resolution:
         The sentences are read back from each page's :data:`EvidenceSource` here,
         so they are never all in memory at once.
         """
+        keys: dict[int, str] = {}  # id(fact) -> the fact's part of its evidence hashes
+        sha1, fact_of = hashlib.sha1, self.fact_of
         for page in self.pages:
             if not page.evidence:
                 continue
             part = page.source()
             nodes: dict[str, EvidenceNode] = {}
-            ev = page.evidence
+            ev, doc_id = page.evidence, page.doc_id
             for j in range(len(ev) // 3):
-                fact = self.fact_of[ev[3 * j]] if ev[3 * j] >= 0 else None
+                fid = ev[3 * j]
+                fact = fact_of[fid] if fid >= 0 else None
                 if fact is None:
                     continue
                 start, end = ev[3 * j + 1], ev[3 * j + 2]
-                e = evidence_iri(fact, page.doc_id, start, end)
+                key = keys.get(id(fact))
+                if key is None:
+                    key = keys[id(fact)] = fact_hash_key(fact)
+                digest = sha1(f"{key}{doc_id}\x1f{start}\x1f{end}".encode()).hexdigest()
+                e = EVIDENCE_NS + digest[:16]
                 if e not in nodes:
-                    nodes[e] = EvidenceNode(e, fact, page.doc_id, start, end, part.tail(j, start, end))
+                    nodes[e] = EvidenceNode(e, fact, doc_id, start, end, part.tail(j, start, end))
             for e in sorted(nodes):
                 yield nodes[e]
 
