@@ -15,8 +15,7 @@ from urllib.parse import quote
 
 from kg.errors import ExportError, KgError, NothingToBuild, UsageError
 from kg.model import Document
-from kg.pagefile import FileSource
-from kg.pages import PageRecord
+from kg.pagefile import FileSource, PageDigest
 
 CACHE = ".kg-cache"
 
@@ -80,24 +79,35 @@ def read_documents(paths: list[Path], report: BuildReport, *, year=None, strict=
             yield item
 
 
+MANIFEST = "manifest.tsv"
+
+
 def page_records(docs: Iterable[Document], cache: Path, report: BuildReport, *, jobs: int,
-                 keep_contacts: bool, segmenter: str = "char") -> Iterator[tuple[PageRecord, FileSource]]:
-    """Compact records of ``docs`` with their evidence sources, streamed.
+                 keep_contacts: bool, segmenter: str = "char") -> Iterator[tuple[PageDigest, FileSource]]:
+    """Digests of ``docs`` with their evidence sources, streamed.
 
     Unchanged pages are read from their page files in ``cache``; the others
     are extracted by ``jobs`` workers, which write their page files there.
+    ``cache/manifest.tsv`` lists every input with the hash of its text and
+    its page file.
     """
+    import hashlib
+
     from kg import pagefile
+    from kg.atomic import atomic_write_text
     from kg.extract import _pipeline, extract_page_files, map_batches, page_key
 
     keys: set[str] = set()
-    reused: deque[tuple[PageRecord, Path]] = deque()
+    manifest: list[str] = []
+    reused: deque[tuple[PageDigest, Path]] = deque()
     fresh: deque[Path] = deque()  # page files the workers are writing, in input order
 
     def todo() -> Iterator[tuple[Document, Path]]:
         for doc in docs:
             key = page_key(doc, f"{keep_contacts}|{segmenter}")
             keys.add(key)
+            text_hash = hashlib.sha256(doc.text.encode("utf-8", "surrogatepass")).hexdigest()
+            manifest.append(f"{doc.source_file}\t{doc.doc_id}\t{text_hash}\t{key}.page")
             path = cache / f"{key}.page"
             rec = pagefile.read_digest(path) if path.is_file() else None
             if rec is not None:
@@ -118,8 +128,10 @@ def page_records(docs: Iterable[Document], cache: Path, report: BuildReport, *, 
         old, path = reused.popleft()
         yield old, pagefile.FileSource(path)
     for stale in cache.iterdir():  # forget pages that are gone, so the cache does not grow without bound
-        if stale.is_file() and stale.stem not in keys:
+        if stale.is_file() and stale.stem not in keys and stale.name != MANIFEST:
             stale.unlink(missing_ok=True)
+    atomic_write_text(cache / MANIFEST, "# source file\tdocument id\tsha256 of the decoded text\tpage file\n"
+                      + "".join(line + "\n" for line in sorted(manifest)))
 
 
 def load_ontology():

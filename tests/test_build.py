@@ -205,3 +205,24 @@ def test_failed_export_keeps_the_previous_exports(tmp_path, monkeypatch, jobs):
     assert "Traceback" not in result.output and "earlier" in result.output
     assert (out / "kg.ttl").read_bytes() == before["kg.ttl"]
     assert not list(out.glob(".kg-evidence-*"))
+
+
+def test_changed_page_is_the_only_one_extracted_again_and_the_graph_equals_a_clean_build(tmp_path):
+    corpus, out = _two_pages(tmp_path), tmp_path / "out"
+    build([corpus, "--out", out, "--jobs", "2"])
+    manifest = (out / ".kg-cache" / "manifest.tsv").read_text(encoding="utf-8").splitlines()
+    rows = [line.split("\t") for line in manifest if not line.startswith("#")]
+    assert sorted(r[0] for r in rows) == sorted(p.name for p in corpus.glob("*.txt"))
+    assert all(len(r[2]) == 64 and (out / ".kg-cache" / r[3]).is_file() for r in rows)
+    page = sorted(corpus.glob("*.txt"))[0]
+    page.write_text(page.read_text(encoding="utf-8").replace("疫情", "疫情", 1) + "\n会议由省长王明主持。\n",
+                    encoding="utf-8")
+    result = build([corpus, "--out", out, "--jobs", "2"])
+    assert "1 unchanged, reused" in result.output
+    after = [line.split("\t") for line in (out / ".kg-cache" / "manifest.tsv").read_text(encoding="utf-8")
+             .splitlines() if not line.startswith("#")]
+    changed = [a for a, b in zip(sorted(after), sorted(rows)) if a != b]
+    assert [c[0] for c in changed] == [page.name]
+    build([corpus, "--out", tmp_path / "clean", "--jobs", "1", "--clean"])
+    for name in ("kg.ttl", "kg.graphml"):
+        assert (out / name).read_bytes() == (tmp_path / "clean" / name).read_bytes(), name
