@@ -67,17 +67,22 @@ def atomic_dir(final: Path):
 
 
 class BuildLock:
-    """An exclusive, non-blocking lock on an export folder (released when the process dies)."""
+    """An exclusive lock on an export folder (released when the process dies).
 
-    def __init__(self, folder: Path) -> None:
-        self.path = Path(folder) / ".kg-build.lock"
+    By default a second holder is refused at once; with ``wait`` it waits its turn
+    (``name`` then names what is locked, e.g. the query store being loaded).
+    """
+
+    def __init__(self, folder: Path, name: str = ".kg-build.lock", wait: bool = False) -> None:
+        self.path = Path(folder) / name
+        self.wait = wait
         self.fd: int | None = None
 
     def __enter__(self) -> BuildLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX if self.wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as err:
             holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
             os.close(fd)

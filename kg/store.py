@@ -42,14 +42,17 @@ def open_store(store_dir: Path):
 
 def _fresh(ttl: Path, store_dir: Path) -> str | None:
     """Load ``ttl`` into ``store_dir`` unless the store already holds this very file; a note when it did."""
+    from kg.atomic import BuildLock
+
     source = store_dir / "SOURCE"
-    stamp = f"{ttl.resolve()}\n{os.stat(ttl).st_mtime_ns}\n"
-    if source.is_file() and source.read_text(encoding="utf-8") == stamp:
-        return None
     try:
-        write_store(ttl, store_dir)
+        with BuildLock(store_dir.parent, name=f".{store_dir.name}.lock", wait=True):  # one loader at a time
+            stamp = f"{ttl.resolve()}\n{os.stat(ttl).st_mtime_ns}\n"
+            if source.is_file() and source.read_text(encoding="utf-8") == stamp:
+                return None
+            write_store(ttl, store_dir)
     except (OSError, SyntaxError, ValueError) as err:
-        raise StoreError(f"{ttl}: cannot load it into a store ({err}).") from err
+        raise StoreError(f"{ttl}: cannot load it into the query store {store_dir} ({err}).") from err
     return f"kg: loaded {ttl} into the query store {store_dir} (once; reused until the file changes)"
 
 

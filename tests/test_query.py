@@ -177,3 +177,14 @@ def test_type_filter_keeps_paths_to_matching_nodes(seed_build):
     result = run(["nb", "太原", "--depth", "2", "--type", "Meeting", "--no-evidence", *store_args(seed_build)])
     assert result.exit_code == 0
     assert "(Meeting)" in result.output and "第149次" in result.output
+
+
+def test_two_first_queries_at_once_load_the_store_once(seed_build, tmp_path):
+    (tmp_path / "kg.ttl").write_bytes((seed_build / "kg.ttl").read_bytes())
+    cmd = [sys.executable, "-m", "kg.cli", "query", "relays", "--store", str(tmp_path / "kg.oxigraph")]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+             for _ in range(2)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    assert sum("into the query store" in err for _, err in outs) == 1
+    assert all("领导小组" in out for out, _ in outs)
