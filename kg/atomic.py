@@ -9,6 +9,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Self
 
 from kg.errors import LockedError
 
@@ -78,7 +79,7 @@ class BuildLock:
         self.wait = wait
         self.fd: int | None = None
 
-    def __enter__(self) -> BuildLock:
+    def __enter__(self) -> Self:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
