@@ -11,6 +11,7 @@ of its sentence (or the page's home city), with ``policyKind``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -27,6 +28,7 @@ from kg.components.base import (
 from kg.gazetteer import data_rows, gazetteer
 from kg.model import Mention
 
+CUE_REACH = 1500  # characters back to the body or scope that speaks
 CN_DIGITS = str.maketrans("一二三四五六七八九", "123456789")
 QUOTE = re.compile(r"[“‘]([^“”‘’\n]{2,40})[”’]([\u4e00-\u9fff]{0,6})")
 TITLE = re.compile(r"《([^《》\n]{4,40}(?:通知|措施|规程|方案|办法|意见|规定|公约|指南))》")
@@ -44,6 +46,11 @@ PRAISE = re.compile(r"(荣获|获得|评为|被誉为|打造|称号)$")
 
 
 ISSUE = re.compile(r"印发|出台|发布|制定|下发|颁布|推出")
+# Who speaks decides where a measure without a written place applies: the nearest province-level
+# or city-level body or scope named before it (省委…会议 / 全市), unless it is being relayed (落实省委部署).
+JURISDICTION = re.compile(r"(?<!落实)(?<!贯彻)(?<!按照)(?<!根据)(?<!传达)(?<!及)(?<!和)"
+                          r"(省委|省政府|省人大|省政协|全省|我省|本省|省疫情|省新冠|省长|省领导|"
+                          r"市委|市政府|市人大|市政协|全市|我市|本市|市疫情|市新冠|市长|市领导)")
 ORIGIN_AFTER = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:返晋|返并|入晋|来晋|返回|返程|籍|来返|旅居|入返|等地|等省)")
 ORIGIN_BEFORE = re.compile(r"(?:从|自|赴|去|离开|来自)$")
 
@@ -78,10 +85,16 @@ class PolicyRecognizer:
         m = add_mention(doc, Mention("Policy", policy_key(label), label, start, end, [a for a in alts if a != label]))
         add_relation(doc, m, "policyKind", kind, start)
         s, e = next(((a, b) for a, b in sentences if a <= start < b), (start, end))
-        targets = self._places(doc, s, e, places)
+        # a strategy or guideline is the speaker's line, not the places a sentence names in passing
+        targets = [] if kind in ("strategy", "guideline") else self._places(doc, s, e, places)
         if not targets:
             info = meta(doc)
-            place = self.gaz.get(info.home_city) if info and info.home_city else None
+            code = None
+            if info is not None:
+                i = bisect_left(self._cue_at, start) - 1
+                province = i >= 0 and start - self._cue_at[i] <= CUE_REACH and self._cue_province[i]
+                code = info.home_province if province else info.home_city
+            place = self.gaz.get(code) if code else None
             if place is not None:
                 pm = add_mention(doc, Mention(place.level, place.code, place.name, start, start))
                 targets = [pm]
@@ -99,6 +112,9 @@ class PolicyRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
+        cues = [(m.start(), m.group().startswith(("省", "全省", "我省", "本省"))) for m in JURISDICTION.finditer(text)]
+        self._cue_at = [at for at, _ in cues]
+        self._cue_province = [prov for _, prov in cues]
         places = [p for p in written_places(doc) if p.cls not in ("Country", "Site")]
         sentences = sentence_spans(doc)
         taken = bytearray(len(text) + 1)
