@@ -44,3 +44,20 @@ def test_cumulative_positive_count_and_relay_org():
     [chain] = labels(doc, "InfectionChain")
     assert (chain, 26) in facts(doc, "positiveCount")
     assert facts(doc, "firstReported") == {(chain, dt.date(2022, 9, 1))}
+
+
+def test_counts_in_a_later_article_about_the_place_a_chain_is_named_after():
+    filler = "各地要压实责任，严格落实各项防控措施，确保群众生活物资供应充足。" * 30
+    text = ("藁城区输入性疫情发生后，全市迅速启动应急响应。\n\n" + filler + "\n\n"
+            "藁城区召开疫情防控新闻发布会\n\n"
+            "截至发布会前，藁城区共隔离管控密接人员88人、次密接人员150人。从藁城区返回的人员均已落实管控。")
+    doc = run(text, home_city="130100", home_province="130000", published=PUB)
+    [chain] = labels(doc, "InfectionChain")
+    assert (chain, 88) in facts(doc, "closeContactCount")
+
+
+def test_later_counts_stay_apart_when_two_chains_share_the_place():
+    filler = "各地要压实责任，严格落实各项防控措施。" * 40
+    text = ("藁城区输入性疫情。“10·3”藁城区聚集性疫情。\n\n" + filler + "\n\n藁城区共隔离管控密接人员88人。")
+    doc = run(text, home_city="130100", home_province="130000", published=PUB)
+    assert not any(n == 88 for _, n in facts(doc, "closeContactCount"))

@@ -26,6 +26,7 @@ CODE = re.compile(r"(\d{1,2})\s*[·•・.．]\s*(\d{1,2})")
 ORIGIN_CUE = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:返晋|返并|入晋|返程|返回|输入|来晋|来并|旅居|返太)")
 GENERIC = re.compile(r"^(?:本轮|国内|全国|全省|全市|此轮|当前|近期|这轮|局部|各地|省外|境外|新冠肺炎|突发)")
 REPORT = re.compile(r"报告|发现|确诊|检出|阳性")
+ORIGIN_BEFORE = re.compile(r"(?:从|自|来自|赴|去|到)$")
 # between a place and 疫情: nothing, a kind of outbreak, or a company or site (清徐韵达快递疫情)
 PLACED_MIDDLE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}?(?:快递|物流|物流园|超市|市场|医院|酒店|小区|学校|公司|工地))?"
                            r"(?:输入性|输入|关联|聚集性|突发|本土)?")
@@ -152,16 +153,26 @@ class ChainRecognizer:
                         if s_start <= p.start < s_end and p.cls in ("City", "County") and p not in in_name \
                                 and not ORIGIN_CUE.match(text[p.end:p.end + 8]):
                             add_relation(doc, chain, "reportedIn", p, p.start)
+            # Counts: in the chain's own context first; then, for a chain named after a place
+            # (太谷输入性疫情), in later sentences of the page that name that place as the subject
+            # of the counting (太谷区共隔离管控密接人员46人), when only this chain bears its name.
+            spans = [(start, stop)]
+            keys = {p.key for p in in_name}
+            if keys and len({c[2] for c in chains if keys & {p.key for p in c[4]}}) == 1:
+                spans += [(a, b) for a, b in self._sentences(doc, stop, len(text))
+                          if any(a <= p.start < b and p.key in keys and not ORIGIN_CUE.match(text[p.end:p.end + 8])
+                                 and not ORIGIN_BEFORE.search(text, max(a, p.start - 3), p.start) for p in places)]
             seen = set()
             for prop, rx in self.counts.items():
-                for c in rx.finditer(text, start, stop):
-                    raw = next((g for g in c.groups() if g), None)
-                    n = to_int(raw) if raw else None
-                    if n is None or prop in seen:
-                        continue
-                    seen.add(prop)
-                    lower = bool(re.search(r"余|多", c.group()))
-                    add_relation(doc, chain, f"{prop}Count", n, c.start(), lower_bound=lower)
+                for a, b in spans:
+                    for c in rx.finditer(text, a, b):
+                        raw = next((g for g in c.groups() if g), None)
+                        n = to_int(raw) if raw else None
+                        if n is None or prop in seen:
+                            continue
+                        seen.add(prop)
+                        lower = bool(re.search(r"余|多", c.group()))
+                        add_relation(doc, chain, f"{prop}Count", n, c.start(), lower_bound=lower)
         return doc
 
     @staticmethod
