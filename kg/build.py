@@ -119,11 +119,14 @@ def page_records(docs: Iterable[Document], cache: Path, report: BuildReport, *, 
 
     _pipeline(segmenter)  # fail early (bad model folder) and let forked workers inherit it
     work = partial(extract_page_files, keep_contacts=keep_contacts, segmenter=segmenter)
-    for rec in map_batches(todo(), work, jobs=jobs):
-        while reused:
-            old, path = reused.popleft()
-            yield old, pagefile.FileSource(path)
-        yield rec, pagefile.FileSource(fresh.popleft())
+    try:
+        for rec in map_batches(todo(), work, jobs=jobs):
+            while reused:
+                old, path = reused.popleft()
+                yield old, pagefile.FileSource(path)
+            yield rec, pagefile.FileSource(fresh.popleft())
+    except OSError as err:  # a full disk, a read-only export folder
+        raise ExportError(f"{cache}: cannot write the page files ({err}); the earlier exports are kept.") from err
     while reused:
         old, path = reused.popleft()
         yield old, pagefile.FileSource(path)

@@ -226,3 +226,18 @@ def test_changed_page_is_the_only_one_extracted_again_and_the_graph_equals_a_cle
     build([corpus, "--out", tmp_path / "clean", "--jobs", "1", "--clean"])
     for name in ("kg.ttl", "kg.graphml"):
         assert (out / name).read_bytes() == (tmp_path / "clean" / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_page_files_that_cannot_be_written_are_one_line(tmp_path, monkeypatch, jobs):
+    import kg.pagefile
+
+    def full(path, rec):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(kg.pagefile, "write", full)
+    result = CliRunner().invoke(main, ["build", str(_two_pages(tmp_path)), "--out", str(tmp_path / "out"),
+                                       "--jobs", jobs])
+    assert result.exit_code == 1, result.output
+    assert "No space left on device" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out" / "kg.ttl").exists()
