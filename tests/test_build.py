@@ -214,7 +214,7 @@ def test_changed_page_is_the_only_one_extracted_again_and_the_graph_equals_a_cle
     rows = [line.split("\t") for line in manifest if not line.startswith("#")]
     assert sorted(r[0] for r in rows) == sorted(p.name for p in corpus.glob("*.txt"))
     assert all(len(r[2]) == 64 and (out / ".kg-cache" / r[3]).is_file() for r in rows)
-    page = sorted(corpus.glob("*.txt"))[0]
+    page = min(corpus.glob("*.txt"))
     page.write_text(page.read_text(encoding="utf-8").replace("疫情", "疫情", 1) + "\n会议由省长王明主持。\n",
                     encoding="utf-8")
     result = build([corpus, "--out", out, "--jobs", "2"])
