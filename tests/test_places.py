@@ -74,3 +74,9 @@ def test_home_is_inferred_when_the_manifest_is_silent():
     assert {m.label for m in home} == {"石家庄市", "河北省"}
     # one place is no evidence of where the paper is from
     assert labels(run("我市报告1例，西安市报告2例。", PLACES)) == ["西安市"]
+
+
+def test_a_site_after_a_place_and_a_verb_is_named_from_after_the_verb():
+    doc = run("10月3日凌晨，正定县报告顺丰速运物流园工作人员核酸筛查阳性。", home_city="130100", home_province="130000")
+    sites = labels(doc, "Site")
+    assert "顺丰速运物流园" in sites and not any(s.startswith("正定县") for s in sites)

@@ -230,6 +230,10 @@ class PlaceRecognizer:
             if verb and parent is None:
                 start += verb.end()
                 name = text[start:end]
+            elif parent is not None and (verb := VERB_PREFIX.match(text[k:end])):
+                # 清徐县报告韵达快递物流园: a clause starts after the place; the name after its verb
+                start, parent = k + verb.end(), None
+                name = text[start:end]
             stem = name[: -len(suffix)]
             if len(stem) < 2 or name in BAD_NAME or any(b in name for b in BAD_PARTS) or stem[0] in BAD_START:
                 continue
