@@ -61,3 +61,10 @@ def test_later_counts_stay_apart_when_two_chains_share_the_place():
     text = ("藁城区输入性疫情。“10·3”藁城区聚集性疫情。\n\n" + filler + "\n\n藁城区共隔离管控密接人员88人。")
     doc = run(text, home_city="130100", home_province="130000", published=PUB)
     assert not any(n == 88 for _, n in facts(doc, "closeContactCount"))
+
+
+def test_a_native_place_is_not_where_a_chain_was_reported():
+    text = "“10·3”石家庄正定输入疫情。10月3日，正定县报告5名大连籍人员核酸检测阳性。"
+    doc = run(text, home_city="130100", home_province="130000", published=PUB)
+    reported = {place for _, place in facts(doc, "reportedIn")}
+    assert "正定县" in reported and "大连市" not in reported

@@ -151,7 +151,7 @@ class ChainRecognizer:
                 if REPORT.search(sent) and "报告" in sent:
                     for p in places:
                         if s_start <= p.start < s_end and p.cls in ("City", "County") and p not in in_name \
-                                and not ORIGIN_CUE.match(text[p.end:p.end + 8]):
+                                and not ORIGIN_CUE.match(text[p.end:p.end + 8]) and text[p.end:p.end + 1] != "籍":
                             add_relation(doc, chain, "reportedIn", p, p.start)
             # Counts: in the chain's own context first; then, for a chain named after a place
             # (太谷输入性疫情), in later sentences of the page that name that place as the subject
