@@ -200,9 +200,15 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
 
 
 def _quietly(fn: Callable, *args) -> None:
-    """Run ``fn`` in a child process: a failure is one line on stderr and exit code 1, not a traceback."""
+    """Run ``fn`` in a child process: a failure is one line on stderr and exit code 1, not a traceback.
+
+    Ctrl-C is left to the parent, which stops the child and reports the interruption once.
+    """
+    import signal
     import sys
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, which reports the interruption
     try:
         fn(*args)
     except (KgError, OSError) as err:
