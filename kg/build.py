@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
-from kg.errors import ExportError, KgError, NothingToBuild, UsageError
+from kg.errors import ExportError, NothingToBuild, UsageError
 from kg.model import Document
 from kg.pagefile import FileSource, PageDigest
 
@@ -95,7 +95,8 @@ def page_records(docs: Iterable[Document], cache: Path, report: BuildReport, *, 
 
     from kg import pagefile
     from kg.atomic import atomic_write_text
-    from kg.extract import _pipeline, extract_page_files, map_batches, page_key
+    from kg.extract import _pipeline, extract_page_files, page_key
+    from kg.parallel import map_batches
 
     keys: set[str] = set()
     manifest: list[str] = []
@@ -150,6 +151,7 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
     ``pages`` yields page records, or (page digest, evidence source) pairs.
     """
     from kg.export import write_evidence_section, write_graphml, write_turtle
+    from kg.parallel import beside
     from kg.resolve import Resolver
 
     resolver = Resolver()
@@ -174,7 +176,7 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
         return section
 
     try:
-        evidence = _beside(write_evidence_section, res, section, fork=jobs > 1)
+        evidence = beside(write_evidence_section, res, section, fork=jobs > 1, label=ttl)
         write_graphml(res, out / "kg.graphml")
         report.lap("write GraphML")
         report.triples = write_turtle(res, ttl, load_ontology(), evidence=evidence_file)
@@ -197,47 +199,6 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
     report.relations = len(res.facts)
     report.evidence = sum(f.n_evidence for f in res.facts.values())
     report.merges = res.merges
-
-
-def _quietly(fn: Callable, *args) -> None:
-    """Run ``fn`` in a child process: a failure is one line on stderr and exit code 1, not a traceback.
-
-    Ctrl-C is left to the parent, which stops the child and reports the interruption once.
-    """
-    import signal
-    import sys
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, which reports the interruption
-    try:
-        fn(*args)
-    except (KgError, OSError) as err:
-        print(f"kg: {err}", file=sys.stderr)
-        sys.exit(1)
-
-
-def _beside(fn: Callable, *args, fork: bool = True) -> Callable[..., None]:
-    """Run ``fn(*args)`` in a forked process while the caller goes on; the returned call waits for it.
-
-    Without ``fork``, or without fork on the platform (Windows, macOS spawn),
-    ``fn`` runs at once, in this process.
-    """
-    import multiprocessing as mp
-
-    if not fork or "fork" not in mp.get_all_start_methods():
-        fn(*args)
-        return lambda check=True: None
-    proc = mp.get_context("fork").Process(target=_quietly, args=(fn, *args), name=getattr(fn, "__name__", "export"))
-    proc.start()
-
-    def wait(check: bool = True) -> None:
-        if not check:
-            proc.terminate()
-        proc.join()
-        if check and proc.exitcode != 0:
-            raise ExportError(f"{args[-1]}: writing it failed (exit code {proc.exitcode}); the earlier file is kept.")
-
-    return wait
 
 
 def _prepare_out(out: Path, inputs: list[Path]) -> None:
@@ -282,7 +243,8 @@ def build(paths: list[Path], out: Path, *, year: int | None = None, strict: bool
 def extract_to(paths: list[Path], out: Path, *, year=None, strict=False, keep_contacts=False,
                max_bytes=20_000_000, jobs: int = 1, on_item=None) -> BuildReport:
     """``kg extract``: one N-Quads file of page records per input page, in ``out``."""
-    from kg.extract import _pipeline, extract_nquad_files, map_batches
+    from kg.extract import _pipeline, extract_nquad_files
+    from kg.parallel import map_batches
 
     t0 = time.perf_counter()
     report = BuildReport()

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import multiprocessing as mp
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache, partial
 from pathlib import Path
 
 from kg.model import Document, Mention
 from kg.pages import VERSION, Evidence, PageRecord, RelationRecord, without_text
-
-BATCH = 16
+from kg.parallel import BATCH, map_batches
 
 
 def _sentence_at(sentences: list[tuple[int, int]], at: int) -> tuple[int, int]:
@@ -149,45 +146,6 @@ def extract_batch(docs: list[Document], keep_contacts: bool = False, segmenter: 
         spacy_docs.append(sd)
     return [page_record(doc, cl, sd, finder)
             for doc, cl, sd in zip(docs, cleaned, nlp.pipe(spacy_docs, batch_size=BATCH))]
-
-
-def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    batch: list[Document] = []
-    for d in docs:
-        batch.append(d)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _quiet_worker() -> None:
-    """Workers leave Ctrl-C and SIGTERM to the parent, which reports them in one line."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-def map_batches(items: Iterable, work: Callable[[list], list], *, jobs: int = 1, batch: int = BATCH) -> Iterator:
-    """``work`` over ``items`` in batches, in ``jobs`` processes, results in input order.
-
-    ``work`` must be picklable (a module-level function or a ``functools.partial`` of one).
-    """
-    if jobs <= 1:
-        for b in _batches(items, batch):
-            yield from work(b)
-        return
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    with ctx.Pool(jobs, initializer=_quiet_worker) as pool:
-        pending: deque = deque()  # at most two batches per worker in flight: input is read as it is needed
-        for b in _batches(items, batch):
-            pending.append(pool.apply_async(work, (b,)))
-            if len(pending) >= 4 * jobs:
-                yield from pending.popleft().get()
-        while pending:
-            yield from pending.popleft().get()
 
 
 def extract(docs: Iterable[Document], *, jobs: int = 1, keep_contacts: bool = False,
