@@ -80,3 +80,45 @@ def test_a_site_after_a_place_and_a_verb_is_named_from_after_the_verb():
     doc = run("10月3日凌晨，正定县报告顺丰速运物流园工作人员核酸筛查阳性。", home_city="130100", home_province="130000")
     sites = labels(doc, "Site")
     assert "顺丰速运物流园" in sites and not any(s.startswith("正定县") for s in sites)
+
+
+def _recognizer():
+    from kg.nlp import make_pipeline
+
+    return make_pipeline(("kg_sentences", "kg_places")).get_pipe("kg_places")
+
+
+def test_fast_suffix_search_finds_what_the_defining_regex_finds():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from .conftest import SEEDS
+
+    places = _recognizer()
+
+    def same(text):
+        assert places.suffix_spans(text) == [m.span() for m in places.suffix_re.finditer(text)]
+
+    for page in sorted(SEEDS.glob("*.txt")):
+        same(page.read_text(encoding="utf-8"))
+    alphabet = st.sampled_from(list("村镇乡区县市站园社小场中心路街道城中李家庄甲A1 ，、。\n"))
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet, max_size=60))
+    def check(text):
+        same(text)
+
+    check()
+
+
+def test_gazetteer_spans_follow_spacy_filter_spans():
+    from spacy.util import filter_spans
+
+    from .conftest import SEEDS
+
+    places = _recognizer()
+    for page in sorted(SEEDS.glob("*.txt")):
+        doc = places.chars.make_doc(page.read_text(encoding="utf-8"))
+        expected = [(s.start_char, s.end_char, s.text)
+                    for s in sorted(filter_spans([doc[s:e] for _, s, e in places.matcher(doc)]), key=lambda s: s.start)]
+        assert places._gazetteer_spans(doc) == expected
