@@ -51,3 +51,12 @@ def test_a_strategy_is_the_speakers_line_not_the_places_named_beside_it():
     doc = run(text, home_city="130100", home_province="130000")
     applies = [place for policy, place in facts(doc, "appliesTo") if policy == "外防输入、内防反弹"]
     assert applies == ["石家庄市"]
+
+
+def test_a_counted_quote_takes_the_list_it_counts():
+    doc = run("各商超要严格落实验码、测温、佩戴口罩“三要素”，做好通风消毒。", home_city="130100")
+    assert labels(doc, "Policy") == ["验码、测温、佩戴口罩“三要素”"]
+    doc = run("各基层单位负责人员登记、测温、戴口罩“三要素”。", home_city="130100")
+    assert labels(doc, "Policy") == ["三要素"]  # no verb to cut the first item at: the quote alone
+    doc = run("通过场所码、手机、车辆、人员“四轨合一”追踪。", home_city="130100")
+    assert labels(doc, "Policy") == ["四轨合一"]  # not a count of elements

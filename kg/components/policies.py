@@ -46,6 +46,11 @@ PRAISE = re.compile(r"(荣获|获得|评为|被誉为|打造|称号)$")
 
 
 ISSUE = re.compile(r"印发|出台|发布|制定|下发|颁布|推出")
+# “三要素” after the list it counts (扫码、测温、戴口罩“三要素”): the list is the policy's name
+COUNTED = re.compile(r"^[一二三四五六七八九十两\d]+[大个项]?要素$")
+LISTED = re.compile(r"((?:[\u4e00-\u9fff]{1,8}、)+[\u4e00-\u9fff]{1,8}?)(?:疫情防控|防控|防疫)?$")
+LIST_VERB = re.compile(r"落实|执行|做好|做到|坚持|抓好|强化|实行|推行|开展")
+FIRST_ITEM = 6  # characters: a longer first item without a verb to cut at is not one item
 # Who speaks decides where a measure without a written place applies: the nearest province-level
 # or city-level body or scope named before it (省委…会议 / 全市), unless it is being relayed (落实省委部署).
 JURISDICTION = re.compile(r"(?<!落实)(?<!贯彻)(?<!按照)(?<!根据)(?<!传达)(?<!及)(?<!和)"
@@ -134,7 +139,15 @@ class PolicyRecognizer:
                 label, kind = self.lexicon[content][0], self.lexicon[content][1]
             else:
                 label = content
-            self._add(doc, m.start(), m.end(1) + 1, label, kind, places, sentences, [m.group(0)])
+            start = m.start()
+            listed = LISTED.search(text, max(0, start - 40), start) if COUNTED.match(content) else None
+            if listed:
+                head = listed.group(1).split("、", 1)[0]
+                verbs = list(LIST_VERB.finditer(head))
+                first = listed.start(1) + (verbs[-1].end() if verbs else 0)
+                if text.find("、", first) - first <= FIRST_ITEM:
+                    label, start = f"{text[first:listed.end(1)]}“{content}”", first
+            self._add(doc, start, m.end(1) + 1, label, kind, places, sentences, [m.group(0)])
             taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
         for m in TITLE.finditer(text):
             self._add(doc, m.start(), m.end(), m.group(1), "guideline", places, sentences)
