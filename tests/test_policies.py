@@ -60,3 +60,13 @@ def test_a_counted_quote_takes_the_list_it_counts():
     assert labels(doc, "Policy") == ["三要素"]  # no verb to cut the first item at: the quote alone
     doc = run("通过场所码、手机、车辆、人员“四轨合一”追踪。", home_city="130100")
     assert labels(doc, "Policy") == ["四轨合一"]  # not a count of elements
+
+
+def test_unquoted_parallel_slogans_are_measures_and_rhetoric_is_not():
+    doc = run("各小区实行不出门、不聚集、不串门，推进快检、快采、快报。", home_city="130100")
+    got = labels(doc, "Policy")
+    assert "不出门、不聚集、不串门" in got and "快检、快采、快报" in got
+    assert dict(facts(doc, "policyKind"))["不出门、不聚集、不串门"] == "measure"
+    for text in ("展现了无私、无畏、无悔的精神。", "太原市、大同市、阳泉市相继报告。",
+                 "充分认识其政治性、指导性、针对性。", "增强群众的获得感、幸福感、安全感。"):
+        assert labels(run(text, home_city="130100"), "Policy") == [], text

@@ -1,11 +1,13 @@
 """kg_policies: strategies, guidelines, plans and measures.
 
-Three sources, all general: quoted slogans and measures that look like policy
-(“7天集中隔离+5次核酸”, “外防输入、内防反弹”总策略), document titles of rules
-(《…通知》), numbered plans (第九版防控方案, 二十条优化措施) and the genre's
-standard measures listed in ``policy_lexicon.tsv``. Variants merge through a
-normalised key (三天三检 = 3天3检 = 3日3检). Each policy ``appliesTo`` the places
-of its sentence (or the page's home city), with ``policyKind``.
+Sources, all general: quoted slogans and measures that look like policy
+(“7天集中隔离+5次核酸”, “外防输入、内防反弹”总策略; a counted quote with the
+list it counts: 扫码、测温、戴口罩“三要素”), document titles of rules
+(《…通知》), numbered plans (第九版防控方案, 二十条优化措施), the genre's
+standard measures listed in ``policy_lexicon.tsv``, and unquoted slogans of
+parallel items (每日检、重点检、上门检). Variants merge through a normalised key
+(三天三检 = 3天3检 = 3日3检). Each policy ``appliesTo`` the places of its
+sentence, or where its speaker governs (a strategy always so), with ``policyKind``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from spacy.tokens import Doc
 from kg.components.base import (
     add_mention,
     add_relation,
+    mentions,
     meta,
     of_class,
     sentence_spans,
@@ -50,6 +53,12 @@ ISSUE = re.compile(r"印发|出台|发布|制定|下发|颁布|推出")
 COUNTED = re.compile(r"^[一二三四五六七八九十两\d]+[大个项]?要素$")
 LISTED = re.compile(r"((?:[\u4e00-\u9fff]{1,8}、)+[\u4e00-\u9fff]{1,8}?)(?:疫情防控|防控|防疫)?$")
 LIST_VERB = re.compile(r"落实|执行|做好|做到|坚持|抓好|强化|实行|推行|开展")
+# An unquoted slogan of parallel items: three or more of the same length sharing a character in
+# the same place (快道、快采、快转、快隔; 每日检、重点检、上门检; 里不出、外不进、内不动)
+LIST_RUN = re.compile(r"[\u4e00-\u9fff]+(?:、[\u4e00-\u9fff]+){2,}")
+NOT_ITEM_END = set("市县区村省镇乡局委厅部办院所队站")
+# the shared character says what is done: test, prevent, control, isolate, clear, stay… (not 无私、无畏、无悔)
+MEASURE_CHARS = set("检测查采防管控隔离清封堵阻守禁停限送转出进动聚不少快")
 FIRST_ITEM = 6  # characters: a longer first item without a verb to cut at is not one item
 # Who speaks decides where a measure without a written place applies: the nearest province-level
 # or city-level body or scope named before it (省委…会议 / 全市), unless it is being relayed (落实省委部署).
@@ -161,4 +170,28 @@ class PolicyRecognizer:
                 continue
             label, kind = self.lexicon[m.group()]
             self._add(doc, m.start(), m.end(), label, kind, places, sentences, [m.group()])
+        named = bytearray(len(text) + 1)  # characters inside any mention found so far
+        for other in mentions(doc):
+            named[other.start:other.end] = b"\x01" * (other.end - other.start)
+        for start, end, label in self._parallel(text):
+            if not any(taken[start:end]) and not any(named[start:end]):
+                self._add(doc, start, end, label, "measure", places, sentences)
         return doc
+
+    @staticmethod
+    def _parallel(text: str) -> list[tuple[int, int, str]]:
+        """Unquoted slogans of parallel items (see LIST_RUN): (start, end, label)."""
+        out = []
+        for m in LIST_RUN.finditer(text):
+            chunks = m.group().split("、")
+            size = len(chunks[1])
+            if not 2 <= size <= 4 or any(len(c) != size for c in chunks[1:-1]) or \
+                    len(chunks[0]) < size or len(chunks[-1]) < size:
+                continue
+            items = [chunks[0][-size:], *chunks[1:-1], chunks[-1][:size]]
+            shared = {items[0][i] for i in range(size) if len({item[i] for item in items}) == 1}
+            if any(item[-1] in NOT_ITEM_END for item in items) or not shared & MEASURE_CHARS:
+                continue
+            start = m.start() + len(chunks[0]) - size
+            out.append((start, start + len("、".join(items)), "、".join(items)))
+        return out
