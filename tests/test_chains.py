@@ -68,3 +68,12 @@ def test_a_native_place_is_not_where_a_chain_was_reported():
     doc = run(text, home_city="130100", home_province="130000", published=PUB)
     reported = {place for _, place in facts(doc, "reportedIn")}
     assert "正定县" in reported and "大连市" not in reported
+
+
+def test_places_whose_cases_are_named_are_where_a_chain_was_reported():
+    text = ("“10·3”石家庄新华区输入疫情。截至10月5日，裕华区、长安区、桥西区新增阳性感染者12例，"
+            "从正定县阳性检出者的活动轨迹看，风险可控。")
+    doc = run(text, home_city="130100", home_province="130000", published=PUB)
+    reported = {place for _, place in facts(doc, "reportedIn")}
+    assert {"裕华区", "长安区", "桥西区"} <= reported
+    assert "正定县" not in reported  # 从 …: where people came from, not where cases were found

@@ -2,7 +2,7 @@
 
 A chain's context runs from its name to the next chain's name (at most a few
 paragraphs): its first date is ``firstReported``, places named as reporting
-are ``reportedIn``, places written before 返晋 / 返程 / 输入 are ``origin``,
+or as having its cases (阳曲县阳性检出者) are ``reportedIn``, places written before 返晋 / 返程 / 输入 are ``origin``,
 sites are ``site``, and the counts are read exactly as stated (余 / 多 mark a
 lower bound).
 """
@@ -27,6 +27,10 @@ ORIGIN_CUE = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:返晋|返并|入晋|返程|�
 GENERIC = re.compile(r"^(?:本轮|国内|全国|全省|全市|此轮|当前|近期|这轮|局部|各地|省外|境外|新冠肺炎|突发)")
 REPORT = re.compile(r"报告|发现|确诊|检出|阳性")
 ORIGIN_BEFORE = re.compile(r"(?:从|自|来自|赴|去|到)$")
+# a place whose cases are counted or found right after it (阳曲县阳性检出者, 小店区新增3例确诊病例),
+# or the first of a list that ends so (杏花岭区、晋源区、阳曲县阳性检出者)
+CASES_AFTER = re.compile(r"(?:、[\u4e00-\u9fff]{2,8}?)*(?:新增|发现|报告|出现|累计)?(?:[\d一二三四五六七八九十两]+[例名])?"
+                         r"(?:阳性|确诊|无症状感染者|感染者|病例)")
 # between a place and 疫情: nothing, a kind of outbreak, or a company or site (清徐韵达快递疫情)
 PLACED_MIDDLE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}?(?:快递|物流|物流园|超市|市场|医院|酒店|小区|学校|公司|工地))?"
                            r"(?:输入性|输入|关联|聚集性|突发|本土)?")
@@ -143,6 +147,9 @@ class ChainRecognizer:
                     add_relation(doc, chain, "origin", p, p.start)
                 elif p.cls == "Site":
                     add_relation(doc, chain, "site", p, p.start)
+                elif p.cls in ("City", "County", "Township") and p not in in_name and CASES_AFTER.match(text, p.end) \
+                        and not ORIGIN_BEFORE.search(text, max(0, p.start - 3), p.start):
+                    add_relation(doc, chain, "reportedIn", p, p.start)
             for t in self.train.finditer(text, start, stop):
                 site = add_mention(doc, Mention("Site", t.group(), t.group(), t.start(), t.end()))
                 add_relation(doc, chain, "site", site, t.start())
