@@ -55,16 +55,16 @@ LISTED = re.compile(r"((?:[\u4e00-\u9fff]{1,8}、)+[\u4e00-\u9fff]{1,8}?)(?:疫�
 LIST_VERB = re.compile(r"落实|执行|做好|做到|坚持|抓好|强化|实行|推行|开展")
 # An unquoted slogan of parallel items: three or more of the same length sharing a character in
 # the same place (快道、快采、快转、快隔; 每日检、重点检、上门检; 里不出、外不进、内不动)
-LIST_RUN = re.compile(r"[\u4e00-\u9fff]+(?:、[\u4e00-\u9fff]+){2,}")
+LIST_RUN = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]+(?:、[\u4e00-\u9fff]+){2,}")
 NOT_ITEM_END = set("市县区村省镇乡局委厅部办院所队站")
 # the shared character says what is done: test, prevent, control, isolate, clear, stay… (not 无私、无畏、无悔)
 MEASURE_CHARS = set("检测查采防管控隔离清封堵阻守禁停限送转出进动聚不少快")
 FIRST_ITEM = 6  # characters: a longer first item without a verb to cut at is not one item
 # Who speaks decides where a measure without a written place applies: the nearest province-level
 # or city-level body or scope named before it (省委…会议 / 全市), unless it is being relayed (落实省委部署).
-JURISDICTION = re.compile(r"(?<!落实)(?<!贯彻)(?<!按照)(?<!根据)(?<!传达)(?<!及)(?<!和)"
-                          r"(省委|省政府|省人大|省政协|全省|我省|本省|省疫情|省新冠|省长|省领导|"
-                          r"市委|市政府|市人大|市政协|全市|我市|本市|市疫情|市新冠|市长|市领导)")
+JURISDICTION = re.compile(r"省委|省政府|省人大|省政协|全省|我省|本省|省疫情|省新冠|省长|省领导|"
+                          r"市委|市政府|市人大|市政协|全市|我市|本市|市疫情|市新冠|市长|市领导")
+RELAYED = ("落实", "贯彻", "按照", "根据", "传达", "及", "和")  # 落实省委部署: the province is not the speaker
 ORIGIN_AFTER = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:返晋|返并|入晋|来晋|返回|返程|籍|来返|旅居|入返|等地|等省)")
 ORIGIN_BEFORE = re.compile(r"(?:从|自|赴|去|离开|来自)$")
 
@@ -126,7 +126,8 @@ class PolicyRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
-        cues = [(m.start(), m.group().startswith(("省", "全省", "我省", "本省"))) for m in JURISDICTION.finditer(text)]
+        cues = [(m.start(), m.group().startswith(("省", "全省", "我省", "本省"))) for m in JURISDICTION.finditer(text)
+                if not text.endswith(RELAYED, max(0, m.start() - 2), m.start())]
         self._cue_at = [at for at, _ in cues]
         self._cue_province = [prov for _, prov in cues]
         places = [p for p in written_places(doc) if p.cls not in ("Country", "Site")]
