@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 from collections.abc import Callable, Iterator
 from itertools import chain
@@ -12,7 +11,7 @@ import networkx as nx
 from networkx.readwrite.graphml import GraphMLWriterLxml
 
 from kg.atomic import atomic_open
-from kg.graph import safe_text
+from kg.graph import safe_text, short_term
 from kg.prefixes import PREFIXES
 from kg.resolve import Resolution
 
@@ -25,34 +24,7 @@ COLOURS = {
 }
 
 
-_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
-_INT = re.compile(r'^"(-?\d+)"\^\^<http://www.w3.org/2001/XMLSchema#integer>$')
-_PREFIX_OF = {ns: prefix for prefix, ns in PREFIXES.items()}
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
-
-
-def _prefixed(value: str) -> str | None:
-    """``prefix:local`` for an IRI whose namespace is a project prefix and whose local part is plain."""
-    cut = max(value.rfind("#"), value.rfind("/")) + 1
-    prefix = _PREFIX_OF.get(value[:cut])
-    if prefix is not None and _LOCAL.fullmatch(value[cut:]):
-        return f"{prefix}:{value[cut:]}"
-    return None
-
-
-def short_term(term: str) -> str:
-    """An N-Triples term as Turtle: prefixed names for plain IRIs, integers bare, else as is."""
-    if term.startswith("<"):
-        return _prefixed(term[1:-1]) or term
-    m = _INT.match(term)
-    if m:
-        return m.group(1)
-    if term.endswith(">") and "^^<" in term:
-        body, _, dt = term.rpartition("^^<")
-        name = _prefixed(dt[:-1])
-        if name:
-            return f"{body}^^{name}"
-    return term
 
 
 def turtle_chunks(groups) -> Iterator[str]:

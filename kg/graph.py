@@ -25,6 +25,35 @@ XSD = PREFIXES["xsd"]
 Triple = tuple[str, str, str]
 
 
+_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
+_INT = re.compile(r'^"(-?\d+)"\^\^<http://www.w3.org/2001/XMLSchema#integer>$')
+_PREFIX_OF = {ns: prefix for prefix, ns in PREFIXES.items()}
+
+
+def _prefixed(value: str) -> str | None:
+    """``prefix:local`` for an IRI whose namespace is a project prefix and whose local part is plain."""
+    cut = max(value.rfind("#"), value.rfind("/")) + 1
+    prefix = _PREFIX_OF.get(value[:cut])
+    if prefix is not None and _LOCAL.fullmatch(value[cut:]):
+        return f"{prefix}:{value[cut:]}"
+    return None
+
+
+def short_term(term: str) -> str:
+    """An N-Triples term as Turtle: prefixed names for plain IRIs, integers bare, else as is."""
+    if term.startswith("<"):
+        return _prefixed(term[1:-1]) or term
+    m = _INT.match(term)
+    if m:
+        return m.group(1)
+    if term.endswith(">") and "^^<" in term:
+        body, _, dt = term.rpartition("^^<")
+        name = _prefixed(dt[:-1])
+        if name:
+            return f"{body}^^{name}"
+    return term
+
+
 def safe_text(text: str) -> str:
     """``text`` without characters that XML (GraphML) or Turtle readers refuse."""
     return _ILLEGAL.sub("", text)

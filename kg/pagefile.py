@@ -136,8 +136,7 @@ def digest(rec: PageRecord) -> PageDigest:
 
 def split(rec: PageRecord) -> tuple[PageDigest, EvidencePart]:
     """The digest and the evidence part of ``rec``."""
-    from kg.export import short_term
-    from kg.graph import iri, zh
+    from kg.graph import iri, short_term, zh
     from kg.resolve import doc_iri
 
     index: dict[str, int] = {}
