@@ -22,6 +22,13 @@ TERMINAL_END = frozenset("。！？!?；;：:…”’」』)）】")
 MARKER = re.compile(r"[（(]\s*(?:上接|下转|紧接|接|转)第?\s*[0-9一二三四五六七八九十]+\s*版\s*[)）]")
 HEADING_HASHES = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
 INNER_PUNCT = re.compile(r"[，。；：！？、,;:!?]")
+# An inline pinyin gloss after a character on mirror sites: 領(lǐng)導(dǎo). Toned syllables only,
+# so a bracketed word in Latin letters (BA.2) stays.
+PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,7}\)")
+# Half-width punctuation in Chinese text means the full-width mark (the patterns are written with those);
+# a comma or colon between digits (1,000; 09:39) stays.
+HALF_WIDTH = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "!": "！", "?": "？"}
+HALF_PUNCT = re.compile(r"(?<!\d)[,:]|[,:](?!\d)|[;()!?]")
 
 
 @dataclass(frozen=True)
@@ -177,6 +184,8 @@ def clean(text: str) -> Clean:
     """Normalise ``text`` for extraction; see the module docstring."""
     norm, index = _nfkc(text)
     norm = to_simplified(norm)
+    norm, index = _drop(norm, index, [m.span() for m in PINYIN_GLOSS.finditer(norm)])
+    norm = HALF_PUNCT.sub(lambda m: HALF_WIDTH[m.group()], norm)
     drops = [m.span() for m in MARKER.finditer(norm)] + [m.span() for m in HEADING_HASHES.finditer(norm)]
     norm, index = _drop(norm, index, sorted(drops))
     norm, index = _drop(norm, index, _joins(norm))

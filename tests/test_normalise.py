@@ -61,3 +61,18 @@ def test_span_maps_to_original_sentence():
     j = c.text.index("者。") + 2
     s, e = c.to_original(i, j)
     assert raw[s:e] == "經會診，1人為無症狀感染\n\n者。"
+
+
+def test_pinyin_glosses_dropped_with_offsets_exact():
+    raw = "市委書記王某某主持召開會議，研究部署領(lǐng)導(dǎo)小組工作(BA.2)"
+    c = clean(raw)
+    assert "领导小组" in c.text and "(lǐng)" not in c.text and "ǎ" not in c.text
+    assert "BA.2" in c.text  # a bracketed word without tone marks stays
+    s = c.text.index("领导小组")
+    start, end = c.to_original(s, s + 4)
+    assert raw[start:end] == "領(lǐng)導(dǎo)小組"
+
+
+def test_half_width_punctuation_is_read_as_full_width():
+    c = clean("7月3日,市委召开会议(视频):共1,000人参加;09:30开始")
+    assert c.text == "7月3日，市委召开会议（视频）：共1,000人参加；09:30开始"
