@@ -47,3 +47,29 @@ def test_short_name_takes_the_fuller_name_on_the_page():
               home_province="140000")
     found = [m for m in doc._.kg_mentions if m.cls == "Organization" and m.end > m.start]
     assert {m.label for m in found} == {"平定恒泰村镇银行"} and len(found) == 2
+
+
+@pytest.mark.parametrize("text, org", [
+    ("市卫健委主任赵某某介绍，", "南宁市卫生健康委员会"),  # a short form, resolved against the page's city
+    ("市疾控中心副主任钱某某说，", "南宁市疾病预防控制中心"),
+    ("市政府新闻办举行发布会。", "南宁市人民政府新闻办公室"),
+    ("市市场监管局、市文旅局负责同志参加。", "南宁市市场监督管理局"),
+    ("区政府召开会议，青秀区相关部门参加。", "南宁市青秀区人民政府"),  # one district on the page
+    ("省应对新冠肺炎疫情应急指挥部召开会议。", "广西壮族自治区应对新冠肺炎疫情应急指挥部"),
+    ("来源：中新网", "中国新闻网"),
+    ("青秀区融媒体中心报道。", "南宁市青秀区融媒体中心"),
+])
+def test_departments_media_and_task_forces_of_other_provinces(text, org):
+    doc = run(text, PIPE, home_province="450000", home_city="450100")
+    assert org in labels(doc, "Organization")
+
+
+def test_a_county_body_keeps_its_short_name_as_an_alias():
+    doc = run("县委书记孙某某主持会议，横州市、宾阳县各部门参加。宾阳县", PIPE, home_province="450000", home_city="450100")
+    [org] = [m for m in doc._.kg_mentions if m.cls == "Organization" and m.label.endswith("县委")]
+    assert org.label == "中共南宁市宾阳县委" and "中共宾阳县委" in org.alt_labels
+
+
+@pytest.mark.parametrize("text", ["各市州党委政府要落实责任。", "充实专班力量，做好保供。"])
+def test_collective_and_generic_words_are_no_organizations(text):
+    assert labels(run(text, PIPE, home_province="510000"), "Organization") == []

@@ -30,13 +30,13 @@ from kg.model import Mention
 SCOPE_LEVEL = {"省": "Province", "市": "City", "区": "County", "县": "County"}
 BREAK = set("的在对和与及由向为将把从到经据是了被让给使请并或等、，。；：！？“”‘’（）()《》「」 \n\t\u3000")
 # Two-character words whose first or second character would otherwise be a break (经济, 数据)
-JOINED = {"经济", "经营", "经贸", "经开", "数据", "依据", "为民", "和平", "和谐", "对外", "给水", "从化"}
+JOINED = {"经济", "经营", "经贸", "经开", "数据", "依据", "为民", "和平", "和谐", "对外", "给水", "从化", "应对"}
 BAD_START = set("各全该本每这那其个一二三四五六七八九十多几有和与及等了是为在对将把向被从到由以")
 VARIANT = re.compile("新冠肺炎")
 # Words that make a suffix generic rather than a name: 定点医院, 方舱医院, 先进党支部, 合作银行
 GENERIC_STEM = re.compile(r"^(?:定点|方舱|先进|伙伴|合作|贴心|理财|商业|商场|各级|基层|临时|当地|属地|相关|有关|上级|下属)")
 # Words that end the run before an organization's name: verbs, ordinals, quantities.
-CUT = re.compile(r"召开|主持|举行|成立|转至|转运至|启用|贡献|公布|部分|参加的|全国|下属|暨|已|均|各|传达|学习|贯彻|落实|"
+CUT = re.compile(r"召开|套开|同时|主持|举行|成立|转至|转运至|启用|贡献|公布|部分|参加的|全国|下属|暨|已|均|各|传达|学习|贯彻|落实|"
                  r"第[0-9一二三四五六七八九十百]+[次届]|[0-9]+[日月年号次家个名]|[0-9]+多家")
 PARTY = ("党总支", "党支部", "党委", "党组")
 LEGAL = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
@@ -54,6 +54,7 @@ class _Cand:
     canonical: str
     place: object  # kg.gazetteer.Place or None
     kind: str
+    short: str = ""  # the name with a county's own name only (中共太谷区委 for 中共晋中市太谷区委)
 
 
 @Language.factory("kg_orgs")
@@ -96,7 +97,16 @@ class OrgRecognizer:
         if code is None:
             before = [m for m in places if m.end <= at and m.cls == level]
             code = before[-1].key if before else None
+        if code is None and level == "County":
+            # 区委 / 县政府 on a page about one district or county: that one
+            named = {m.key for m in places if m.cls == level and m.label.endswith(scope)}
+            code = named.pop() if len(named) == 1 else None
         return (self.gaz.get(code), at) if code else (None, at)
+
+    def _full_name(self, place) -> str:
+        """A county's name with its city's before it (绵阳市安州区): county names repeat across China."""
+        parent = self.gaz.get(place.parent) if place.level == "County" and place.parent else None
+        return parent.name + place.name if parent is not None and parent.level == "City" else place.name
 
     def _expand(self, name: str) -> str:
         for short, full in self.abbrev:
@@ -110,6 +120,8 @@ class OrgRecognizer:
         # 市委 / 省政府 are names only on their own page: never an alias of the entity
         alts = [surface] if surface != c.canonical and (place is None or place.name[:2] in surface
                                                         or len(surface) >= 4) else []
+        if c.short and c.short not in alts:
+            alts.append(c.short)
         m = add_mention(doc, Mention("Organization", org_key(c.canonical), c.canonical, c.start, c.end, alts,
                                      {"kind": c.kind}))
         if place is not None:
@@ -142,7 +154,11 @@ class OrgRecognizer:
                 place, start = self._scope_place(doc, m.group("p"), m.start("p"), places)
                 if place is None:
                     continue
-                cands.append(_Cand(start, m.end(), canonical.replace("{P}", place.name), place, "scoped"))
+                full = self._full_name(place)
+                short = canonical.replace("{P}", place.name) if full != place.name else ""
+                # a party committee or government keeps its scope in a title (省委书记); a department does not
+                kind = "scoped" if canonical.startswith("中共{P}委") or canonical.endswith("人民政府") else "department"
+                cands.append(_Cand(start, m.end(), canonical.replace("{P}", full), place, kind, short))
                 taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
         for m in self.suffix_re.finditer(text):
             if taken[m.start()] and taken[m.end() - 1]:

@@ -27,6 +27,7 @@ RANK = {"Country": 0, "Province": 1, "City": 2, "County": 3, "Township": 4, "Com
 CONTEXT_CHARS = 600  # how far back a contextual parent may be named
 HOME_PROVINCE = ("我省", "全省", "本省")
 HOME_CITY = ("我市", "全市", "本市")
+MUNICIPALITIES = {"110000", "120000", "310000", "500000"}  # province-level cities: 市委 is theirs
 HOME = re.compile("|".join(HOME_PROVINCE + HOME_CITY))
 # Characters that cannot start a place name written without a gazetteer prefix.
 BAD_START = set("的在对和与及到从于至将把向等个各全该本每这那其了是为被由以经赴抵返入来去回并或所有进驻近")
@@ -309,26 +310,41 @@ class PlaceRecognizer:
 
     def _infer_home(self, doc: Doc, found: list[tuple[int, int, Place]]):
         """A page without a manifest entry: its home province and city are the ones its places
-        mostly belong to (a local paper writes about its own area), when one clearly leads."""
+        mostly belong to (a local paper writes about its own area), when one clearly leads.
+
+        A province-level city (北京, 重庆) is its own home city; a county-level city written more
+        often than any prefecture (霍州市 on a 霍州 page) is the home city that 市委 / 全市 mean there.
+        """
         info = meta(doc)
         if info is None or (info.home_province and info.home_city):
             return info
         votes: dict[str, Counter] = {"Province": Counter(), "City": Counter()}
+        written: Counter = Counter()
         for _, _, place in found:
+            written[place.code] += 1
             for p in [place, *self.gaz.ancestors(place.code)]:
                 if p.level in votes:
                     votes[p.level][p.code] += 1
-        home = {}
-        for level, counter in votes.items():
-            ranked = counter.most_common(2)
-            if ranked and ranked[0][1] >= 3 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
-                home[level] = ranked[0][0]
+        home = {level: code for level, counter in votes.items() if (code := _leader(counter))}
         province = info.home_province or home.get("Province")
         city = info.home_city or home.get("City")
         if city and province and not self.gaz.is_within(city, province):
             city = None
+        if not info.home_city:
+            county_cities = Counter({c: n for c, n in written.items() if self._county_city(c, province)})
+            top = _leader(county_cities, least=2)
+            cities = [n for c, n in written.items() if self.gaz.get(c).level == "City"]
+            if top and county_cities[top] >= max(cities, default=0):
+                city = top
+            elif province and province in MUNICIPALITIES:
+                city = province
         doc._.kg_meta = replace(info, home_province=province, home_city=city)
         return doc._.kg_meta
+
+    def _county_city(self, code: str, province: str | None) -> bool:
+        place = self.gaz.get(code)
+        return place is not None and place.level == "County" and place.name.endswith("市") and (
+            province is None or self.gaz.is_within(code, province))
 
     def _context_parent(self, doc: Doc, at: int, cls: str, found, local: list[Mention]) -> Mention | None:
         rank = RANK[cls]
@@ -355,6 +371,14 @@ class PlaceRecognizer:
         pm = self._mention(doc, at, at, place)
         pm.alt_labels = []
         return pm
+
+
+def _leader(counter: Counter, least: int = 2) -> str | None:
+    """The code named at least ``least`` times and at least twice as often as any other."""
+    ranked = counter.most_common(2)
+    if ranked and ranked[0][1] >= least and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
+        return ranked[0][0]
+    return None
 
 
 def _start_of(ends: dict, end: int, parent: Place, text: str) -> int:
