@@ -66,5 +66,44 @@ def test_relayed_unnumbered_meeting_is_the_one_held_that_day():
     meetings = {e.iri: e.label for e in res.entities.values() if e.cls == "Meeting"}
     assert len(meetings) == 2
     [relay] = [f for f in res.facts.values() if f.pred == "relays"]
-    assert meetings[relay.obj] == "省委常委会会议"
+    assert meetings[relay.obj] == "河北省委常委会会议"  # the organizer's place written out
     assert any("relayed meeting" in m for m in res.merges)
+
+
+PIPE_ALL = None
+
+
+def _meetings(doc):
+    return {m.label: m for m in doc._.kg_mentions if m.cls == "Meeting"}
+
+
+def test_meeting_label_names_the_place_the_text_leaves_implicit():
+    doc = run("本报讯 6月2日，市委书记钱某某主持召开市委第三十一次疫情防控专题会议。", PIPE_ALL,
+              home_province="320000", home_city="320500")
+    [(label, m)] = _meetings(doc).items()
+    assert label == "苏州市委第三十一次疫情防控专题会议"
+    assert "市委第三十一次疫情防控专题会议" in m.alt_labels
+    assert ("苏州市委第三十一次疫情防控专题会议", "钱某某") in facts(doc, "chair")
+
+
+def test_home_lead_and_bad_starts_are_replaced():
+    doc = run("本报讯 3月1日，我市召开疫情防控工作调度会，副市长孙某某出席。", PIPE_ALL,
+              home_province="420000", home_city="421000")
+    assert "荆州市疫情防控工作调度会" in _meetings(doc)
+
+
+def test_press_conference_speakers_take_part_and_a_chair_may_speak_from_afar():
+    doc = run("本报讯 5月9日，市政府新闻办举行疫情防控新闻发布会。市卫健委副主任周某某、市疾控中心主任吴某某等介绍情况。",
+              PIPE_ALL, home_province="330000", home_city="330100")
+    [label] = _meetings(doc)
+    assert {("吴某某"), ("周某某")} <= {p for m, p in facts(doc, "attendee") if m == label}
+    assert {("吴某某"), ("周某某")} <= {p for m, p in facts(doc, "speaker") if m == label}
+    doc = run("本报讯 3月7日，省委书记郑某某在北京以视频形式主持召开省疫情防控领导小组会议。", PIPE_ALL,
+              home_province="220000")
+    assert any(p == "郑某某" for _, p in facts(doc, "chair"))
+
+
+def test_a_vague_reference_is_not_a_relayed_meeting():
+    doc = run("本报讯 4月1日，市疫情防控领导小组召开第5次调度会，传达学习近期省委、市委相关会议精神。", PIPE_ALL,
+              home_province="140000", home_city="140500")
+    assert facts(doc, "relays") == set()

@@ -109,3 +109,20 @@ def test_company_short_form_is_the_company():
     assert labels(doc, "Organization") == ["河北恒信科技股份有限公司"]
     assert facts(doc, "title") == {("副总经理", "副总经理")}
     assert ("副总经理", "河北恒信科技股份有限公司") in facts(doc, "postIn")
+
+
+@pytest.mark.parametrize("text, name", [
+    ("【编辑：丁某某】", "丁某某"),
+    ("（责任编辑：邹某）", "邹某"),
+    ("新华社南宁5月3日电（龚某某 谭某）记者从发布会获悉，", "龚某某"),
+    ("杭州市卫生健康委党委委员、二级巡视员吕某某介绍，", "吕某某"),
+    ("市委书记钟某某昨天在江北区检查疫情防控工作。", "钟某某"),
+    ("副市长严某某称，本轮疫情可控。", "严某某"),
+])
+def test_editors_datelines_and_more_titles(text, name):
+    assert name in labels(run(text, PIPE, home_province="330000", home_city="330100"), "Person", "Official")
+
+
+def test_a_name_before_deng_in_a_list():
+    doc = run("市领导周某某、吴某某、王强等出席会议。", PIPE, home_province="140000")
+    assert "王强等" not in labels(doc, "Person", "Official")

@@ -94,6 +94,14 @@ def add_relation(doc: Doc, subj: Mention, pred: str, obj, at: int, lower_bound: 
     return rel
 
 
+def jurisdiction_of(doc: Doc, org: Mention) -> Mention | None:
+    """The place an organization mention was given ``jurisdiction`` to, if any."""
+    for rel in relations(doc):
+        if rel.subj is org and rel.pred == "jurisdiction":
+            return rel.obj
+    return None
+
+
 def _text_order(m: Mention) -> tuple[int, int]:
     return m.start, -m.end
 

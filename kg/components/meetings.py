@@ -16,9 +16,17 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.components.base import add_mention, add_relation, meta, of_class, sentence_spans, text_of
+from kg.components.base import (
+    add_mention,
+    add_relation,
+    jurisdiction_of,
+    meta,
+    of_class,
+    sentence_spans,
+    text_of,
+)
 from kg.dates import dates_in, relative
-from kg.gazetteer import data_rows, data_text
+from kg.gazetteer import data_rows, data_text, gazetteer
 from kg.model import Mention
 from kg.numerals import NUM, ordinals
 
@@ -28,8 +36,25 @@ HOLD = re.compile(r"(?:主持召开|召开|举行|举办)")
 # where an article's body starts: 本报讯, 新华社北京6月5日电, 本报太原6月5日电
 DATELINE = re.compile(r"本报讯|新华社[^。\n，]{0,15}电|本报[^。\n，]{2,15}电")
 WHEN = re.compile(r"\s*(?:\d{1,2}月\d{1,2}日|\d{1,2}日|昨天|昨日|今天|当天|当日|日前|近日)(?:上午|下午|晚|晚上)?")
+# where and how a chair holds a meeting, between the name and 主持: 在北京以视频形式, 在织金县, 通过视频
+MANNER = re.compile(r"(?:在[^，。；、\n]{1,12}?|通过视频(?:连线)?(?:方式|形式)?|以视频(?:会议)?(?:方式|形式)|"
+                    r"立即|随即|专门|再次|亲自|当天|当晚|晚上|上午|下午){1,3}?(?=主持)")
+# 等 / 等同志 closing a list before its cue: 王某、李某等出席
+LIST_END = re.compile(r"等(?:同志|人)?")
 HEADLINE = re.compile(r"\n\s*\n[^\n。！？；]{2,30}\n\s*\n")
 ORD = re.compile(rf"第{NUM}[次场届](?:[、和]{NUM}[次场届])*")
+# what never starts a meeting's name: 的, a clause verb run into it, an ordinal's date
+LEAD = re.compile(r"^(?:的|贯彻落实|学习贯彻|参加|出席|收听收看|在|于|是|为|以|并)+")
+# a reference that names no one meeting: 近期省委、市委相关会议
+VAGUE = re.compile(r"、|相关|有关|系列|近期|上级|历次|各次|一系列")
+HOME_LEAD = re.compile(r"^(?:我市|我省|全市|全省)")
+IMPLICIT = re.compile(r"^(?:自治区|自治州|省|市|区|县|州|盟)")
+# an inspection visit reported by its headline: X在Y暗访检查…工作 / X调研…
+VISIT = re.compile(r"(?:暗访检查|暗访|调研检查|检查督导|督导检查|实地检查|检查|调研|督导|督查|察看|巡查)")
+# a meeting the text only reports from: 记者从…新闻发布会获悉
+HEARD = re.compile(r"从([^，。；\n]{4,40}?(?:新闻发布会|发布会))(?:上)?获悉")
+# a host at a press conference: 主持人：
+HOST = re.compile(r"主持人[：:]?\s*")
 
 
 @Language.factory("kg_meetings")
@@ -113,7 +138,8 @@ class MeetingRecognizer:
             key = f"{org_key}|{kind}|{label}"
         attrs = {"org": org_key, "kind": kind, "ordinal": ordinal, "date": date.isoformat() if date else None,
                  "hints": sorted(h.isoformat() for h in hints)}
-        m = add_mention(doc, Mention("Meeting", key, label, start, end, attrs=attrs))
+        label, alts = self._named(doc, label, org)
+        m = add_mention(doc, Mention("Meeting", key, label, start, end, alts, attrs=attrs))
         if ordinal is not None:
             add_relation(doc, m, "ordinal", ordinal, start)
         if org is not None:
@@ -124,10 +150,26 @@ class MeetingRecognizer:
         name = text[start:end]
         if many and ordinal is not None:  # 第21次、22次会议 -> 第21次会议 / 第22次会议
             name = ORD.sub(f"第{ordinal}次", name)
-        if org is not None and org.start >= start and text[org.start:org.end] != org.label and \
-                org.label.endswith(text[org.start:org.end]) is False:
-            pass
         return name
+
+    def _named(self, doc: Doc, label: str, org: Mention | None) -> tuple[str, list[str]]:
+        """The label a reader can use, and the text's form as an alias: no leading 的 or clause
+        words, and the organizer's place written out where the text leaves it implicit
+        (市委第六十二次… on a 阳泉 page -> 阳泉市委第六十二次…; 我市… -> 监利市…)."""
+        label = LEAD.sub("", label.strip())
+        place = jurisdiction_of(doc, org) if org is not None else None
+        if HOME_LEAD.match(label):
+            info = meta(doc)
+            code = (info.home_province if label[1] == "省" else info.home_city) if info else None
+            home = gazetteer().get(code) if code else None
+            if home is not None:
+                return home.name + label[2:], [label]
+        if place is None:
+            return label, []
+        scope = IMPLICIT.match(label)
+        if scope and place.label.endswith(scope.group()) and not label.startswith(place.label):
+            return place.label + label[len(scope.group()):], [label]
+        return label, []
 
     # ------------------------------------------------------------ main
     def __call__(self, doc: Doc) -> Doc:
@@ -197,7 +239,7 @@ class MeetingRecognizer:
             for r in RELAY.finditer(text, body, a_end):
                 ref = text[r.start("ref"):r.end() - 2]  # the name, with its 会议, without 精神
                 k = self.kind_re.search(ref)
-                if not k or re.search(r"指示|批示|讲话|贺信", ref):
+                if not k or re.search(r"指示|批示|讲话|贺信", ref) or VAGUE.search(ref[:k.end()]):
                     continue
                 s = r.start("ref")
                 end_ref = s + k.end()
@@ -237,22 +279,44 @@ class MeetingRecognizer:
         text = text_of(doc)
         group: list[Mention] = []
         inside = sorted((p for p in persons if start <= p.start < end), key=lambda p: p.start)
+        press = any(m.attrs.get("kind") == "新闻发布会" for m in main)
         for i, p in enumerate(inside):
             group.append(p)
-            when = WHEN.match(text, p.end)  # 李某3月8日主持召开…: a date may sit between name and verb
-            cue = self.cue_re.match(text, when.end() if when else p.end)
             nxt = inside[i + 1] if i + 1 < len(inside) else None
+            cue = self._cue_after(text, p.end, nxt.start if nxt else end)
             if cue:
                 role = self.cues[cue.group()]
+                roles = [role]
+                if cue.group() == "主持并讲话":
+                    roles.append("speaker")
+                if press and role == "speaker":  # who briefs a press conference takes part in it
+                    roles.append("attendee")
                 for q in group:
                     for m in main:
-                        add_relation(doc, m, role, q, p.start)
-                if cue.group() == "主持并讲话":
-                    for m in main:
-                        add_relation(doc, m, "speaker", p, p.start)
+                        for r in roles:
+                            add_relation(doc, m, r, q, p.start)
                 group = []
                 continue
             gap = text[p.end:nxt.start] if nxt else ""
             # a list runs over titles, 、 and ， only: a byline's bracket or a date ends it
             if nxt is None or len(gap) > 30 or self.cue_re.search(gap) or re.search(r"[。\n（）()\d；：]", gap):
                 group = []
+        for h in HOST.finditer(text, start, end):  # 主持人：X at a press conference
+            host = next((p for p in inside if 0 <= p.start - h.end() <= 30 and "\n" not in text[h.end():p.start]), None)
+            if host is not None:
+                for m in main:
+                    add_relation(doc, m, "chair", host, host.start)
+
+    def _cue_after(self, text: str, at: int, limit: int):
+        """The role cue right after a name, or after a date (李某3月8日主持召开), or for 主持 after a
+        short place-and-manner phrase (X在北京以视频形式主持召开)."""
+        when = WHEN.match(text, at) or LIST_END.match(text, at)
+        cue = self.cue_re.match(text, when.end() if when else at)
+        if cue:
+            return cue
+        manner = MANNER.match(text, at, min(limit, at + 20))
+        if manner:
+            cue = self.cue_re.match(text, manner.end())
+            if cue and self.cues[cue.group()] == "chair":
+                return cue
+        return None

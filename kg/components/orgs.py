@@ -151,7 +151,10 @@ class OrgRecognizer:
             for m in rx.finditer(text):
                 if taken[m.start()]:
                     continue
-                place, start = self._scope_place(doc, m.group("p"), m.start("p"), places)
+                scope, at = m.group("p"), m.start("p")
+                if scope == "区" and text[at - 2:at] == "自治":  # 自治区人民政府: the province
+                    scope, at = "省", at - 2
+                place, start = self._scope_place(doc, scope, at, places)
                 if place is None:
                     continue
                 full = self._full_name(place)

@@ -19,10 +19,10 @@ from spacy.tokens import Doc
 from kg.components.base import (
     add_mention,
     add_relation,
+    jurisdiction_of,
     matches_near,
     meta,
     of_class,
-    relations,
     text_of,
     written_places,
 )
@@ -79,6 +79,9 @@ class PersonRecognizer:
         self.cue_re = re.compile("|".join(re.escape(c) for c in sorted(self.cues, key=len, reverse=True)))
         self.leaders_re = re.compile(r"(省|市|县|区|中央|国家)领导")
         self.byline_re = re.compile(r"(记者|通讯员)[ \u3000]+")
+        # an editor's line (责任编辑：X, 【编辑：X】) and a dateline's bracketed byline (…电（X Y）)
+        self.editor_re = re.compile(r"(?:责任编辑|责编|编辑)(?:[：:][ \u3000]*|[ \u3000]+)")
+        self.dateline_byline_re = re.compile(r"电[（(](?=[\u4e00-\u9fff]{2,3}[ \u3000、])")
         self.paren_re = re.compile(r"[（(]([\u4e00-\u9fff][ \u3000]?[\u4e00-\u9fff]{1,2})[)）][ \u3000]*(?=\n|$)")
         self.photo_re = re.compile(r"([\u4e00-\u9fff][ \u3000]?[\u4e00-\u9fff]{1,2})[ \u3000]+(?:文/)?摄")
         self.author_re = re.compile(r"由([\u4e00-\u9fff][ \u3000]?[\u4e00-\u9fff]{1,2})采写")
@@ -182,7 +185,7 @@ class PersonRecognizer:
         add_relation(doc, post, "title", title, person.start)
         if org is not None:
             add_relation(doc, post, "postIn", org, person.start)
-            place = self._jurisdiction(doc, org)
+            place = jurisdiction_of(doc, org)
             if place is not None:
                 add_relation(doc, post, "jurisdiction", place, person.start)
 
@@ -203,12 +206,6 @@ class PersonRecognizer:
                 add_relation(doc, org, "jurisdiction", pm, at)
                 return org
         return add_mention(doc, Mention("Organization", org_key(template), template, at, at))
-
-    def _jurisdiction(self, doc: Doc, org: Mention) -> Mention | None:
-        for rel in relations(doc):
-            if rel.subj is org and rel.pred == "jurisdiction":
-                return rel.obj
-        return None
 
     # ------------------------------------------------------------ patterns
     def _title_chains(self, doc: Doc, orgs: list[Mention], found: dict) -> None:
@@ -290,6 +287,15 @@ class PersonRecognizer:
                     i += 1
                     continue
                 break
+        for m in [*self.editor_re.finditer(text), *self.dateline_byline_re.finditer(text)]:
+            i = m.end()
+            while (span := self._byline_name(text, i)) is not None:
+                if span not in found:
+                    found[span] = self._person(doc, span[0], span[1], False)
+                i = span[1]
+                if text[i:i + 1] not in (SEP, " ", "\u3000"):
+                    break
+                i += 1
         # 摄 comes after a name of 2-4 characters and a space: try the pattern only before spaces
         photos = matches_near(self.photo_re, text, (m.start() for m in SPACE.finditer(text)), 4, 2)
         for found_by in (self.paren_re.finditer(text), photos, self.author_re.finditer(text)):
@@ -318,6 +324,8 @@ class PersonRecognizer:
                 s = m.start() - n
                 if s < 0:
                     continue
+                if n == 3 and text[m.start() - 1] in NAME_THEN_CUE:
+                    continue  # 王明等出席: 等 is no part of the name
                 if (s == 0 or text[s - 1] in PUNCT) and re.fullmatch(r"[\u4e00-\u9fff]+", text[s:m.start()]) \
                         and self.is_surname_start(text[s:m.start()]) and (n != 4 or text[s:s + 2] in self.double):
                     if (s, m.start()) not in found:
