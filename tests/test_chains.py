@@ -77,3 +77,28 @@ def test_places_whose_cases_are_named_are_where_a_chain_was_reported():
     reported = {place for _, place in facts(doc, "reportedIn")}
     assert {"裕华区", "长安区", "桥西区"} <= reported
     assert "正定县" not in reported  # 从 …: where people came from, not where cases were found
+
+
+def test_the_pages_current_outbreak_is_a_chain_named_by_its_place():
+    text = ("本报讯 5月3日，市政府新闻办召开发布会。截至5月3日，本轮疫情累计报告本土确诊病例12例、无症状感染者30例。"
+            "遵义红花岗区新增3例。")
+    doc = run(text, home_province="520000", home_city="520300", published=PUB)
+    [chain] = [m for m in doc._.kg_mentions if m.cls == "InfectionChain"]
+    assert chain.label == "遵义市本轮疫情"
+    assert (chain.label, 12) in facts(doc, "confirmedCount") and (chain.label, 30) in facts(doc, "asymptomaticCount")
+    assert (chain.label, "遵义市") in facts(doc, "reportedIn")
+
+
+def test_a_written_place_names_the_current_outbreak_and_keeps_its_written_form():
+    doc = run("贵州遵义本轮疫情共发现21名阳性感染者。", home_province="520000", published=PUB)
+    [chain] = [m for m in doc._.kg_mentions if m.cls == "InfectionChain"]
+    assert chain.label == "遵义市本轮疫情" and "遵义本轮疫情" in chain.alt_labels
+
+
+@pytest.mark.parametrize("text", [
+    "要慎终如始抓好本轮疫情防控工作，压实各方责任。",  # spoken of, no cases counted
+    "“4·3”疫情新增病例2例，本轮疫情总体可控。",  # the page names its chain
+])
+def test_no_current_outbreak_chain(text):
+    doc = run(text, home_province="520000", home_city="520300", published=PUB)
+    assert not any("本轮" in m.label for m in doc._.kg_mentions if m.cls == "InfectionChain")

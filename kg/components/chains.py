@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from kg.components.base import add_mention, add_relation, matches_near, meta, text_of, written_places
 from kg.dates import DATE, resolve
-from kg.gazetteer import data_rows
+from kg.gazetteer import data_rows, gazetteer
 from kg.model import Mention
 from kg.numerals import to_int
 
@@ -34,6 +34,9 @@ CASES_AFTER = re.compile(r"(?:、[\u4e00-\u9fff]{2,8}?)*(?:新增|发现|报告|
 # between a place and 疫情: nothing, a kind of outbreak, or a company or site (清徐韵达快递疫情)
 PLACED_MIDDLE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}?(?:快递|物流|物流园|超市|市场|医院|酒店|小区|学校|公司|工地))?"
                            r"(?:输入性|输入|关联|聚集性|突发|本土)?")
+# the page's current outbreak, named by where it is
+CURRENT = re.compile(r"(?:本轮|本次|此轮)(?:新冠肺炎|新冠病毒|新冠|本土|地方)?疫情")
+CASES = re.compile(r"[\d一二三四五六七八九十两百]+(?:例|名)|感染者|病例|阳性")
 NOT_CHAIN_AFTER = re.compile(r"防控|形势|防治|期间")
 # The M·D separator of a coded name; the month's digits end at most 11 characters after the
 # match start (a train prefix of 8, a quote, two digits).
@@ -50,6 +53,7 @@ class ChainRecognizer:
         self.placed = rows["placed"]
         self.counts = {k: rows[k] for k in ("positive", "confirmed", "asymptomatic", "closeContact")}
         self.train = re.compile(r"[A-Z]\d{1,4}次列车")
+        self.gaz = gazetteer()
 
     def _chains(self, doc: Doc, places: list[Mention]) -> list[tuple[int, int, str, str, list[Mention]]]:
         text = text_of(doc)
@@ -91,8 +95,41 @@ class ChainRecognizer:
             month = info.published.strftime("%Y-%m") if info and info.published else ""
             found.append((start, m.end(), f"{p.key}|{month}", label, [q for q in places
                                                                      if start <= q.start < m.end()]))
+        found += self._current(doc, places, found)
         found.sort()
         return found
+
+    def _current(self, doc: Doc, places: list[Mention], named: list) -> list:
+        """The page's current outbreak (本轮疫情, 本次疫情, 该市本轮新冠肺炎疫情): one chain per place,
+        named by the place written right before it, else the nearest place of the sentence, else the
+        page's home city or province."""
+        text = text_of(doc)
+        info = meta(doc)
+        month = info.published.strftime("%Y-%m") if info and info.published else ""
+        out: list = []
+        if named:  # 本轮疫情 on a page that names its chains is one of them
+            return out
+        for m in CURRENT.finditer(text):
+            if not CASES.search(text, m.end(), m.end() + 60) and not CASES.search(text, max(0, m.start() - 60), m.start()):
+                continue  # an outbreak spoken of, not reported: no cases counted near it
+            before = [p for p in places if p.cls in ("Province", "City", "County") and 0 <= m.start() - p.end <= 2]
+            s_start, s_end = next(((a, b) for a, b in self._sentences(doc, m.start(), m.end())), (0, len(text)))
+            near = [p for p in places if p.cls in ("City", "County") and s_start <= p.start < s_end
+                    and not ORIGIN_CUE.match(text[p.end:p.end + 8])]
+            place = before[-1] if before else (min(near, key=lambda p: abs(p.start - m.start())) if near else None)
+            if place is None:
+                code = (info.home_city or info.home_province) if info else None
+                home = self.gaz.get(code) if code else None
+                if home is None:
+                    continue
+                place = add_mention(doc, Mention(home.level, home.code, home.name, m.start(), m.start(),
+                                                 attrs={"implied": True}))
+            written = text[place.start:place.end] if before else place.label
+            start = place.start if before else m.start()
+            label = place.label + m.group()
+            alts = sorted({written + m.group()} - {label})
+            out.append((start, m.end(), f"{place.key}|current|{month}", label, [place], alts))
+        return out
 
     def _coded(self, text: str) -> list[re.Match]:
         """``self.coded.finditer(text)``, tried only in reach of a separator with a digit before it
@@ -118,8 +155,8 @@ class ChainRecognizer:
         places = written_places(doc)
         info = meta(doc)
         chains = self._chains(doc, places)
-        for i, (start, end, key, label, in_name) in enumerate(chains):
-            chain = add_mention(doc, Mention("InfectionChain", key, label, start, end))
+        for i, (start, end, key, label, in_name, *alts) in enumerate(chains):
+            chain = add_mention(doc, Mention("InfectionChain", key, label, start, end, alts[0] if alts else []))
             stop = min(chains[i + 1][0] if i + 1 < len(chains) and chains[i + 1][2] != key else len(text),
                        start + CONTEXT)
             # a chain's own paragraphs: stop at the next blank line after the context's first 200 characters
