@@ -34,7 +34,7 @@ def test_quotes_that_are_not_policies(text):
 
 def test_issued_by_where_the_text_says_so():
     doc = run("近日，市卫健委印发《关于做好重点人群健康监测工作的通知》，要求各区落实。", home_city="130100")
-    assert ("关于做好重点人群健康监测工作的通知", "石家庄市卫健委") in facts(doc, "issuedBy")
+    assert ("关于做好重点人群健康监测工作的通知", "石家庄市卫生健康委员会") in facts(doc, "issuedBy")  # the short form written out
 
 
 def test_a_measure_without_a_place_applies_where_its_speaker_governs():
