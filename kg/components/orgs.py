@@ -165,12 +165,20 @@ class OrgRecognizer:
                 taken[c.start:c.end] = b"\x01" * (c.end - c.start)
         cands += self._short_forms(text, cands, taken)
         # a name inside a longer one (澳门大学 in 澳门大学某研发中心) is part of it
-        spans = sorted(cands, key=lambda c: (c.start, -c.end))
+        kept = self.kept(cands)
+        self._fuller_names(kept)
+        for c in kept:
+            self._add(doc, c)
+        return doc
+
+    @staticmethod
+    def kept(cands: list[_Cand]) -> list[_Cand]:
+        """The candidates in text order, without those inside a longer one and repeats of a span."""
         kept: list[_Cand] = []
         kept_spans: set[tuple[int, int]] = set()
         reach = before = -1  # the furthest end of the spans sorted before c's, and before the last span
         last = None
-        for c in spans:
+        for c in sorted(cands, key=lambda c: (c.start, -c.end)):
             if (c.start, c.end) != last:  # every span sorted before c's that ends at or after c contains it
                 before, last = reach, (c.start, c.end)
             reach = max(reach, c.end)
@@ -178,10 +186,7 @@ class OrgRecognizer:
                 continue
             kept_spans.add(last)
             kept.append(c)
-        self._fuller_names(kept)
-        for c in kept:
-            self._add(doc, c)
-        return doc
+        return kept
 
     def _suffix_name(self, doc: Doc, m, places, local, cands) -> _Cand | None:
         text = text_of(doc)
