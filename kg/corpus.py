@@ -19,6 +19,7 @@ from kg.model import Document
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ""}
 HTML_SUFFIXES = {".html", ".htm"}
+BLOCKS = frozenset(("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "title", "section"))
 MANIFEST = "manifest.toml"
 BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"BM", b"\x7fELF",
                 b"RIFF", b"\x00\x00\x01\x00")
@@ -95,16 +96,28 @@ def decode(data: bytes) -> tuple[str, str]:
 
 def html_to_text(markup: str) -> str:
     """Visible text of an HTML page, one block element a line; scripts and styles dropped."""
-    from bs4 import BeautifulSoup
+    from bs4 import BeautifulSoup, CData, NavigableString, PageElement, Tag
+
+    text_types = (NavigableString, CData)  # what get_text() gives: no comments, doctypes, declarations
 
     soup = BeautifulSoup(markup, "html.parser")
     for tag in soup(["script", "style", "noscript", "template", "head"]):
         tag.decompose()
-    blocks = soup.find_all(["p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "title", "section"])
-    for tag in blocks:
-        tag.insert_after("\n\n")
-    text = soup.get_text()
-    return re.sub(r"\n\s*\n(\s*\n)+", "\n\n", text).strip() + "\n"
+    # The strings get_text() gives, with a blank line after each block element. One walk of the
+    # tree: inserting the blank lines into it costs the depth of the tree each (nested <div>s).
+    parts: list[str] = []
+    stack: list[tuple[PageElement, bool]] = [(soup, False)]
+    while stack:
+        node, leaving = stack.pop()
+        if leaving:
+            parts.append("\n\n")
+        elif isinstance(node, Tag):
+            if node.name in BLOCKS:
+                stack.append((node, True))
+            stack.extend((child, False) for child in reversed(node.contents))
+        elif type(node) in text_types:
+            parts.append(str(node))
+    return re.sub(r"\n\s*\n(\s*\n)+", "\n\n", "".join(parts)).strip() + "\n"
 
 
 def _files(paths: list[Path]) -> Iterator[tuple[Path, Path] | Skipped]:

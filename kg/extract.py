@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import cache, partial
 from pathlib import Path
 
-from kg.model import Document, Mention
+from kg.model import Document, Mention, Relation
 from kg.pages import VERSION, Evidence, PageRecord, RelationRecord, without_text
 from kg.parallel import BATCH, map_batches
 
@@ -77,14 +77,27 @@ def _evidence_finder(doc: Document, clean, sentences, contacts) -> Callable[[int
 
 
 def page_record(doc: Document, clean, spacy_doc, contact_finder=None) -> PageRecord:
-    """Mentions and relations of one processed page, with evidence located."""
+    """Mentions and relations of one processed page, with evidence located.
+
+    ``spacy_doc`` is the page's processed Doc, or the processed Docs of its chunks with the
+    clean offset each starts at (see :func:`chunk_starts`).
+    """
     from kg.components.base import sentence_spans, state
 
-    sentences = sentence_spans(spacy_doc)
+    parts = spacy_doc if isinstance(spacy_doc, list) else [(0, spacy_doc)]
+    sentences: list[tuple[int, int]] = []
+    kg_mentions: list[Mention] = []
+    kg_relations = []
+    for offset, part in parts:
+        st = state(part)
+        sentences.extend((s + offset, e + offset) for s, e in sentence_spans(part))
+        if offset:
+            _shift(st.mentions or (), st.relations or (), offset)
+        kg_mentions.extend(st.mentions or ())
+        kg_relations.extend(st.relations or ())
     contacts = contact_finder(doc.text) if contact_finder else None
     evidence = _evidence_finder(doc, clean, sentences, contacts)
-    kg = state(spacy_doc)
-    mentions: list[Mention] = list(kg.mentions or ())
+    mentions: list[Mention] = kg_mentions
     index = {id(m): i for i, m in enumerate(mentions)}
 
     def idx(m: Mention) -> int:
@@ -94,7 +107,7 @@ def page_record(doc: Document, clean, spacy_doc, contact_finder=None) -> PageRec
         return index[id(m)]
 
     rels = []
-    for rel in kg.relations or ():
+    for rel in kg_relations:
         is_m = isinstance(rel.obj, Mention)
         rels.append(RelationRecord(idx(rel.subj), rel.pred, idx(rel.obj) if is_m else rel.obj, is_m,
                                    evidence(rel.at), rel.lower_bound))
@@ -130,22 +143,65 @@ def _contacts(keep_contacts: bool):
     return contact_spans
 
 
-def extract_batch(docs: list[Document], keep_contacts: bool = False, segmenter: str = "char"
-                  ) -> list[PageRecord]:
-    """Run a batch of documents through normalisation and the pipeline."""
+def _shift(mentions: Iterable[Mention], relations: Iterable[Relation], offset: int) -> None:
+    """Move a chunk's mentions and relations by ``offset`` clean characters (each mention once)."""
+    moved: set[int] = set()
+    for m in (*mentions, *(x for r in relations for x in (r.subj, r.obj) if isinstance(x, Mention))):
+        if id(m) not in moved:
+            moved.add(id(m))
+            m.start += offset
+            m.end += offset
+    for r in relations:
+        r.at += offset
+
+
+def chunk_starts(text: str, limit: int) -> list[int]:
+    """Where the chunks of a clean text start: each chunk at most ``limit`` characters, cut where
+    a sentence starts (kg_sentences' boundaries), or at ``limit`` when one sentence is longer."""
+    from kg.components.sentences import sentence_starts
+
+    if len(text) <= limit:
+        return [0]
+    starts = [0]
+    cuts = sentence_starts(text)[1:] + [len(text)]
+    prev = 0  # the last sentence start seen
+    for cut in cuts:
+        while cut - starts[-1] > limit:
+            starts.append(prev if prev > starts[-1] else starts[-1] + limit)
+        prev = cut
+    return starts
+
+
+def extract_batch(docs: list[Document], keep_contacts: bool = False, segmenter: str = "char",
+                  chunk: int | None = None) -> list[PageRecord]:
+    """Run a batch of documents through normalisation and the pipeline.
+
+    A page longer than ``chunk`` clean characters (default: the pipeline's ``max_length``,
+    a million) runs as sentence-aligned chunks; their offsets are moved back into the page,
+    so its facts are found with exact offsets except those whose context spans a cut.
+    """
     from kg.normalise import clean
 
     nlp = _pipeline(segmenter)
+    limit = chunk or nlp.max_length
     finder = _contacts(keep_contacts)
     cleaned = [clean(d.text) for d in docs]
     spacy_docs = []
-    for doc, cl in zip(docs, cleaned):
-        sd = nlp.make_doc(cl.text)
-        sd._.kg_meta = doc
-        sd._.kg_text = cl.text
-        spacy_docs.append(sd)
-    return [page_record(doc, cl, sd, finder)
-            for doc, cl, sd in zip(docs, cleaned, nlp.pipe(spacy_docs, batch_size=BATCH))]
+    owners: list[tuple[int, int]] = []  # (page, clean offset) of each spaCy doc
+    for i, (doc, cl) in enumerate(zip(docs, cleaned)):
+        starts = chunk_starts(cl.text, limit)
+        for start, end in zip(starts, starts[1:] + [len(cl.text)]):
+            part = cl.text[start:end]
+            sd = nlp.make_doc(part)
+            sd._.kg_meta = doc
+            sd._.kg_text = part
+            spacy_docs.append(sd)
+            owners.append((i, start))
+    parts: list[list[tuple[int, object]]] = [[] for _ in docs]
+    for (i, start), sd in zip(owners, nlp.pipe(spacy_docs, batch_size=BATCH)):
+        parts[i].append((start, sd))
+    return [page_record(doc, cl, part if len(part) > 1 else part[0][1], finder)
+            for doc, cl, part in zip(docs, cleaned, parts)]
 
 
 def extract(docs: Iterable[Document], *, jobs: int = 1, keep_contacts: bool = False,

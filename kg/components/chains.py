@@ -10,12 +10,21 @@ lower bound).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.components.base import add_mention, add_relation, matches_near, meta, text_of, written_places
+from kg.components.base import (
+    add_mention,
+    add_relation,
+    matches_near,
+    meta,
+    sentence_spans,
+    text_of,
+    written_places,
+)
 from kg.dates import DATE, resolve
 from kg.gazetteer import data_rows, gazetteer
 from kg.model import Mention
@@ -58,6 +67,11 @@ class ChainRecognizer:
     def _chains(self, doc: Doc, places: list[Mention]) -> list[tuple[int, int, str, str, list[Mention]]]:
         text = text_of(doc)
         found = []
+        at = [p.start for p in places]  # places are in text order: slices by start replace scans
+
+        def starting(lo: int, hi: int) -> list[Mention]:
+            return places[bisect_left(at, lo):bisect_left(at, hi)]
+
         for m in self._coded(text):
             if GENERIC.match(m.group("post")) and not m.group("pre"):
                 pass
@@ -65,17 +79,27 @@ class ChainRecognizer:
             # keep the prefix only when it is a train or a place name written right before
             pre = m.group("pre")
             if pre and not self.train.fullmatch(pre) and not re.fullmatch(r"[A-Z]\d{1,4}次?列车", pre):
-                inside = [p for p in places if m.start("pre") <= p.start and p.end <= m.end("pre")]
+                inside = [p for p in starting(m.start("pre"), m.end("pre")) if p.end <= m.end("pre")]
                 start = inside[0].start if inside else m.start("pre") + len(pre)
                 if start > m.start("pre") and text[start - 2:start] in ("我市", "我省"):
                     start -= 2
             label = text[start:m.end()]
-            in_name = [p for p in places if start <= p.start and p.end <= m.end()]
+            in_name = [p for p in starting(start, m.end()) if p.end <= m.end()]
             code = f"{int(m.group('m'))}·{int(m.group('d'))}"
             key_place = in_name[-1].key if in_name else self._home(doc)
             found.append((start, m.end(), f"{code}|{key_place}", label, in_name))
+        coded = sorted((s, e) for s, e, *_ in found)
+        coded_starts = [s for s, _ in coded]
+        reach = []  # the furthest end of the coded names starting at or before each one
+        for _, e in coded:
+            reach.append(max(e, reach[-1]) if reach else e)
+        placed_end = -1  # placed names are found in text order: all start at or before p
+        by_end: dict[int, list[Mention]] = {}
+        for q in places:
+            by_end.setdefault(q.end, []).append(q)
         for p in places:
-            if p.cls not in ("City", "County", "Township") or any(s <= p.start < e for s, e, *_ in found):
+            k = bisect_right(coded_starts, p.start) - 1
+            if p.cls not in ("City", "County", "Township") or (k >= 0 and reach[k] > p.start) or p.start < placed_end:
                 continue
             m = self.placed.match(text, p.end)
             if not m or re.search(r"[，。、“”]", m.group()) or NOT_CHAIN_AFTER.match(text, m.end()):
@@ -85,7 +109,7 @@ class ChainRecognizer:
                 continue
             # 晋中太谷: a city written right before its county is part of the name
             start = p.start
-            prev = [q for q in places if q.end == p.start and q.cls in ("City", "Province")]
+            prev = [q for q in by_end.get(p.start, ()) if q.cls in ("City", "Province")]
             if prev:
                 start = prev[0].start
             label = text[start:m.end()]
@@ -93,8 +117,8 @@ class ChainRecognizer:
                 continue
             info = meta(doc)
             month = info.published.strftime("%Y-%m") if info and info.published else ""
-            found.append((start, m.end(), f"{p.key}|{month}", label, [q for q in places
-                                                                     if start <= q.start < m.end()]))
+            found.append((start, m.end(), f"{p.key}|{month}", label, starting(start, m.end())))
+            placed_end = max(placed_end, m.end())
         found += self._current(doc, places, found)
         found.sort()
         return found
@@ -109,13 +133,17 @@ class ChainRecognizer:
         out: list = []
         if named:  # 本轮疫情 on a page that names its chains is one of them
             return out
+        at = [p.start for p in places]
+        sents = sentence_spans(doc)
+        sent_starts = [s for s, _ in sents]
         for m in CURRENT.finditer(text):
             if not CASES.search(text, m.end(), m.end() + 60) and not CASES.search(text, max(0, m.start() - 60), m.start()):
                 continue  # an outbreak spoken of, not reported: no cases counted near it
-            before = [p for p in places if p.cls in ("Province", "City", "County") and 0 <= m.start() - p.end <= 2]
-            s_start, s_end = next(((a, b) for a, b in self._sentences(doc, m.start(), m.end())), (0, len(text)))
-            near = [p for p in places if p.cls in ("City", "County") and s_start <= p.start < s_end
-                    and not ORIGIN_CUE.match(text[p.end:p.end + 8])]
+            k = bisect_right(sent_starts, m.start()) - 1
+            s_start, s_end = sents[k] if k >= 0 else (0, len(text))
+            inside = places[bisect_left(at, s_start):bisect_left(at, s_end)]  # the sentence's places
+            before = [p for p in inside if p.cls in ("Province", "City", "County") and 0 <= m.start() - p.end <= 2]
+            near = [p for p in inside if p.cls in ("City", "County") and not ORIGIN_CUE.match(text[p.end:p.end + 8])]
             place = before[-1] if before else (min(near, key=lambda p: abs(p.start - m.start())) if near else None)
             if place is None:
                 code = (info.home_city or info.home_province) if info else None
@@ -155,6 +183,18 @@ class ChainRecognizer:
         places = written_places(doc)
         info = meta(doc)
         chains = self._chains(doc, places)
+        at = [p.start for p in places]
+        sents = sentence_spans(doc)
+        sent_starts = [s for s, _ in sents]
+        sent_ends = [e for _, e in sents]
+        chain_keys: dict[str, set[str]] = {}  # place key -> keys of the chains named with it
+        for c in chains:
+            for p in c[4]:
+                chain_keys.setdefault(p.key, set()).add(c[2])
+        by_key: dict[str, list[Mention]] = {}
+        for p in places:
+            by_key.setdefault(p.key, []).append(p)
+        later: dict[tuple[str, str], tuple[list[int], list[tuple[int, re.Match]]]] = {}
         for i, (start, end, key, label, in_name, *alts) in enumerate(chains):
             chain = add_mention(doc, Mention("InfectionChain", key, label, start, end, alts[0] if alts else []))
             stop = min(chains[i + 1][0] if i + 1 < len(chains) and chains[i + 1][2] != key else len(text),
@@ -163,7 +203,7 @@ class ChainRecognizer:
             para = text.find("\n\n", end + 200, stop)
             if para != -1:
                 stop = para
-            ctx_places = [p for p in places if start <= p.start < stop]
+            ctx_places = places[bisect_left(at, start):bisect_left(at, stop)]
             for p in in_name:
                 add_relation(doc, chain, "reportedIn", p, start)
             code = CODE.search(label)
@@ -190,37 +230,62 @@ class ChainRecognizer:
             for t in self.train.finditer(text, start, stop):
                 site = add_mention(doc, Mention("Site", t.group(), t.group(), t.start(), t.end()))
                 add_relation(doc, chain, "site", site, t.start())
-            for s_start, s_end in self._sentences(doc, start, stop):
+            for s_start, s_end in sents[bisect_right(sent_ends, start):bisect_left(sent_starts, stop)]:
                 sent = text[s_start:s_end]
                 if REPORT.search(sent) and "报告" in sent:
-                    for p in places:
-                        if s_start <= p.start < s_end and p.cls in ("City", "County") and p not in in_name \
+                    for p in places[bisect_left(at, s_start):bisect_left(at, s_end)]:
+                        if p.cls in ("City", "County") and p not in in_name \
                                 and not ORIGIN_CUE.match(text[p.end:p.end + 8]) and text[p.end:p.end + 1] != "籍":
                             add_relation(doc, chain, "reportedIn", p, p.start)
             # Counts: in the chain's own context first; then, for a chain named after a place
             # (太谷输入性疫情), in later sentences of the page that name that place as the subject
             # of the counting (太谷区共隔离管控密接人员46人), when only this chain bears its name.
-            spans = [(start, stop)]
             keys = {p.key for p in in_name}
-            if keys and len({c[2] for c in chains if keys & {p.key for p in c[4]}}) == 1:
-                spans += [(a, b) for a, b in self._sentences(doc, stop, len(text))
-                          if any(a <= p.start < b and p.key in keys and not ORIGIN_CUE.match(text[p.end:p.end + 8])
-                                 and not ORIGIN_BEFORE.search(text, max(a, p.start - 3), p.start) for p in places)]
-            seen = set()
+            keys = keys if keys and len(set().union(*(chain_keys[k] for k in keys))) == 1 else set()
+            first = bisect_right(sent_ends, stop)  # the first sentence that ends after the context
             for prop, rx in self.counts.items():
-                for a, b in spans:
-                    for c in rx.finditer(text, a, b):
-                        raw = next((g for g in c.groups() if g), None)
-                        n = to_int(raw) if raw else None
-                        if n is None or prop in seen:
-                            continue
-                        seen.add(prop)
-                        lower = bool(re.search(r"余|多", c.group()))
-                        add_relation(doc, chain, f"{prop}Count", n, c.start(), lower_bound=lower)
+                c = _first_count(rx, text, start, stop)
+                if c is None and keys:
+                    found = []
+                    for k in sorted(keys):
+                        if (k, prop) not in later:
+                            later[k, prop] = self._later_counts(text, by_key[k], sents, sent_starts, rx)
+                        idx, counts = later[k, prop]
+                        j = bisect_left(idx, first)
+                        if j < len(idx):
+                            found.append(counts[j])
+                    c = min(found, key=lambda x: x[0])[1] if found else None
+                if c is not None:
+                    raw = next((g for g in c.groups() if g), None)
+                    lower = bool(re.search(r"余|多", c.group()))
+                    add_relation(doc, chain, f"{prop}Count", to_int(raw), c.start(), lower_bound=lower)
         return doc
 
     @staticmethod
-    def _sentences(doc: Doc, start: int, stop: int):
-        from kg.components.base import sentence_spans
+    def _later_counts(text: str, places: list[Mention], sents: list[tuple[int, int]], sent_starts: list[int],
+                      rx: re.Pattern) -> tuple[list[int], list[tuple[int, re.Match]]]:
+        """The sentences that name one place (``places``: its mentions) as the subject of the counting (not as where people
+        came from) and hold a count of ``rx``: their indices, and (index, the first count) of each."""
+        qualifying = set()
+        for p in places:
+            i = bisect_right(sent_starts, p.start) - 1
+            if i < 0 or p.start >= sents[i][1]:
+                continue
+            if not ORIGIN_CUE.match(text[p.end:p.end + 8]) and \
+                    not ORIGIN_BEFORE.search(text, max(sents[i][0], p.start - 3), p.start):
+                qualifying.add(i)
+        counts = []
+        for i in sorted(qualifying):
+            c = _first_count(rx, text, *sents[i])
+            if c is not None:
+                counts.append((i, c))
+        return [i for i, _ in counts], counts
 
-        return [(s, e) for s, e in sentence_spans(doc) if e > start and s < stop]
+
+def _first_count(rx: re.Pattern, text: str, start: int, end: int) -> re.Match | None:
+    """The first match of a count pattern in ``text[start:end]`` whose number reads as a number."""
+    for c in rx.finditer(text, start, end):
+        raw = next((g for g in c.groups() if g), None)
+        if raw and to_int(raw) is not None:
+            return c
+    return None

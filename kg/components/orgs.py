@@ -18,6 +18,7 @@ take the fuller name.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -85,7 +86,8 @@ class OrgRecognizer:
     def _scope_place(self, doc: Doc, scope: str, at: int, places: list[Mention]):
         """The place a leading 省/市/区/县 at ``at`` stands for, as (Place, start of its written name)."""
         level = SCOPE_LEVEL[scope]
-        for m in places:
+        ending = self._by_end.get(at + 1, []) + self._by_end.get(at, [])  # what the loop below can take
+        for _, m in sorted(ending, key=lambda x: x[0]):
             if m.end == at + 1 and m.cls == level and text_of(doc)[m.start:m.end].endswith(scope):
                 return self.gaz.get(m.key), m.start
             if m.end == at and m.cls in (level, "County", "City"):
@@ -95,12 +97,15 @@ class OrgRecognizer:
         if info is not None:
             code = {"Province": info.home_province, "City": info.home_city}.get(level)
         if code is None:
-            before = [m for m in places if m.end <= at and m.cls == level]
-            code = before[-1].key if before else None
+            of_level = self._by_level.get(level, [])  # the last place of the level that ends by ``at``
+            i = bisect_left(of_level, at, key=lambda m: m.start)
+            while i > 0 and of_level[i - 1].end > at:
+                i -= 1
+            code = of_level[i - 1].key if i else None
         if code is None and level == "County":
             # 区委 / 县政府 on a page about one district or county: that one
-            named = {m.key for m in places if m.cls == level and m.label.endswith(scope)}
-            code = named.pop() if len(named) == 1 else None
+            named = self._counties.get(scope, set())
+            code = next(iter(named)) if len(named) == 1 else None
         return (self.gaz.get(code), at) if code else (None, at)
 
     def _full_name(self, place) -> str:
@@ -142,6 +147,16 @@ class OrgRecognizer:
         text = text_of(doc)
         places = [m for m in written_places(doc) if m.key.isdigit()]
         local = [m for m in of_class(doc, "Township", "Community") if m.end > m.start]
+        self._place_at = [m.start for m in places]  # both in text order: slices by start replace scans
+        self._local_at = [m.start for m in local]
+        self._by_end: dict[int, list[tuple[int, Mention]]] = {}
+        self._by_level: dict[str, list[Mention]] = {}
+        for i, m in enumerate(places):
+            self._by_end.setdefault(m.end, []).append((i, m))
+            self._by_level.setdefault(m.cls, []).append(m)
+        self._counties: dict[str, set[str]] = {}  # 区 / 县 -> the districts / counties the page names
+        for m in self._by_level.get("County", []):
+            self._counties.setdefault(m.label[-1], set()).add(m.key)
         cands: list[_Cand] = []
         taken = bytearray(len(text) + 1)
         for m in self.fixed_re.finditer(text):
@@ -172,19 +187,28 @@ class OrgRecognizer:
                 taken[c.start:c.end] = b"\x01" * (c.end - c.start)
         cands += self._short_forms(text, cands, taken)
         # a name inside a longer one (澳门大学 in 澳门大学某研发中心) is part of it
-        spans = sorted(cands, key=lambda c: (c.start, -c.end))
-        kept: list[_Cand] = []
-        for c in spans:
-            if any(o.start <= c.start and c.end <= o.end and (o.start, o.end) != (c.start, c.end)
-                   for o in cands):
-                continue
-            if any((o.start, o.end) == (c.start, c.end) for o in kept):
-                continue
-            kept.append(c)
+        kept = self.kept(cands)
         self._fuller_names(kept)
         for c in kept:
             self._add(doc, c)
         return doc
+
+    @staticmethod
+    def kept(cands: list[_Cand]) -> list[_Cand]:
+        """The candidates in text order, without those inside a longer one and repeats of a span."""
+        kept: list[_Cand] = []
+        kept_spans: set[tuple[int, int]] = set()
+        reach = before = -1  # the furthest end of the spans sorted before c's, and before the last span
+        last = None
+        for c in sorted(cands, key=lambda c: (c.start, -c.end)):
+            if (c.start, c.end) != last:  # every span sorted before c's that ends at or after c contains it
+                before, last = reach, (c.start, c.end)
+            reach = max(reach, c.end)
+            if before >= c.end or last in kept_spans:
+                continue
+            kept_spans.add(last)
+            kept.append(c)
+        return kept
 
     def _suffix_name(self, doc: Doc, m, places, local, cands) -> _Cand | None:
         text = text_of(doc)
@@ -200,15 +224,17 @@ class OrgRecognizer:
         if cut is not None:
             start = cut
         prefix_place = None
-        for p in places:  # a place written inside the window starts the name
-            if start <= p.start < k and (prefix_place is None or p.start < prefix_place.start):
+        at = self._place_at
+        for p in places[bisect_left(at, start):bisect_left(at, k)]:  # a place inside the window starts the name
+            if prefix_place is None or p.start < prefix_place.start:
                 prefix_place = p
-        for p in local:  # a village or community right before: the name starts there (村党总支)
-            if start <= p.start < k and p.end <= k and (prefix_place is None or p.start > prefix_place.start):
+        for p in local[bisect_left(self._local_at, start):bisect_left(self._local_at, k)]:
+            # a village or community right before: the name starts there (村党总支)
+            if p.end <= k and (prefix_place is None or p.start > prefix_place.start):
                 prefix_place, start = None, p.start
                 if not party:  # 小店区某街道办事处: the district written before belongs to it
                     while True:
-                        before = [q for q in places if q.end == start and q.start < start]
+                        before = [q for _, q in self._by_end.get(start, ()) if q.start < start]
                         if not before:
                             break
                         start = before[0].start

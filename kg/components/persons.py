@@ -12,6 +12,8 @@ default of its role) and ``jurisdiction``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from itertools import accumulate
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -19,10 +21,10 @@ from spacy.tokens import Doc
 from kg.components.base import (
     add_mention,
     add_relation,
-    jurisdiction_of,
     matches_near,
     meta,
     of_class,
+    relations,
     text_of,
     written_places,
 )
@@ -150,12 +152,13 @@ class PersonRecognizer:
         text = text_of(doc)
         cut = start
         limit = end - len(role)
-        for m in written_places(doc, "County", "Township", "Community", "Site"):
-            if start <= m.start and m.end <= limit:
+        inner = self._inner_places
+        for m in inner[bisect_left(self._inner_at, start):bisect_left(self._inner_at, limit)]:
+            if m.end <= limit:
                 cut = max(cut, m.end)
-        for o in orgs:
+        for o in self._orgs_from(orgs, start, limit):
             surface = text[o.start:o.end]
-            if start <= o.start and o.end <= limit and o.end > o.start and surface[:1] not in "省市县区" \
+            if o.end <= limit and o.end > o.start and surface[:1] not in "省市县区" \
                     and o.attrs.get("kind") not in ("fixed", "scoped"):
                 party = re.search(r"(?:党总支|党支部|党委|党组)$", surface)  # 党总支书记 is the title
                 cut = max(cut, o.end - (len(party.group()) if party else 0))
@@ -174,7 +177,7 @@ class PersonRecognizer:
     def _post(self, doc: Doc, person: Mention, title: str, t_start: int, t_end: int, role: str,
               orgs: list[Mention]) -> None:
         org = None
-        for o in orgs:  # the organization written inside the title (省委 in 省委书记)
+        for o in self._orgs_from(orgs, t_start, t_end + 1):  # the organization inside the title (省委 in 省委书记)
             if t_start <= o.start and o.end <= t_end - len(role) + (1 if o.end == t_end else 0):
                 org = o if org is None or o.end > org.end else org
         if org is None:
@@ -185,7 +188,7 @@ class PersonRecognizer:
         add_relation(doc, post, "title", title, person.start)
         if org is not None:
             add_relation(doc, post, "postIn", org, person.start)
-            place = jurisdiction_of(doc, org)
+            place = self._jurisdiction(doc, org)
             if place is not None:
                 add_relation(doc, post, "jurisdiction", place, person.start)
 
@@ -206,6 +209,22 @@ class PersonRecognizer:
                 add_relation(doc, org, "jurisdiction", pm, at)
                 return org
         return add_mention(doc, Mention("Organization", org_key(template), template, at, at))
+
+    def _jurisdiction(self, doc: Doc, org: Mention) -> Mention | None:
+        """The object of the first jurisdiction relation of ``org`` (relations are only appended:
+        each is looked at once)."""
+        rels = relations(doc)
+        if self._jur_seen[0] is not rels:
+            self._jur_seen, self._jur = [rels, 0], {}
+        for rel in rels[self._jur_seen[1]:]:
+            if rel.pred == "jurisdiction":
+                self._jur.setdefault(id(rel.subj), rel.obj)
+        self._jur_seen[1] = len(rels)
+        return self._jur.get(id(org))
+
+    def _orgs_from(self, orgs: list[Mention], lo: int, hi: int) -> list[Mention]:
+        """The organizations of ``orgs`` (the page's, in text order) that start in ``lo:hi``."""
+        return orgs[bisect_left(self._org_at, lo):bisect_left(self._org_at, hi)]
 
     # ------------------------------------------------------------ patterns
     def _title_chains(self, doc: Doc, orgs: list[Mention], found: dict) -> None:
@@ -245,7 +264,7 @@ class PersonRecognizer:
                 end, role = prev_end, prev_role
             official = any(self.roles[r][0] for _, _, _, r in titles) or any(
                 o.attrs.get("kind") in GOVERNING and s <= o.start and o.end <= e - len(r)
-                for _, s, e, r in titles for o in orgs)
+                for _, s, e, r in titles for o in self._orgs_from(orgs, s, e - len(r)))
             person = self._person(doc, span[0], span[1], official, [t for t, _, _, _ in titles])
             found[span] = person
             for title, start, end, role in reversed(titles):
@@ -278,7 +297,7 @@ class PersonRecognizer:
                     p = self._person(doc, span[0], span[1], False, [m.group(1)])
                     found[span] = p
                     t_start = m.start()
-                    newspaper = [o for o in orgs if o.end == m.start()]
+                    newspaper = self._org_by_end.get(m.start(), [])
                     title = text[newspaper[0].start:m.start() + len(m.group(1))] if newspaper else m.group(1)
                     self._post(doc, p, title, newspaper[0].start if newspaper else t_start,
                                m.start() + len(m.group(1)), m.group(1), orgs)
@@ -350,6 +369,15 @@ class PersonRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         orgs = of_class(doc, "Organization")
+        # indexes of what this component reads but does not change: every lookup a bisection
+        self._org_at = [o.start for o in orgs]
+        self._org_reach = list(accumulate((o.end for o in orgs), max))
+        self._org_by_end: dict[int, list[Mention]] = {}
+        for o in orgs:
+            self._org_by_end.setdefault(o.end, []).append(o)
+        self._inner_places = written_places(doc, "County", "Township", "Community", "Site")
+        self._inner_at = [m.start for m in self._inner_places]
+        self._jur_seen: list = [None, 0]
         found: dict[tuple[int, int], Mention] = {}
         self._bylines(doc, orgs, found)
         self._title_chains(doc, orgs, found)
@@ -361,7 +389,8 @@ class PersonRecognizer:
         after = (m.start() for m in self.after_title_re.finditer(text_of(doc)))
         for m in matches_near(self.after_re, text_of(doc), after, 3, 2):
             s, e = m.span(1)
-            if any(o.start < e and s < o.end for o in orgs):
+            i = bisect_left(self._org_at, e)  # the organizations starting before e: does one reach past s?
+            if i and self._org_reach[i - 1] > s:
                 continue  # 国务院总理: the organization, not a name
             if self.is_surname_start(m.group(1)) and len(m.group(1)) == 3 and (s, e) not in found:
                 role = next(r for r in ("总书记", "总理", "委员长") if text_of(doc).startswith(r, e))

@@ -12,6 +12,7 @@ before it: 晋源区赤桥村) and gazetteer places get ``adminCode``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import replace
 
@@ -25,6 +26,7 @@ from kg.model import Mention
 
 RANK = {"Country": 0, "Province": 1, "City": 2, "County": 3, "Township": 4, "Community": 5, "Site": 6, "Place": 7}
 CONTEXT_CHARS = 600  # how far back a contextual parent may be named
+PARAGRAPH_REACH = 3000  # how far back before that the paragraph start is looked for (a page without any)
 HOME_PROVINCE = ("我省", "全省", "本省")
 HOME_CITY = ("我市", "全市", "本市")
 MUNICIPALITIES = {"110000", "120000", "310000", "500000"}  # province-level cities: 市委 is theirs
@@ -293,6 +295,7 @@ class PlaceRecognizer:
                 m.alt_labels = []
                 self._with_ancestors(doc, m, place, done)
         local: list[Mention] = []
+        self._local_ends: list[int] = []
         for start, end, name, cls, parent in self._suffix_places(doc, found):
             m = add_mention(doc, Mention(cls, name, name, start, end))
             if parent is not None:
@@ -306,6 +309,7 @@ class PlaceRecognizer:
                 if host is not None:
                     add_relation(doc, m, "partOf", host, start)
             local.append(m)
+            self._local_ends.append(m.end)
         return doc
 
     def _infer_home(self, doc: Doc, found: list[tuple[int, int, Place]]):
@@ -348,7 +352,8 @@ class PlaceRecognizer:
 
     def _context_parent(self, doc: Doc, at: int, cls: str, found, local: list[Mention]) -> Mention | None:
         rank = RANK[cls]
-        window = text_of(doc).rfind("\n\n", 0, max(0, at - CONTEXT_CHARS))
+        lo = max(0, at - CONTEXT_CHARS - PARAGRAPH_REACH)
+        window = max(text_of(doc).rfind("\n\n", lo, max(0, at - CONTEXT_CHARS)), lo - 1)
         text = text_of(doc)
         info = meta(doc)
         home = info.home_province if info else None
@@ -357,6 +362,12 @@ class PlaceRecognizer:
             return home is None or self.gaz.is_within(place.code, home)
 
         # a place followed by 、 is a sibling in a list, not the host of what follows
+        found = found[bisect_right(found, window, key=lambda f: f[0]):bisect_left(found, at, key=lambda f: f[0])]
+        ends = self._local_ends  # local places are found in the order of their ends
+        i = j = bisect_right(ends, at, hi=len(local))
+        while i > 0 and ends[i - 1] > window:
+            i -= 1
+        local = local[i:j]
         candidates = [(at_home(p), e, RANK[_class(p.level)], ("gaz", s, e, p)) for s, e, p in found
                       if e <= at and s > window and RANK[_class(p.level)] < rank and p.level != "Country"
                       and _class(p.level) in ("County", "Township", "City") and text[e:e + 1] != "、"]

@@ -13,7 +13,7 @@ sentence, or where its speaker governs (a strategy always so), with ``policyKind
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -35,7 +35,10 @@ CUE_REACH = 1500  # characters back to the body or scope that speaks
 CN_DIGITS = str.maketrans("一二三四五六七八九", "123456789")
 QUOTE = re.compile(r"[“‘]([^“”‘’\n]{2,40})[”’]([\u4e00-\u9fff]{0,6})")
 TITLE = re.compile(r"《([^《》\n]{4,40}(?:通知|措施|规程|方案|办法|意见|规定|公约|指南))》")
-PLAN = re.compile(r"第[一二三四五六七八九十\d]+版[\u4e00-\u9fff]{0,4}方案|[一二三四五六七八九十百\d]+条[\u4e00-\u9fff]{0,4}措施")
+# a count of measures is tried where its run of numerals starts only (tried inside the run, it
+# fails the same way, once per character: quadratic on a long run of digits)
+PLAN = re.compile(r"第[一二三四五六七八九十\d]+版[\u4e00-\u9fff]{0,4}方案|"
+                  r"(?<![一二三四五六七八九十百\d])[一二三四五六七八九十百\d]+条[\u4e00-\u9fff]{0,4}措施")
 STRATEGY_AFTER = {"总策略": "strategy", "策略": "strategy", "总方针": "guideline", "方针": "guideline",
                   "要求": "guideline", "理念": "guideline", "行动": "plan", "工程": "plan", "创建": "plan",
                   "制度": "plan"}
@@ -91,14 +94,16 @@ class PolicyRecognizer:
     def _places(self, doc: Doc, start: int, end: int, places: list[Mention]) -> list[Mention]:
         """The places of the sentence where a policy is applied: not those people come from (西安返晋)."""
         text = text_of(doc)
-        return [p for p in places if start <= p.start < end and p.end > p.start
+        at = self._place_at
+        return [p for p in places[bisect_left(at, start):bisect_left(at, end)] if p.end > p.start
                 and not ORIGIN_AFTER.match(text, p.end) and not ORIGIN_BEFORE.search(text, max(0, p.start - 2), p.start)]
 
     def _add(self, doc, start, end, label, kind, places, sentences, alts=()):
         label = label.strip()
         m = add_mention(doc, Mention("Policy", policy_key(label), label, start, end, [a for a in alts if a != label]))
         add_relation(doc, m, "policyKind", kind, start)
-        s, e = next(((a, b) for a, b in sentences if a <= start < b), (start, end))
+        i = bisect_right(self._sent_at, start) - 1
+        s, e = sentences[i] if i >= 0 and start < sentences[i][1] else (start, end)
         # a strategy or guideline is the speaker's line, not the places a sentence names in passing
         targets = [] if kind in ("strategy", "guideline") else self._places(doc, s, e, places)
         if not targets:
@@ -119,8 +124,9 @@ class PolicyRecognizer:
                 add_relation(doc, m, "appliesTo", p, start)
         # issuedBy where the text says so: an organization that 印发 / 出台 / 发布 it in the same sentence
         text = text_of(doc)
-        for org in of_class(doc, "Organization"):
-            if s <= org.start and org.end <= start and org.end > org.start and \
+        orgs = self._orgs
+        for org in orgs[bisect_left(self._org_at, s):bisect_right(self._org_at, start)]:
+            if org.end <= start and org.end > org.start and \
                     ISSUE.search(text, org.end, start) and not re.search(r"[。；]", text[org.end:start]):
                 add_relation(doc, m, "issuedBy", org, start)
 
@@ -132,6 +138,10 @@ class PolicyRecognizer:
         self._cue_province = [prov for _, prov in cues]
         places = [p for p in written_places(doc) if p.cls not in ("Country", "Site")]
         sentences = sentence_spans(doc)
+        self._place_at = [p.start for p in places]  # places and sentences are in text order
+        self._sent_at = [a for a, _ in sentences]
+        self._orgs = of_class(doc, "Organization")
+        self._org_at = [o.start for o in self._orgs]
         taken = bytearray(len(text) + 1)
         for m in QUOTE.finditer(text):
             content, after = m.group(1), m.group(2)

@@ -17,6 +17,10 @@ CLOSE_QUOTES = frozenset("”’」』》)）")
 SPECIAL = re.compile("[" + re.escape("".join(sorted(TERMINALS | OPEN_QUOTES | CLOSE_QUOTES | {"\n"}))) + "]")
 # A quotation longer than this is treated as running text: its 。 ends sentences.
 MAX_QUOTE = 60
+# A "sentence" longer than this (a page without 。 or line breaks) is cut after its last ，；、 or
+# space in reach, else at this length: work per sentence stays bounded, so a page is linear.
+MAX_SENTENCE = 1000
+SOFT_BREAK = re.compile(r"[，；、,; \t\u3000]")
 
 
 def _start_after(text: str, j: int, starts: list[int]) -> int:
@@ -72,7 +76,21 @@ def sentence_starts(text: str) -> list[int]:
             i = _start_after(text, j, starts)
             continue
         i += 1
-    return starts
+    return _bounded(text, starts)
+
+
+def _bounded(text: str, starts: list[int]) -> list[int]:
+    """``starts`` with a start added wherever a sentence runs over MAX_SENTENCE characters."""
+    out = []
+    for a, b in zip(starts, starts[1:] + [len(text)]):
+        out.append(a)
+        while b - a > MAX_SENTENCE:
+            soft = None
+            for soft in SOFT_BREAK.finditer(text, a + MAX_SENTENCE // 2, a + MAX_SENTENCE):
+                pass
+            a = soft.end() if soft else a + MAX_SENTENCE
+            out.append(a)
+    return out
 
 
 @Language.component("kg_sentences")
