@@ -179,6 +179,10 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
         evidence = beside(write_evidence_section, res, section, fork=jobs > 1, label=ttl)
         write_graphml(res, out / "kg.graphml")
         report.lap("write GraphML")
+        from kg.gexf import write_gexf
+
+        write_gexf(res, out / "kg.gexf")
+        report.lap("write GEXF")
         report.triples = write_turtle(res, ttl, load_ontology(), evidence=evidence_file)
         report.lap("write Turtle")
     except BaseException as err:
@@ -188,7 +192,7 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
         raise
     finally:
         section.unlink(missing_ok=True)
-    report.outputs = [ttl, out / "kg.graphml"]
+    report.outputs = [ttl, out / "kg.graphml", out / "kg.gexf"]
     if store:
         from kg.store import write_store
 

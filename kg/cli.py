@@ -207,6 +207,10 @@ try:  # the query side (kg.cli_query) registers kg query / kg neighbours / kg nb
 except ImportError:  # pragma: no cover - while the query side is being written
     pass
 
+from kg.cli_serve import serve
+
+main.add_command(serve)
+
 
 if __name__ == "__main__":
     main()

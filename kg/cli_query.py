@@ -74,7 +74,8 @@ def query(query, list_, fmt, store, graph) -> None:
 @click.option("--format", "fmt", type=click.Choice(("tree", "json")), default="tree", show_default=True)
 @click.option("--store", type=click.Path(file_okay=False), help="Oxigraph store folder (default exports/kg.oxigraph).")
 @click.option("--graph", type=click.Path(dir_okay=False), help="Use this Turtle file (its store is built once).")
-def neighbours(name, depth, type_, iri, no_evidence, fmt, store, graph) -> None:
+@click.option("--svg", "svg_file", type=click.Path(dir_okay=False), help="Also draw the neighbourhood into this SVG file.")
+def neighbours(name, depth, type_, iri, no_evidence, fmt, store, graph, svg_file) -> None:
     """Show NAME and what is linked to it: posts, meetings, places, chains, with evidence.
 
     NAME is matched against labels and alternative labels: exactly, then as a
@@ -86,6 +87,10 @@ def neighbours(name, depth, type_, iri, no_evidence, fmt, store, graph) -> None:
         s = _store(store, graph)
         target_iri, _, _ = q.resolve_name(s, name, iri)
         node = q.neighbourhood(s, target_iri, depth=depth, type_filter=type_, evidence=not no_evidence)
+        if svg_file:
+            from kg.picture import write_svg
+
+            write_svg(s, target_iri, Path(svg_file))
     except KgError as err:
         _fail(err)
     click.echo(q.tree_json(node) if fmt == "json" else q.render_tree(node, evidence=not no_evidence))

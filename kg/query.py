@@ -279,13 +279,15 @@ def resolve_name(store, name: str, iri: str | None = None, type_: str | None = N
 def _evidence(store, s: str, p: str, o, limit: int = 3) -> list[dict]:
     obj = _node(o) if isinstance(o, str) else o
     rows = store.query(
-        "SELECT ?s ?p ?o ?sent ?start ?file ?date WHERE { ?e rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; "
-        "kg:sentence ?sent ; kg:charStart ?start ; prov:wasDerivedFrom ?d . ?d kg:sourceFile ?file . "
+        "SELECT ?s ?p ?o ?sent ?start ?end ?d ?file ?date WHERE { ?e rdf:subject ?s ; rdf:predicate ?p ; "
+        "rdf:object ?o ; kg:sentence ?sent ; kg:charStart ?start ; kg:charEnd ?end ; prov:wasDerivedFrom ?d . "
+        "?d kg:sourceFile ?file . "
         "OPTIONAL { ?d kg:published ?date } } ORDER BY ?file ?start LIMIT " + str(int(limit)),
         prefixes=QUERY_PREFIXES,
         substitutions={_var("s"): _node(s), _var("p"): _node(p), _var("o"): obj})
     return [{"sentence": r["sent"].value, "file": r["file"].value,
-             "date": r["date"].value if r["date"] is not None else None} for r in rows]
+             "date": r["date"].value if r["date"] is not None else None,
+             "doc": r["d"].value, "start": int(r["start"].value), "end": int(r["end"].value)} for r in rows]
 
 
 def neighbourhood(store, iri: str, *, depth: int = 1, type_filter: str | None = None,

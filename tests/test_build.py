@@ -60,12 +60,12 @@ def test_graphml_key_ids_name_their_attribute(seed_build):
 def test_two_builds_are_byte_identical_and_input_order_does_not_matter(seed_build, tmp_path):
     pages = sorted(SEEDS.glob("*.txt"), reverse=True)
     build([*pages, "--out", tmp_path, "--clean", "--jobs", "2"])
-    for name in ("kg.ttl", "kg.graphml"):
+    for name in ("kg.ttl", "kg.graphml", "kg.gexf"):
         assert (tmp_path / name).read_bytes() == (seed_build / name).read_bytes(), name
 
 
 def test_committed_exports_are_fresh(seed_build):
-    for name in ("kg.ttl", "kg.graphml"):
+    for name in ("kg.ttl", "kg.graphml", "kg.gexf"):
         committed = ROOT / "exports" / name
         assert committed.is_file(), f"exports/{name} missing: run kg build and commit"
         assert committed.read_bytes() == (seed_build / name).read_bytes(), \
