@@ -66,10 +66,10 @@ def default_jobs() -> int:
 
 
 def read_documents(paths: list[Path], report: BuildReport, *, year=None, strict=False, max_bytes=20_000_000,
-                   on_item: Callable | None = None) -> Iterator[Document]:
+                   keep_contacts: bool = False, on_item: Callable | None = None) -> Iterator[Document]:
     from kg.corpus import Skipped, iter_documents
 
-    for item in iter_documents(paths, year=year, max_bytes=max_bytes, strict=strict):
+    for item in iter_documents(paths, year=year, max_bytes=max_bytes, strict=strict, keep_contacts=keep_contacts):
         if on_item:
             on_item(item)
         if isinstance(item, Skipped):
@@ -225,7 +225,8 @@ def build(paths: list[Path], out: Path, *, year: int | None = None, strict: bool
     report = BuildReport()
     _prepare_out(out, paths)
     with BuildLock(out):
-        docs = read_documents(paths, report, year=year, strict=strict, max_bytes=max_bytes, on_item=on_item)
+        docs = read_documents(paths, report, year=year, strict=strict, max_bytes=max_bytes,
+                              keep_contacts=keep_contacts, on_item=on_item)
         cache = out / CACHE
         if not incremental:
             shutil.rmtree(cache, ignore_errors=True)
@@ -249,7 +250,8 @@ def extract_to(paths: list[Path], out: Path, *, year=None, strict=False, keep_co
     t0 = time.perf_counter()
     report = BuildReport()
     _prepare_out(out, paths)
-    docs = read_documents(paths, report, year=year, strict=strict, max_bytes=max_bytes, on_item=on_item)
+    docs = read_documents(paths, report, year=year, strict=strict, max_bytes=max_bytes,
+                              keep_contacts=keep_contacts, on_item=on_item)
     _pipeline()
     items = ((doc, out / f"{quote(doc.doc_id, safe='')}.nq") for doc in docs)
     report.outputs = list(map_batches(items, partial(extract_nquad_files, keep_contacts=keep_contacts), jobs=jobs))

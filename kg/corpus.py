@@ -10,12 +10,14 @@ import datetime as _dt
 import os
 import re
 import tomllib
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import InputError
 from kg.model import Document
+from kg.privacy import mask_name
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ""}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -24,6 +26,7 @@ BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"
                 b"RIFF", b"\x00\x00\x01\x00")
 # a year written in the text (2022年9月7日, 2022年山西省科协年会); the latest one dates the page
 YEAR = re.compile(r"(?<!\d)(20\d\d|19\d\d)年")
+_HAS_DIGIT_OR_AT = re.compile(r"[\d@＠]")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # The most frequent characters of Chinese news text: a correct decoding is full of them.
 COMMON = set("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产"
@@ -43,6 +46,13 @@ class Skipped:
         return self.reason
 
 
+def shown(path: Path | str) -> str:
+    """A path as messages print it: contact details in it masked."""
+    from kg.privacy import mask
+
+    return mask(unicodedata.normalize("NFKC", str(path))) if _HAS_DIGIT_OR_AT.search(str(path)) else str(path)
+
+
 def _size(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
 
@@ -55,7 +65,7 @@ def load_manifest(folder: Path) -> dict[str, dict]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise InputError(f"{path}: not valid TOML ({err}); fix it or remove it.") from err
+        raise InputError(f"{shown(path)}: not valid TOML ({err}); fix it or remove it.") from err
     return {k: v for k, v in data.items() if isinstance(v, dict)}
 
 
@@ -112,7 +122,7 @@ def _files(paths: list[Path]) -> Iterator[tuple[Path, Path] | Skipped]:
     for given in paths:
         given = Path(given)
         if given.is_symlink() and not given.exists():
-            yield Skipped(str(given), f"{given}: broken symbolic link; point it at a text file or remove it.")
+            yield Skipped(str(given), f"{shown(given)}: broken symbolic link; point it at a text file or remove it.")
         elif given.is_dir():
             found = False
             for dirpath, dirnames, filenames in os.walk(given):
@@ -122,16 +132,16 @@ def _files(paths: list[Path]) -> Iterator[tuple[Path, Path] | Skipped]:
                     if name.startswith(".") or name == MANIFEST or p.suffix.lower() not in TEXT_SUFFIXES:
                         continue
                     if p.is_symlink() and not p.exists():
-                        yield Skipped(str(p), f"{p}: broken symbolic link; point it at a text file or remove it.")
+                        yield Skipped(str(p), f"{shown(p)}: broken symbolic link; point it at a text file or remove it.")
                         continue
                     found = True
                     yield p, given
             if not found:
-                yield Skipped(str(given), f"{given}: no text files (.txt, .html, .md) in this folder.")
+                yield Skipped(str(given), f"{shown(given)}: no text files (.txt, .html, .md) in this folder.")
         elif given.is_file():
             yield given, given.parent
         else:
-            yield Skipped(str(given), f"{given}: no such file or folder.")
+            yield Skipped(str(given), f"{shown(given)}: no such file or folder.")
 
 
 def count_inputs(paths: list[Path]) -> int:
@@ -139,27 +149,33 @@ def count_inputs(paths: list[Path]) -> int:
     return sum(1 for item in _files(paths) if not isinstance(item, Skipped))
 
 
-def read_document(path: Path, root: Path, manifest: dict, *, year: int | None, max_bytes: int) -> Document | Skipped:
+def read_document(path: Path, root: Path, manifest: dict, *, year: int | None, max_bytes: int,
+                  keep_contacts: bool = False) -> Document | Skipped:
+    """The document of one file, or why it is skipped.
+
+    Unless ``keep_contacts``, a phone number or e-mail address in the file's
+    name is masked in its document id and source file (kg.privacy.mask_name).
+    """
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            return Skipped(str(path), f"{path}: {_size(size)} is over the {_size(max_bytes)} limit; "
+            return Skipped(str(path), f"{shown(path)}: {_size(size)} is over the {_size(max_bytes)} limit; "
                                       "split it or raise --max-mb.")
         data = path.read_bytes()
     except OSError as err:
-        return Skipped(str(path), f"{path}: cannot be read ({err.strerror or err}); check its permissions.")
+        return Skipped(str(path), f"{shown(path)}: cannot be read ({err.strerror or err}); check its permissions.")
     if not data.strip():
-        return Skipped(str(path), f"{path}: empty file; nothing to read.")
+        return Skipped(str(path), f"{shown(path)}: empty file; nothing to read.")
     sample = data[:4096]
     utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
     if data.startswith(BINARY_MAGIC) or (not utf16 and (b"\x00\x00\x00" in sample or
                                                         sample.count(0) > len(sample) // 10)):
-        return Skipped(str(path), f"{path}: binary file, not text; remove it from the corpus.")
+        return Skipped(str(path), f"{shown(path)}: binary file, not text; remove it from the corpus.")
     try:
         text, encoding = decode(data)
     except (ValueError, UnicodeDecodeError):
-        return Skipped(str(path), f"{path}: not UTF-8, UTF-16, GB18030 or Big5 text; re-save it as UTF-8.")
+        return Skipped(str(path), f"{shown(path)}: not UTF-8, UTF-16, GB18030 or Big5 text; re-save it as UTF-8.")
     if path.suffix.lower() in HTML_SUFFIXES or re.match(r"\s*(<!doctype html|<html)", text[:200], re.IGNORECASE):
         text = html_to_text(text)
         encoding += "+html"
@@ -173,13 +189,14 @@ def read_document(path: Path, root: Path, manifest: dict, *, year: int | None, m
     if doc_year is None:
         years = YEAR.findall(text)
         doc_year = int(max(years)) if years else None
-    doc_id = rel.rsplit(".", 1)[0] if "." in Path(rel).name else rel
-    return Document(doc_id=doc_id, source_file=rel, text=text, encoding=encoding, published=published,
+    source = rel if keep_contacts else mask_name(rel, text)
+    doc_id = source.rsplit(".", 1)[0] if "." in Path(source).name else source
+    return Document(doc_id=doc_id, source_file=source, text=text, encoding=encoding, published=published,
                     year=doc_year, home_city=entry.get("home_city"), home_province=entry.get("home_province"))
 
 
 def iter_documents(paths: list[Path], *, year: int | None = None, max_bytes: int = 20_000_000,
-                   strict: bool = False) -> Iterator[Document | Skipped]:
+                   strict: bool = False, keep_contacts: bool = False) -> Iterator[Document | Skipped]:
     """Documents (or Skipped) for files and folders, in a deterministic order."""
     manifests: dict[Path, dict] = {}
     seen: set[Path] = set()
@@ -197,7 +214,7 @@ def iter_documents(paths: list[Path], *, year: int | None = None, max_bytes: int
         if folder not in manifests:
             manifests[folder] = load_manifest(folder)
         manifest = manifests[folder] or manifests.setdefault(root, load_manifest(root))
-        doc = read_document(path, root, manifest, year=year, max_bytes=max_bytes)
+        doc = read_document(path, root, manifest, year=year, max_bytes=max_bytes, keep_contacts=keep_contacts)
         if isinstance(doc, Skipped) and strict:
             raise InputError(doc.reason)
         yield doc

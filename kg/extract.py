@@ -29,9 +29,11 @@ def _sentence_at(sentences: list[tuple[int, int]], at: int) -> tuple[int, int]:
 def evidence_for(doc: Document, clean, sentences, at: int, contacts=None) -> Evidence:
     """The original-text sentence that contains clean offset ``at``.
 
-    When the sentence holds a phone number or e-mail (``contacts``, original
-    offsets), the evidence narrows to the part around ``at`` that holds none,
-    so no contact detail reaches the export and the offsets stay exact.
+    When the sentence holds a phone number, an ID number or an e-mail address
+    (``contacts``, original offsets, sorted and disjoint), the evidence narrows
+    to the part around ``at`` that holds none (the part before the contact
+    when ``at`` falls inside one), so no contact detail reaches the export and
+    the offsets stay exact.
     """
     at = min(max(at, 0), max(len(clean.text) - 1, 0))
     s, e = _sentence_at(sentences, at)
@@ -44,8 +46,8 @@ def evidence_for(doc: Document, clean, sentences, at: int, contacts=None) -> Evi
                 continue
             if ce <= anchor:
                 start = max(start, ce)
-            elif cs > anchor:
-                end = min(end, cs)
+            else:
+                end = min(end, max(cs, start))
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -76,12 +78,15 @@ def _evidence_finder(doc: Document, clean, sentences, contacts) -> Callable[[int
     return find
 
 
-def page_record(doc: Document, clean, spacy_doc, contact_finder=None) -> PageRecord:
-    """Mentions and relations of one processed page, with evidence located."""
+def page_record(doc: Document, clean, spacy_doc, contacts: list[tuple[int, int]] | None = None) -> PageRecord:
+    """Mentions and relations of one processed page, with evidence located.
+
+    ``contacts`` are the original spans of the page's contact details (see
+    :func:`contacts_of`); evidence sentences are cut short of them.
+    """
     from kg.components.base import sentence_spans, state
 
     sentences = sentence_spans(spacy_doc)
-    contacts = contact_finder(doc.text) if contact_finder else None
     evidence = _evidence_finder(doc, clean, sentences, contacts)
     kg = state(spacy_doc)
     mentions: list[Mention] = list(kg.mentions or ())
@@ -98,21 +103,29 @@ def page_record(doc: Document, clean, spacy_doc, contact_finder=None) -> PageRec
         is_m = isinstance(rel.obj, Mention)
         rels.append(RelationRecord(idx(rel.subj), rel.pred, idx(rel.obj) if is_m else rel.obj, is_m,
                                    evidence(rel.at), rel.lower_bound))
-    if contact_finder is not None:  # a label never carries a phone number or an e-mail address
-        from kg.privacy import mask
-
-        masked: dict[str, str] = {}  # a page repeats its labels
-
-        def hide(label: str) -> str:
-            out = masked.get(label)
-            if out is None:
-                out = masked[label] = mask(label)
-            return out
-
-        for m in mentions:
-            m.label = hide(m.label)
-            m.alt_labels = [hide(a) for a in m.alt_labels]
     return PageRecord(without_text(doc), mentions, rels)
+
+
+def contacts_of(doc: Document, clean):
+    """The page's contact details: the clean text with them masked, and their original spans.
+
+    They are found in the clean text (full-width digits and ＠ made ASCII,
+    column-cut lines re-joined) and in the original, and mapped back through
+    the offset map. The clean text keeps its length, so the pipeline's offsets
+    hold, and no label, key or literal it extracts can carry a contact.
+    """
+    from kg.normalise import Clean
+    from kg.privacy import contact_spans, mask_spans
+
+    found = contact_spans(clean.text)
+    spans = [clean.to_original(s, e) for s, e in found] + contact_spans(doc.text)
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return Clean(mask_spans(clean.text, found), clean.index), merged
 
 
 @cache
@@ -122,30 +135,25 @@ def _pipeline(segmenter: str = "char"):
     return make_pipeline(segmenter=segmenter)
 
 
-def _contacts(keep_contacts: bool):
-    if keep_contacts:
-        return None
-    from kg.privacy import contact_spans
-
-    return contact_spans
-
-
 def extract_batch(docs: list[Document], keep_contacts: bool = False, segmenter: str = "char"
                   ) -> list[PageRecord]:
     """Run a batch of documents through normalisation and the pipeline."""
     from kg.normalise import clean
 
     nlp = _pipeline(segmenter)
-    finder = _contacts(keep_contacts)
     cleaned = [clean(d.text) for d in docs]
+    contacts: list[list[tuple[int, int]] | None] = [None] * len(docs)
+    if not keep_contacts:
+        for i, (doc, cl) in enumerate(zip(docs, cleaned)):
+            cleaned[i], contacts[i] = contacts_of(doc, cl)
     spacy_docs = []
     for doc, cl in zip(docs, cleaned):
         sd = nlp.make_doc(cl.text)
         sd._.kg_meta = doc
         sd._.kg_text = cl.text
         spacy_docs.append(sd)
-    return [page_record(doc, cl, sd, finder)
-            for doc, cl, sd in zip(docs, cleaned, nlp.pipe(spacy_docs, batch_size=BATCH))]
+    return [page_record(doc, cl, sd, found)
+            for doc, cl, sd, found in zip(docs, cleaned, nlp.pipe(spacy_docs, batch_size=BATCH), contacts)]
 
 
 def extract(docs: Iterable[Document], *, jobs: int = 1, keep_contacts: bool = False,
