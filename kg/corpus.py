@@ -149,6 +149,18 @@ def count_inputs(paths: list[Path]) -> int:
     return sum(1 for item in _files(paths) if not isinstance(item, Skipped))
 
 
+def document_id(root: Path, rel: str) -> str:
+    """A file's document id: the name of the folder it was found in (the one given, or the
+    file's own for a file given by name) and its path from there, suffix included.
+
+    It depends on that file alone, not on the other inputs or their order:
+    ``2021/01.txt`` and ``2022/01.txt`` are two documents, ``dup``, ``dup.txt`` and
+    ``dup.html`` three, and a page keeps its id when pages are added.
+    """
+    name = os.path.basename(os.path.abspath(root))
+    return f"{name}/{rel}" if name else rel
+
+
 def read_document(path: Path, root: Path, manifest: dict, *, year: int | None, max_bytes: int,
                   keep_contacts: bool = False) -> Document | Skipped:
     """The document of one file, or why it is skipped.
@@ -189,8 +201,10 @@ def read_document(path: Path, root: Path, manifest: dict, *, year: int | None, m
     if doc_year is None:
         years = YEAR.findall(text)
         doc_year = int(max(years)) if years else None
-    source = rel if keep_contacts else mask_name(rel, text)
-    doc_id = source.rsplit(".", 1)[0] if "." in Path(source).name else source
+    doc_id = document_id(root, rel)
+    source = rel
+    if not keep_contacts:
+        source, doc_id = mask_name(rel, text), mask_name(doc_id, text)
     return Document(doc_id=doc_id, source_file=source, text=text, encoding=encoding, published=published,
                     year=doc_year, home_city=entry.get("home_city"), home_province=entry.get("home_province"))
 
@@ -199,7 +213,8 @@ def iter_documents(paths: list[Path], *, year: int | None = None, max_bytes: int
                    strict: bool = False, keep_contacts: bool = False) -> Iterator[Document | Skipped]:
     """Documents (or Skipped) for files and folders, in a deterministic order."""
     manifests: dict[Path, dict] = {}
-    seen: set[Path] = set()
+    seen: set[str] = set()
+    ids: dict[str, Path] = {}
     for item in _files(paths):
         if isinstance(item, Skipped):
             if strict:
@@ -207,14 +222,22 @@ def iter_documents(paths: list[Path], *, year: int | None = None, max_bytes: int
             yield item
             continue
         path, root = item
-        if path.resolve() in seen:
+        real = os.path.realpath(path)
+        if real in seen:
             continue
-        seen.add(path.resolve())
+        seen.add(real)
         folder = path.parent
         if folder not in manifests:
             manifests[folder] = load_manifest(folder)
         manifest = manifests[folder] or manifests.setdefault(root, load_manifest(root))
         doc = read_document(path, root, manifest, year=year, max_bytes=max_bytes, keep_contacts=keep_contacts)
-        if isinstance(doc, Skipped) and strict:
-            raise InputError(doc.reason)
+        if isinstance(doc, Skipped):
+            if strict:
+                raise InputError(doc.reason)
+        else:
+            other = ids.setdefault(doc.doc_id, path)
+            if other != path:  # two folders of one name given: whichever comes first, refuse
+                first, second = sorted((shown(other), shown(path)))
+                raise InputError(f"{first} and {second} would both be document {shown(doc.doc_id)}: "
+                                 "give folders with different names, or the folder that holds both.")
         yield doc
