@@ -13,6 +13,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
+from kg.corpus import shown
 from kg.errors import ExportError, NothingToBuild, UsageError
 from kg.model import Document
 from kg.pagefile import FileSource, PageDigest
@@ -66,10 +67,10 @@ def default_jobs() -> int:
 
 
 def read_documents(paths: list[Path], report: BuildReport, *, year=None, strict=False, max_bytes=20_000_000,
-                   on_item: Callable | None = None) -> Iterator[Document]:
+                   keep_contacts: bool = False, on_item: Callable | None = None) -> Iterator[Document]:
     from kg.corpus import Skipped, iter_documents
 
-    for item in iter_documents(paths, year=year, max_bytes=max_bytes, strict=strict):
+    for item in iter_documents(paths, year=year, max_bytes=max_bytes, strict=strict, keep_contacts=keep_contacts):
         if on_item:
             on_item(item)
         if isinstance(item, Skipped):
@@ -108,7 +109,7 @@ def page_records(docs: Iterable[Document], cache: Path, report: BuildReport, *, 
             key = page_key(doc, f"{keep_contacts}|{segmenter}")
             keys.add(key)
             text_hash = hashlib.sha256(doc.text.encode("utf-8", "surrogatepass")).hexdigest()
-            manifest.append(f"{doc.source_file}\t{doc.doc_id}\t{text_hash}\t{key}.page")
+            manifest.append(f"{shown(doc.source_file)}\t{shown(doc.doc_id)}\t{text_hash}\t{key}.page")
             path = cache / f"{key}.page"
             rec = pagefile.read_digest(path) if path.is_file() else None
             if rec is not None:
@@ -206,11 +207,12 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
 
 
 def _prepare_out(out: Path, inputs: list[Path]) -> None:
-    out_abs = out.resolve()
+    out_abs = Path(os.path.realpath(out))  # never raises, not even on a symbolic link loop
     for p in inputs:
-        p_abs = p.resolve()
+        p_abs = Path(os.path.realpath(p))
         if p_abs == out_abs or (p_abs.is_dir() and p_abs in out_abs.parents):
-            raise UsageError(f"--out {out} is inside the input {p}; choose an export folder outside the corpus.")
+            raise UsageError(f"--out {shown(out)} is inside the input {shown(p)}; "
+                             "choose an export folder outside the corpus.")
     out.mkdir(parents=True, exist_ok=True)
 
 
@@ -229,7 +231,8 @@ def build(paths: list[Path], out: Path, *, year: int | None = None, strict: bool
     report = BuildReport()
     _prepare_out(out, paths)
     with BuildLock(out):
-        docs = read_documents(paths, report, year=year, strict=strict, max_bytes=max_bytes, on_item=on_item)
+        docs = read_documents(paths, report, year=year, strict=strict, max_bytes=max_bytes,
+                              keep_contacts=keep_contacts, on_item=on_item)
         cache = out / CACHE
         if not incremental:
             shutil.rmtree(cache, ignore_errors=True)
@@ -238,7 +241,7 @@ def build(paths: list[Path], out: Path, *, year: int | None = None, strict: bool
         write_exports(pages, out, report, store=store, jobs=jobs)
         if not report.outputs:
             raise NothingToBuild(
-                "No text documents found in " + ", ".join(str(p) for p in paths) +
+                "No text documents found in " + ", ".join(shown(p) for p in paths) +
                 "; give folders or files of UTF-8, GB18030, Big5 or UTF-16 text, or HTML pages.")
     report.seconds = time.perf_counter() - t0
     return report
@@ -253,12 +256,13 @@ def extract_to(paths: list[Path], out: Path, *, year=None, strict=False, keep_co
     t0 = time.perf_counter()
     report = BuildReport()
     _prepare_out(out, paths)
-    docs = read_documents(paths, report, year=year, strict=strict, max_bytes=max_bytes, on_item=on_item)
+    docs = read_documents(paths, report, year=year, strict=strict, max_bytes=max_bytes,
+                              keep_contacts=keep_contacts, on_item=on_item)
     _pipeline()
     items = ((doc, out / f"{quote(doc.doc_id, safe='')}.nq") for doc in docs)
     report.outputs = list(map_batches(items, partial(extract_nquad_files, keep_contacts=keep_contacts), jobs=jobs))
     if not report.documents:
-        raise NothingToBuild("No text documents found in " + ", ".join(str(p) for p in paths) + ".")
+        raise NothingToBuild("No text documents found in " + ", ".join(shown(p) for p in paths) + ".")
     report.seconds = time.perf_counter() - t0
     return report
 

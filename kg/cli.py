@@ -26,6 +26,16 @@ def _fail(err: KgError) -> None:
     sys.exit(err.exit_code)
 
 
+MAX_MB = 100_000.0
+
+
+def _size_limit(value: float) -> float:
+    """--max-mb: a finite size above 0 (nan, inf, 1e308 and -1 are usage errors, not tracebacks)."""
+    if not (0 < value <= MAX_MB):  # also false for nan
+        raise click.BadParameter(f"{value} is not a size in MB; give a number above 0 and at most {MAX_MB:g}.")
+    return value
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 def main() -> None:
@@ -47,7 +57,8 @@ def main() -> None:
               help="Year for dates like 4月14日 on pages that have no manifest entry and no year in the text.")
 @click.option("--strict", is_flag=True, help="Stop at the first unreadable input instead of skipping it.")
 @click.option("--keep-contacts", is_flag=True, help="Keep phone numbers and e-mail addresses in evidence.")
-@click.option("--max-mb", default=20.0, show_default=True, help="Skip input files larger than this.")
+@click.option("--max-mb", default=20.0, show_default=True, callback=lambda ctx, param, value: _size_limit(value),
+              help="Skip input files larger than this (more than 0, at most 100000).")
 @click.option("--explain-merges", is_flag=True, help="Print every entity merge decision beyond equal keys.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
               help="Processes: N extraction workers, and two for writing the exports when N > 1 (default: the number of cores).")
@@ -73,7 +84,7 @@ def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, jobs,
         if not Path("seeds").is_dir():
             raise click.UsageError("No seeds/ folder here: give the pages to build, e.g. kg build pages/")
         paths = (Path("seeds"),)
-    from kg.corpus import count_inputs
+    from kg.corpus import count_inputs, shown
 
     total = count_inputs(list(paths))
     bar = click.progressbar(length=total, label="reading pages", file=sys.stderr) if total > 3 else None
@@ -83,7 +94,7 @@ def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, jobs,
         if reason:
             click.echo(f"kg: skipped {reason}", err=True)
         elif verbose:
-            click.echo(f"kg: read {item.source_file} ({item.encoding})", err=True)
+            click.echo(f"kg: read {shown(item.source_file)} ({item.encoding})", err=True)
         if bar is not None:
             bar.update(1)
 

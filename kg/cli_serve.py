@@ -20,7 +20,7 @@ from kg.errors import KgError
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
 @click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0.1, 3600),
               help="Seconds a SPARQL query may run before it is stopped.")
-@click.option("--workers", type=click.IntRange(1, 64), help="Query worker processes (default: cores, 2 to 4).")
+@click.option("--workers", type=click.IntRange(1, 32), help="Query worker processes (default: cores, 2 to 4).")
 @click.option("--pages", "pages_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder the graph was built from, to show evidence in its page (default: seeds/ if here).")
 @click.option("-v", "--verbose", is_flag=True, help="Log every request.")

@@ -29,9 +29,11 @@ def _sentence_at(sentences: list[tuple[int, int]], at: int) -> tuple[int, int]:
 def evidence_for(doc: Document, clean, sentences, at: int, contacts=None) -> Evidence:
     """The original-text sentence that contains clean offset ``at``.
 
-    When the sentence holds a phone number or e-mail (``contacts``, original
-    offsets), the evidence narrows to the part around ``at`` that holds none,
-    so no contact detail reaches the export and the offsets stay exact.
+    When the sentence holds a phone number, an ID number or an e-mail address
+    (``contacts``, original offsets, sorted and disjoint), the evidence narrows
+    to the part around ``at`` that holds none (the part before the contact
+    when ``at`` falls inside one), so no contact detail reaches the export and
+    the offsets stay exact.
     """
     at = min(max(at, 0), max(len(clean.text) - 1, 0))
     s, e = _sentence_at(sentences, at)
@@ -44,8 +46,8 @@ def evidence_for(doc: Document, clean, sentences, at: int, contacts=None) -> Evi
                 continue
             if ce <= anchor:
                 start = max(start, ce)
-            elif cs > anchor:
-                end = min(end, cs)
+            else:
+                end = min(end, max(cs, start))
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -76,11 +78,12 @@ def _evidence_finder(doc: Document, clean, sentences, contacts) -> Callable[[int
     return find
 
 
-def page_record(doc: Document, clean, spacy_doc, contact_finder=None) -> PageRecord:
+def page_record(doc: Document, clean, spacy_doc, contacts: list[tuple[int, int]] | None = None) -> PageRecord:
     """Mentions and relations of one processed page, with evidence located.
 
     ``spacy_doc`` is the page's processed Doc, or the processed Docs of its chunks with the
-    clean offset each starts at (see :func:`chunk_starts`).
+    clean offset each starts at (see :func:`chunk_starts`). ``contacts`` are the original spans
+    of the page's contact details (see :func:`contacts_of`); evidence sentences are cut short of them.
     """
     from kg.components.base import sentence_spans, state
 
@@ -95,7 +98,6 @@ def page_record(doc: Document, clean, spacy_doc, contact_finder=None) -> PageRec
             _shift(st.mentions or (), st.relations or (), offset)
         kg_mentions.extend(st.mentions or ())
         kg_relations.extend(st.relations or ())
-    contacts = contact_finder(doc.text) if contact_finder else None
     evidence = _evidence_finder(doc, clean, sentences, contacts)
     mentions: list[Mention] = kg_mentions
     index = {id(m): i for i, m in enumerate(mentions)}
@@ -111,21 +113,29 @@ def page_record(doc: Document, clean, spacy_doc, contact_finder=None) -> PageRec
         is_m = isinstance(rel.obj, Mention)
         rels.append(RelationRecord(idx(rel.subj), rel.pred, idx(rel.obj) if is_m else rel.obj, is_m,
                                    evidence(rel.at), rel.lower_bound))
-    if contact_finder is not None:  # a label never carries a phone number or an e-mail address
-        from kg.privacy import mask
-
-        masked: dict[str, str] = {}  # a page repeats its labels
-
-        def hide(label: str) -> str:
-            out = masked.get(label)
-            if out is None:
-                out = masked[label] = mask(label)
-            return out
-
-        for m in mentions:
-            m.label = hide(m.label)
-            m.alt_labels = [hide(a) for a in m.alt_labels]
     return PageRecord(without_text(doc), mentions, rels)
+
+
+def contacts_of(doc: Document, clean):
+    """The page's contact details: the clean text with them masked, and their original spans.
+
+    They are found in the clean text (full-width digits and ＠ made ASCII,
+    column-cut lines re-joined) and in the original, and mapped back through
+    the offset map. The clean text keeps its length, so the pipeline's offsets
+    hold, and no label, key or literal it extracts can carry a contact.
+    """
+    from kg.normalise import Clean
+    from kg.privacy import contact_spans, mask_spans
+
+    found = contact_spans(clean.text)
+    spans = [clean.to_original(s, e) for s, e in found] + contact_spans(doc.text)
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return Clean(mask_spans(clean.text, found), clean.index), merged
 
 
 @cache
@@ -133,14 +143,6 @@ def _pipeline(segmenter: str = "char"):
     from kg.nlp import make_pipeline
 
     return make_pipeline(segmenter=segmenter)
-
-
-def _contacts(keep_contacts: bool):
-    if keep_contacts:
-        return None
-    from kg.privacy import contact_spans
-
-    return contact_spans
 
 
 def _shift(mentions: Iterable[Mention], relations: Iterable[Relation], offset: int) -> None:
@@ -184,8 +186,11 @@ def extract_batch(docs: list[Document], keep_contacts: bool = False, segmenter: 
 
     nlp = _pipeline(segmenter)
     limit = chunk or nlp.max_length
-    finder = _contacts(keep_contacts)
     cleaned = [clean(d.text) for d in docs]
+    contacts: list[list[tuple[int, int]] | None] = [None] * len(docs)
+    if not keep_contacts:
+        for i, (doc, cl) in enumerate(zip(docs, cleaned)):
+            cleaned[i], contacts[i] = contacts_of(doc, cl)
     spacy_docs = []
     owners: list[tuple[int, int]] = []  # (page, clean offset) of each spaCy doc
     for i, (doc, cl) in enumerate(zip(docs, cleaned)):
@@ -200,8 +205,8 @@ def extract_batch(docs: list[Document], keep_contacts: bool = False, segmenter: 
     parts: list[list[tuple[int, object]]] = [[] for _ in docs]
     for (i, start), sd in zip(owners, nlp.pipe(spacy_docs, batch_size=BATCH)):
         parts[i].append((start, sd))
-    return [page_record(doc, cl, part if len(part) > 1 else part[0][1], finder)
-            for doc, cl, part in zip(docs, cleaned, parts)]
+    return [page_record(doc, cl, part if len(part) > 1 else part[0][1], found)
+            for doc, cl, part, found in zip(docs, cleaned, parts, contacts)]
 
 
 def extract(docs: Iterable[Document], *, jobs: int = 1, keep_contacts: bool = False,

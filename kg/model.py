@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 class Document:
     """One input page, decoded, with what the manifest knows about it."""
 
-    doc_id: str  # stable id: the file name without suffix
+    doc_id: str  # stable id: the folder it was found in and its path from there (kg.corpus.document_id)
     source_file: str  # path relative to the corpus folder (kg:sourceFile)
     text: str  # the decoded original text; every offset points into it
     encoding: str = "utf-8"

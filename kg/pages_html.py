@@ -33,7 +33,7 @@ def page(title: str, body: str, search: str = "") -> str:
     return ("<!doctype html>\n<html lang=\"zh\"><head><meta charset=\"utf-8\">"
             f"<title>{escape(title)} · kg</title><style>{STYLE}</style></head><body>"
             "<header><a href=\"/\">kg</a><form action=\"/search\" method=\"get\">"
-            f"<input name=\"q\" id=\"q\" value=\"{escape(search)}\" placeholder=\"林武, 太原, 动态清零…\">"
+            f"<input name=\"q\" id=\"q\" value=\"{escape(search)}\" placeholder=\"name, place, measure…\">"
             " <button id=\"go\">Search</button></form> <a href=\"/timeline\">Timeline</a>"
             f"<a href=\"/query\">Query</a></header><main>{body}</main></body></html>\n")
 

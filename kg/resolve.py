@@ -52,7 +52,7 @@ def fact_hash_key(fact: Fact) -> str:
 
 
 def doc_iri(doc_id: str) -> str:
-    return f"{DATA_IRI}doc/{quote(doc_id, safe='-_.~')}"
+    return f"{DATA_IRI}doc/{quote(doc_id, safe='/-_.~')}"
 
 
 @dataclass

@@ -127,7 +127,7 @@ def test_extract_then_merge_equals_build(seed_build, tmp_path):
 
 
 def test_incremental_build_equals_clean_build(seed_build, tmp_path):
-    corpus = tmp_path / "corpus"
+    corpus = tmp_path / "seeds"  # the folder's name is part of each document's IRI
     corpus.mkdir()
     shutil.copy(SEEDS / "manifest.toml", corpus)
     pages = sorted(SEEDS.glob("*.txt"))

@@ -80,7 +80,7 @@ def test_page_over_the_limit_builds_with_the_others(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["build", str(pages), "--out", str(out), "--jobs", "1", "--year", "2022"])
     assert result.exit_code == 0, result.output
     ttl = (out / "kg.ttl").read_text(encoding="utf-8")
-    assert "张明远" in ttl and "doc/short" in ttl and "doc/long" in ttl
+    assert "张明远" in ttl and "short.txt" in ttl and "long.txt" in ttl
 
 
 def test_sentences_without_punctuation_are_cut_to_a_bounded_length():
