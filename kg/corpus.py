@@ -125,7 +125,7 @@ def decode(data: bytes) -> tuple[str, str]:
         if data.startswith(bom):
             return data[len(bom):].decode(enc.replace("-sig", "") if enc == "utf-8-sig" else enc), enc
     guess = _wide_without_bom(data)
-    candidates = ("gb18030", "big5")
+    candidates: tuple[str, ...] = ("gb18030", "big5")
     if guess:
         candidates = (guess,) + candidates
     else:

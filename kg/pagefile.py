@@ -18,6 +18,7 @@ Page files are a cache: a file that cannot be read is re-extracted.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import struct
@@ -64,6 +65,7 @@ class PageDigest(NamedTuple):
     meetings: list[tuple]  # (key, organizer, kind, ordinal, (date, …), (hint date, …))
     facts: list[tuple]  # (subject index, predicate, object index or literal, object is entity, lower bound)
     evidence: array  # flat: fact index (-1: a relation of an entity to itself), start, end
+    sentences: array = array("q")  # per relation: a 64-bit hash of its evidence sentence's text
 
 
 def digest(rec: PageRecord) -> PageDigest:
@@ -104,7 +106,15 @@ def digest(rec: PageRecord) -> PageDigest:
     facts: dict[tuple, int] = {}
     fact_rows: list[tuple] = []
     evidence = array("q")
+    sentences = array("q")
+    hashes: dict[str, int] = {}
     for rel in rec.relations:
+        text = rel.evidence.sentence
+        h = hashes.get(text)
+        if h is None:
+            h = hashes[text] = int.from_bytes(
+                hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little", signed=True)
+        sentences.append(h)
         subj = of_mention[rel.subj]
         if rel.obj_is_mention:
             obj = of_mention[rel.obj]
@@ -131,7 +141,7 @@ def digest(rec: PageRecord) -> PageDigest:
         [(k, org, kind, ordinal, tuple(sorted(dates)), tuple(sorted(hints)))
          for k, (org, kind, ordinal, dates, hints) in sorted(meetings.items())],
         [tuple(row) for row in fact_rows],
-        evidence)
+        evidence, sentences)
 
 
 def split(rec: PageRecord) -> tuple[PageDigest, EvidencePart]:

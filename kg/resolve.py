@@ -13,7 +13,7 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, cast
 from urllib.parse import quote
 
 from kg.model import Document
@@ -22,6 +22,9 @@ from kg.pages import PageRecord
 from kg.prefixes import DATA_IRI
 
 EVIDENCE_NS = f"{DATA_IRI}evidence/"
+# Evidence nodes kept per fact and identical sentence text: a sentence copied onto many pages
+# (wire copy, reprints, 20,000 copies of one file) shows the fact a few times, not once a page.
+SAME_SENTENCE_CAP = 3
 
 PLACE_CLASSES = ("Country", "Province", "City", "County", "Township", "Community", "Site", "Place")
 # Which class wins when mentions of one entity disagree (most specific first).
@@ -108,8 +111,9 @@ class EvidenceNode(NamedTuple):
 @dataclass
 class _Page:
     doc_id: str
-    evidence: array  # per relation: raw fact id (-1: none), start, end
+    evidence: array  # per relation: raw fact id (-1: none, or over SAME_SENTENCE_CAP), start, end
     source: EvidenceSource
+    sentences: array  # per relation: hash of its sentence text
 
 
 @dataclass
@@ -231,7 +235,7 @@ class Resolver:
         for j in range(0, len(ev), 3):
             if ev[j] >= 0:
                 ev[j] = fids[ev[j]]
-        self.pages.append(_Page(doc_id, ev, source))
+        self.pages.append(_Page(doc_id, ev, source, array("q", cast(PageDigest, page).sentences)))
 
     def resolve(self) -> Resolution:
         merges: list[str] = []
@@ -272,16 +276,26 @@ class Resolver:
             fact.lower_bound |= fid in self.lower_bound
             fact_of[fid] = fact
 
-        for page in self.pages:  # distinct evidence per fact: a page's spans, after merges
-            seen = set()
-            ev = page.evidence
-            for j in range(0, len(ev), 3):
-                fact = fact_of[ev[j]]
-                if fact is not None and (id(fact), ev[j + 1], ev[j + 2]) not in seen:
-                    seen.add((id(fact), ev[j + 1], ev[j + 2]))
-                    fact.n_evidence += 1
-        by_iri = {ent.iri: ent for ent in entities.values()}
         pages = sorted(self.pages, key=lambda p: p.doc_id)
+        same_text: Counter = Counter()  # (id(fact), sentence hash) -> evidence nodes kept
+        for page in pages:  # distinct evidence per fact: a page's spans, after merges, capped per sentence text
+            kept: dict[tuple, bool] = {}
+            ev, texts = page.evidence, page.sentences
+            for j in range(0, len(ev), 3):
+                fact = fact_of[ev[j]] if ev[j] >= 0 else None
+                if fact is None:
+                    continue
+                node = (id(fact), ev[j + 1], ev[j + 2])
+                keep = kept.get(node)
+                if keep is None:
+                    text = (id(fact), texts[j // 3]) if texts else node
+                    keep = kept[node] = same_text[text] < SAME_SENTENCE_CAP
+                    if keep:
+                        same_text[text] += 1
+                        fact.n_evidence += 1
+                if not keep:
+                    ev[j] = -1
+        by_iri = {ent.iri: ent for ent in entities.values()}
         return Resolution(by_iri, facts, dict(sorted(self.documents.items())), merges, pages, fact_of)
 
 
