@@ -70,3 +70,16 @@ def test_unquoted_parallel_slogans_are_measures_and_rhetoric_is_not():
     for text in ("展现了无私、无畏、无悔的精神。", "太原市、大同市、阳泉市相继报告。",
                  "充分认识其政治性、指导性、针对性。", "增强群众的获得感、幸福感、安全感。"):
         assert labels(run(text, home_city="130100"), "Policy") == [], text
+
+
+def test_a_measure_applies_to_the_most_specific_places_of_its_clause():
+    doc = run("宁波市海曙区、江北区实施全域静默管理，其他区开展区域核酸检测。", home_city="330200", home_province="330000")
+    applies = {p for m, p in facts(doc, "appliesTo") if m == "全域静默管理"}
+    assert applies == {"海曙区", "江北区"}  # not 宁波市, their city
+
+
+def test_risk_areas_apply_to_the_places_listed_after_the_colon():
+    doc = run("新增高风险区2个：鄞州区东风村、海曙区西门街道；新增中风险区1个：江北区北门社区。",
+              home_city="330200", home_province="330000")
+    assert {p for m, p in facts(doc, "appliesTo") if m == "高风险区"} == {"东风村", "西门街道"}
+    assert {p for m, p in facts(doc, "appliesTo") if m == "中风险区"} == {"北门社区"}

@@ -78,6 +78,10 @@ def policy_key(name: str) -> str:
     return key
 
 
+CLAUSE = "，；：。！？"  # what ends a clause
+AREA_LIST = re.compile(r"[\d一二三四五六七八九十百]*(?:个|处)?[：:]")  # 高风险区4个：… lists the places
+
+
 @Language.factory("kg_policies")
 class PolicyRecognizer:
     def __init__(self, nlp: Language, name: str) -> None:
@@ -98,6 +102,25 @@ class PolicyRecognizer:
         return [p for p in places[bisect_left(at, start):bisect_left(at, end)] if p.end > p.start
                 and not ORIGIN_AFTER.match(text, p.end) and not ORIGIN_BEFORE.search(text, max(0, p.start - 2), p.start)]
 
+    def _targets(self, doc: Doc, s: int, e: int, start: int, end: int, places: list[Mention]) -> list[Mention]:
+        """Where a measure applies: the places of its own clause, else those written before it in its
+        sentence (永济市、临猗县…实施常态化防控措施，区域核酸检测…), the most specific of a line of
+        ancestors only (大同市平城区 -> 平城区)."""
+        text = text_of(doc)
+        c_start = max(s, *(text.rfind(p, s, start) + 1 for p in CLAUSE))
+        ends = [i for p in CLAUSE if (i := text.find(p, end, e)) != -1]
+        c_end = min(ends) if ends else e
+        found = []
+        listed = AREA_LIST.match(text, end)
+        if listed:  # 高风险区4个：A镇B村、C小区；… — the list after the colon
+            stops = [i for p in "；。" if (i := text.find(p, listed.end(), e)) != -1]
+            found = self._places(doc, listed.end(), min(stops) if stops else e, places)
+        found = found or self._places(doc, c_start, c_end, places) or self._places(doc, s, start, places)
+        keys = {p.key for p in found}
+        starts = {p.start for p in found}
+        return [p for p in found if p.end not in starts  # 古陶镇西城村: the village, not its township
+                and not any(k != p.key and self.gaz.is_within(k, p.key) for k in keys)]
+
     def _add(self, doc, start, end, label, kind, places, sentences, alts=()):
         label = label.strip()
         m = add_mention(doc, Mention("Policy", policy_key(label), label, start, end, [a for a in alts if a != label]))
@@ -105,7 +128,7 @@ class PolicyRecognizer:
         i = bisect_right(self._sent_at, start) - 1
         s, e = sentences[i] if i >= 0 and start < sentences[i][1] else (start, end)
         # a strategy or guideline is the speaker's line, not the places a sentence names in passing
-        targets = [] if kind in ("strategy", "guideline") else self._places(doc, s, e, places)
+        targets = [] if kind in ("strategy", "guideline") else self._targets(doc, s, e, start, end, places)
         if not targets:
             info = meta(doc)
             code = None
