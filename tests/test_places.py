@@ -122,3 +122,12 @@ def test_gazetteer_spans_follow_spacy_filter_spans():
         expected = [(s.start_char, s.end_char, s.text)
                     for s in sorted(filter_spans([doc[s:e] for _, s, e in places.matcher(doc)]), key=lambda s: s.start)]
         assert places._gazetteer_spans(doc) == expected
+
+
+@pytest.mark.parametrize("text, place", [
+    ("解除越秀区华乐街道、梅花村街道部分区域管控措施。", "梅花村街道"),  # 村 + 街道: one name
+    ("东门街道办事处幸福小区、和平小区划为中风险区。", "幸福小区"),  # after 办事处, a listed estate
+    ("在万达城市广场实行错峰限流。", "万达城市广场"),
+])
+def test_street_estate_and_plaza_names_of_other_cities(text, place):
+    assert place in labels(run(text, None, home_province="440000", home_city="440100"))

@@ -179,8 +179,11 @@ class PlaceRecognizer:
             suffix = self.suffix_alt.match(text, q)
             if suffix is None:
                 continue
-            out.append((max(pos, q - 12, runs[r][0]), suffix.end()))
-            pos = suffix.end()
+            end = suffix.end()
+            while (more := self.suffix_alt.match(text, end)) is not None:
+                end = more.end()  # 员村 + 街道: the name runs on through a second suffix
+            out.append((max(pos, q - 12, runs[r][0]), end))
+            pos = end
         return out
 
     def _suffix_places(self, doc: Doc, taken: list[tuple[int, int, Place]]) -> list[tuple[int, int, str, str, Place | None]]:
@@ -215,7 +218,7 @@ class PlaceRecognizer:
                 if k in ends:
                     parent, start = ends[k][1], k
                     break
-                if text[k - 1] in BOUNDARY or text[max(0, k - 2):k] in BOUNDARY_WORDS:
+                if text[k - 1] in BOUNDARY or text.endswith(BOUNDARY_WORDS, max(0, k - 3), k):
                     start = k
                     break
                 k -= 1
@@ -240,8 +243,9 @@ class PlaceRecognizer:
             stem = name[: -len(suffix)]
             if len(stem) < 2 or name in BAD_NAME or any(b in name for b in BAD_PARTS) or stem[0] in BAD_START:
                 continue
-            if parent is None and suffix in self.need_place:
-                continue  # 网站, 农贸市场, 指导景区: generic without a place name before them
+            if parent is None and suffix in self.need_place and not (
+                    suffix == "小区" and "、" in (text[end:end + 1], text[start - 1:start])):
+                continue  # (a housing estate in a list of them stands: 永安小区、城南小区)  # 网站, 农贸市场, 指导景区: generic without a place name before them
             if parent is not None and cls == "Site" and start in ends:
                 start = ends[start][0]  # 山西孟信垣省级自然保护区: the place is part of the site's name
                 name = text[start:end]
