@@ -77,7 +77,7 @@ class PlaceRecognizer:
         self.suffixes = patterns
         alternation = "|".join(re.escape(s) for s, _, _ in patterns)
         # what a suffix place looks like; suffix_spans finds the same matches faster
-        self.suffix_re = re.compile(rf"(?:{CJK}|[0-9A-Za-z]){{1,12}}?(?:{alternation})")
+        self.suffix_re = re.compile(rf"(?:{CJK}|[0-9A-Za-z]){{1,12}}?(?:{alternation})+")
         self.suffix_alt = re.compile(alternation)
         self.suffix_first = re.compile("[" + "".join(sorted({re.escape(s[0]) for s, _, _ in patterns})) + "]")
         self.suffix_only = re.compile(rf"({alternation})$")
