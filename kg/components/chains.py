@@ -45,6 +45,7 @@ PLACED_MIDDLE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}?(?:快递|物流|物流园|
                            r"(?:输入性|输入|关联|聚集性|突发|本土)?")
 # the page's current outbreak, named by where it is
 CURRENT = re.compile(r"(?:本轮|本次|此轮)(?:新冠肺炎|新冠病毒|新冠|本土|地方)?疫情")
+HOME_WORDS = ("我市", "全市", "本市", "该市", "我省", "全省", "本省")
 CASES = re.compile(r"[\d一二三四五六七八九十两百]+(?:例|名)|感染者|病例|阳性")
 NOT_CHAIN_AFTER = re.compile(r"防控|形势|防治|期间")
 # The M·D separator of a coded name; the month's digits end at most 11 characters after the
@@ -105,7 +106,7 @@ class ChainRecognizer:
             if not m or re.search(r"[，。、“”]", m.group()) or NOT_CHAIN_AFTER.match(text, m.end()):
                 continue
             middle = m.group("post")[:-2]
-            if not PLACED_MIDDLE.fullmatch(middle) or (p.cls != "County" and not middle):
+            if not PLACED_MIDDLE.fullmatch(middle) or (p.cls not in ("County", "City") and not middle):
                 continue
             # 晋中太谷: a city written right before its county is part of the name
             start = p.start
@@ -117,7 +118,13 @@ class ChainRecognizer:
                 continue
             info = meta(doc)
             month = info.published.strftime("%Y-%m") if info and info.published else ""
-            found.append((start, m.end(), f"{p.key}|{month}", label, starting(start, m.end())))
+            if p.cls == "City" and not middle:
+                if text[p.start:p.end] in HOME_WORDS:
+                    continue  # 我市疫情: the city's situation, not a chain's name
+                # 长春市疫情: the city's current outbreak, one chain with its 本轮疫情
+                found.append((start, m.end(), f"{p.key}|current|{month}", label, [p], []))
+            else:
+                found.append((start, m.end(), f"{p.key}|{month}", label, starting(start, m.end())))
             placed_end = max(placed_end, m.end())
         found += self._current(doc, places, found)
         found.sort()
@@ -131,7 +138,7 @@ class ChainRecognizer:
         info = meta(doc)
         month = info.published.strftime("%Y-%m") if info and info.published else ""
         out: list = []
-        if named:  # 本轮疫情 on a page that names its chains is one of them
+        if any("|current|" not in c[2] for c in named):  # 本轮疫情 on a page that names its chains is one of them
             return out
         at = [p.start for p in places]
         sents = sentence_spans(doc)
