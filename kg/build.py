@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-import shutil
+import re
 import tempfile
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -131,11 +132,46 @@ def page_records(docs: Iterable[Document], cache: Path, report: BuildReport, *, 
     while reused:
         old, path = reused.popleft()
         yield old, pagefile.FileSource(path)
-    for stale in cache.iterdir():  # forget pages that are gone, so the cache does not grow without bound
-        if stale.is_file() and stale.stem not in keys and stale.name != MANIFEST:
-            stale.unlink(missing_ok=True)
+    drop_page_files(cache, keep=keys)  # forget pages that are gone, so the cache does not grow without bound
     atomic_write_text(cache / MANIFEST, "# source file\tdocument id\tsha256 of the decoded text\tpage file\n"
                       + "".join(line + "\n" for line in sorted(manifest)))
+
+
+PAGE_FILE = re.compile(r"[0-9a-f]{32}\.page")  # <page_key>.page, as kg.extract.page_key names them
+PAGE_TEMP = re.compile(r"\.[0-9a-f]{32}\.page\.\d+\.tmp")  # kg.pagefile.write's, left by a killed worker
+
+
+def drop_page_files(cache: Path, keep: Collection[str] = ()) -> None:
+    """Delete the page files in ``cache`` whose key is not in ``keep``, and temporary page files.
+
+    Only regular files named as the build names them are touched: never a
+    link, a folder, or a file someone else put there.
+    """
+    for entry in os.scandir(cache):
+        if not entry.is_file(follow_symlinks=False):
+            continue
+        if (PAGE_FILE.fullmatch(entry.name) and entry.name[:-5] not in keep) or PAGE_TEMP.fullmatch(entry.name):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
+
+
+def open_cache(out: Path, clean: bool) -> Path:
+    """The page cache folder in ``out``, made if missing; emptied of page files when ``clean``.
+
+    A cache that is a link (to anywhere) or not a folder is refused: the build
+    deletes stale page files there, and never through a link.
+    """
+    cache = out / CACHE
+    if cache.is_symlink():
+        raise ExportError(f"{cache} is a symbolic link; kg build never writes or deletes through one: "
+                          f"remove the link (the folder it points to is not needed) or choose another --out.")
+    if cache.exists() and not cache.is_dir():
+        raise ExportError(f"{cache} is not a folder; kg build keeps its page cache there: "
+                          "move that file away or choose another --out.")
+    cache.mkdir(exist_ok=True)
+    if clean:
+        drop_page_files(cache)
+    return cache
 
 
 def load_ontology():
@@ -226,10 +262,7 @@ def build(paths: list[Path], out: Path, *, year: int | None = None, strict: bool
     _prepare_out(out, paths)
     with BuildLock(out):
         docs = read_documents(paths, report, year=year, strict=strict, max_bytes=max_bytes, on_item=on_item)
-        cache = out / CACHE
-        if not incremental:
-            shutil.rmtree(cache, ignore_errors=True)
-        cache.mkdir(exist_ok=True)
+        cache = open_cache(out, clean=not incremental)
         pages = page_records(docs, cache, report, jobs=jobs, keep_contacts=keep_contacts, segmenter=segmenter)
         write_exports(pages, out, report, store=store, jobs=jobs)
         if not report.outputs:
