@@ -67,6 +67,108 @@ def atomic_dir(final: Path):
     shutil.rmtree(old, ignore_errors=True)
 
 
+COMMIT = ".kg-commit"  # the record of a set of exports being put in place
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def staged_name(name: str) -> str:
+    return f".{name}.new"
+
+
+class ExportSet:
+    """Files written beside their final names and put in place together: all old or all new.
+
+    :meth:`open` writes ``NAME`` as ``.NAME.new`` (fsynced); :meth:`commit`
+    records the set in ``.kg-commit`` (fsynced), renames each file over its
+    final name, then removes the record. A process killed after the record is
+    written leaves it behind, and :func:`settle` (run by the next build and by
+    the commands that read the exports) finishes the renames; killed before,
+    nothing final has changed and the next build removes the staged files.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self.names: list[str] = []
+        self.recorded = False
+
+    @contextlib.contextmanager
+    def open(self, path: Path):
+        """A binary file to write that becomes ``path`` when the set is committed."""
+        path = Path(path)
+        if path.parent != self.folder:
+            raise ValueError(f"{path} is not in {self.folder}")
+        staged = self.folder / staged_name(path.name)
+        try:
+            with open(staged, "wb", buffering=1 << 20) as fh:
+                yield fh
+                fh.flush()
+                os.fsync(fh.fileno())
+        except BaseException:
+            staged.unlink(missing_ok=True)
+            raise
+        self.names.append(path.name)
+
+    def abort(self) -> None:
+        """Drop the staged files; once the commit is recorded, finish it instead (never half a set)."""
+        if self.recorded:
+            settle(self.folder)
+        else:
+            for name in self.names:
+                (self.folder / staged_name(name)).unlink(missing_ok=True)
+        self.names = []
+
+    def commit(self) -> None:
+        atomic_write_text(self.folder / COMMIT, "".join(f"{staged_name(n)}\t{n}\n" for n in self.names))
+        self.recorded = True
+        _fsync_dir(self.folder)
+        settle(self.folder)
+        self.names = []
+
+
+def settle(folder: Path) -> bool:
+    """Finish a commit of :class:`ExportSet` that a killed process left half done; True when there was one.
+
+    Only names the record may hold are renamed (``.NAME.new`` over ``NAME`` in
+    ``folder``, regular files, never links), so a planted record moves nothing else.
+    """
+    folder = Path(folder)
+    record = folder / COMMIT
+    try:
+        lines = record.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return False
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    for line in lines:
+        staged, _, final = line.partition("\t")
+        if "/" in final or final.startswith(".") or not final or staged != staged_name(final):
+            continue
+        path = folder / staged
+        if path.is_file() and not path.is_symlink():
+            os.replace(path, folder / final)
+    _fsync_dir(folder)
+    record.unlink(missing_ok=True)
+    return True
+
+
+def settle_if_idle(folder: Path) -> None:
+    """:func:`settle` ``folder`` for a reader, unless a build holds it (that build finishes its own commit)."""
+    if not (Path(folder) / COMMIT).exists():
+        return
+    try:
+        with BuildLock(folder):
+            settle(folder)
+    except (LockedError, OSError):  # a build is running, or the folder is read-only
+        pass
+
+
 class BuildLock:
     """An exclusive lock on an export folder (released when the process dies).
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import tempfile
 import time
 from collections import Counter, deque
@@ -138,7 +139,8 @@ def page_records(docs: Iterable[Document], cache: Path, report: BuildReport, *, 
 
 
 PAGE_FILE = re.compile(r"[0-9a-f]{32}\.page")  # <page_key>.page, as kg.extract.page_key names them
-PAGE_TEMP = re.compile(r"\.[0-9a-f]{32}\.page\.\d+\.tmp")  # kg.pagefile.write's, left by a killed worker
+# kg.pagefile.write's and the manifest's temporary files, left by a killed build
+PAGE_TEMP = re.compile(r"\.[0-9a-f]{32}\.page\.\d+\.tmp|\.manifest\.tsv\.[a-z0-9_]{8}\.tmp")
 
 
 def drop_page_files(cache: Path, keep: Collection[str] = ()) -> None:
@@ -174,6 +176,40 @@ def open_cache(out: Path, clean: bool) -> Path:
     return cache
 
 
+LEFTOVERS = re.compile(r"\.kg-evidence-\d+\.tmp|\.kg\.(?:ttl|graphml)\.(?:[a-z0-9_]{8}\.tmp|new)"
+                       r"|\.kg-merge-[a-z0-9_]{8}|\.\.kg-commit\.[a-z0-9_]{8}\.tmp")
+STORE_LEFTOVERS = re.compile(r"\.kg\.oxigraph\.(?:[a-z0-9_]{8}\.tmp|old)")
+
+
+def drop_leftovers(out: Path) -> None:
+    """Finish or undo what a killed build left in ``out``: its export commit, its temporary files and folders.
+
+    Called under the build lock. Only names the build gives its temporary
+    files are removed, and never a link or anything through one; the query
+    store's are left alone while a query is loading it.
+    """
+    from kg.atomic import BuildLock, settle
+    from kg.errors import LockedError
+    from kg.store import STORE
+
+    settle(out)
+    _drop_matching(out, LEFTOVERS)
+    if any(STORE_LEFTOVERS.fullmatch(name) for name in os.listdir(out)):
+        with contextlib.suppress(LockedError), BuildLock(out, name=f".{STORE}.lock"):
+            _drop_matching(out, STORE_LEFTOVERS)
+
+
+def _drop_matching(folder: Path, pattern: re.Pattern) -> None:
+    for entry in os.scandir(folder):
+        if not pattern.fullmatch(entry.name) or entry.is_symlink():
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)  # rmtree never follows the links inside
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
+
+
 def load_ontology():
     from kg.graph import ontology_triples
     from kg.ontology import ontology_path
@@ -186,6 +222,7 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
 
     ``pages`` yields page records, or (page digest, evidence source) pairs.
     """
+    from kg.atomic import ExportSet
     from kg.export import write_evidence_section, write_graphml, write_turtle
     from kg.parallel import beside
     from kg.resolve import Resolver
@@ -211,14 +248,17 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
         evidence()
         return section
 
+    exports = ExportSet(out)  # kg.ttl and kg.graphml are replaced together, or not at all
     try:
         evidence = beside(write_evidence_section, res, section, fork=jobs > 1, label=ttl)
-        write_graphml(res, out / "kg.graphml")
+        write_graphml(res, out / "kg.graphml", opener=exports.open)
         report.lap("write GraphML")
-        report.triples = write_turtle(res, ttl, load_ontology(), evidence=evidence_file)
+        report.triples = write_turtle(res, ttl, load_ontology(), evidence=evidence_file, opener=exports.open)
+        exports.commit()
         report.lap("write Turtle")
     except BaseException as err:
         evidence(check=False)
+        exports.abort()
         if isinstance(err, OSError):
             raise ExportError(f"{out}: cannot write the exports ({err}); the earlier ones are kept.") from err
         raise
@@ -261,6 +301,7 @@ def build(paths: list[Path], out: Path, *, year: int | None = None, strict: bool
     report = BuildReport()
     _prepare_out(out, paths)
     with BuildLock(out):
+        drop_leftovers(out)
         docs = read_documents(paths, report, year=year, strict=strict, max_bytes=max_bytes, on_item=on_item)
         cache = open_cache(out, clean=not incremental)
         pages = page_records(docs, cache, report, jobs=jobs, keep_contacts=keep_contacts, segmenter=segmenter)
@@ -304,15 +345,17 @@ def merge(folder: Path, out: Path, jobs: int = 2) -> BuildReport:
     if not files:
         raise NothingToBuild(f"{folder}: no .nq page records; run kg extract PAGES --out {folder} first.")
     out.mkdir(parents=True, exist_ok=True)
-    with BuildLock(out), tempfile.TemporaryDirectory(prefix=".kg-merge-", dir=out) as spill:
+    with BuildLock(out):
+        drop_leftovers(out)
+        with tempfile.TemporaryDirectory(prefix=".kg-merge-", dir=out) as spill:
 
-        def pages():  # sentences wait on disk until the Turtle is written, as in kg build
-            for f in files:
-                for rec in from_nquads(f.read_bytes()):
-                    path = Path(spill) / f"{report.documents}.page"
-                    report.documents += 1
-                    yield pagefile.write(path, rec), pagefile.FileSource(path)
+            def pages():  # sentences wait on disk until the Turtle is written, as in kg build
+                for f in files:
+                    for rec in from_nquads(f.read_bytes()):
+                        path = Path(spill) / f"{report.documents}.page"
+                        report.documents += 1
+                        yield pagefile.write(path, rec), pagefile.FileSource(path)
 
-        write_exports(pages(), out, report, jobs=jobs)
+            write_exports(pages(), out, report, jobs=jobs)
     report.seconds = time.perf_counter() - t0
     return report

@@ -13,7 +13,7 @@ from .conftest import SEEDS
 
 def _corpus(tmp_path, n=2):
     corpus = tmp_path / "corpus"
-    corpus.mkdir()
+    corpus.mkdir(parents=True)
     shutil.copy(SEEDS / "manifest.toml", corpus)
     for p in sorted(SEEDS.glob("*.txt"))[:n]:
         shutil.copy(p, corpus)
@@ -81,3 +81,76 @@ def test_stale_page_cleanup_deletes_only_page_files_the_build_wrote(tmp_path, cl
     assert (cache / "folder" / "inside.txt").is_file()
     assert outside.read_text(encoding="utf-8") == "mine"
     assert os.path.islink(cache / "fedcba9876543210fedcba9876543210.page")
+
+
+_DIE_BEFORE_RENAME = """
+import os, sys
+target, n = sys.argv[1].split(","), int(sys.argv[2])
+seen, real = [0], os.replace
+def replace(src, dst, *args, **kwargs):
+    if os.path.basename(os.fspath(dst)) in target:
+        seen[0] += 1
+        if seen[0] == n:
+            os._exit(9)  # as kill -9 here: the process is gone before this rename
+    return real(src, dst, *args, **kwargs)
+os.replace = replace
+from kg.cli import main
+main(sys.argv[3:])
+"""
+
+
+def _pair(out):
+    return tuple((out / n).read_bytes() for n in ("kg.ttl", "kg.graphml"))
+
+
+@pytest.mark.parametrize(("target", "n"), [("kg.ttl,kg.graphml", 1), ("kg.ttl,kg.graphml", 2), (".kg-commit", 1)])
+def test_a_build_killed_while_replacing_the_exports_never_leaves_a_mixed_pair(tmp_path, target, n):
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    old_pages, new_pages = _corpus(tmp_path / "a", 2), _corpus(tmp_path / "b", 3)
+    out, ref = tmp_path / "out", tmp_path / "ref"
+    assert _run("build", old_pages, "--out", out, "--jobs", "1").exit_code == 0
+    assert _run("build", new_pages, "--out", ref, "--jobs", "1").exit_code == 0
+    old, new = _pair(out), _pair(ref)
+    assert old[0] != new[0] and old[1] != new[1]
+    proc = subprocess.run([sys.executable, "-c", _DIE_BEFORE_RENAME, target, str(n), "build", str(new_pages),
+                           "--out", str(out), "--jobs", "1", "--clean"], cwd=ROOT, capture_output=True, text=True,
+                          check=False)
+    assert proc.returncode == 9, proc.stderr
+    pending = (out / ".kg-commit").exists()
+    assert _pair(out) in (old, new) or pending  # a mixed pair only while the record says so
+    result = _run("query", "ASK { ?s ?p ?o }", "--graph", out / "kg.ttl")  # a reader finishes the commit
+    assert result.exit_code == 0, result.output
+    assert _pair(out) == new if pending else _pair(out) in (old, new)
+    assert not (out / ".kg-commit").exists()
+    assert _run("build", new_pages, "--out", out, "--jobs", "1").exit_code == 0
+    assert _pair(out) == new
+    assert not [p.name for p in out.iterdir() if p.name.endswith((".tmp", ".new", ".old")) or p.name == ".kg-commit"]
+
+
+def test_a_killed_build_leaves_no_temporary_files_after_the_next_one(tmp_path):
+    corpus, out = _corpus(tmp_path), tmp_path / "out"
+    out.mkdir()
+    mine = tmp_path / "mine.txt"
+    mine.write_text("mine", encoding="utf-8")
+    ours = [".kg-evidence-4242.tmp", ".kg.ttl.abcd_123.tmp", ".kg.graphml.x1y2z3w4.tmp", ".kg.ttl.new",
+            ".kg.graphml.new"]
+    for name in ours:
+        (out / name).write_bytes(b"x" * 100)
+    for name in (".kg.oxigraph.abcd1234.tmp", ".kg.oxigraph.old", ".kg-merge-abcd1234"):
+        (out / name).mkdir()
+        (out / name / "000001.sst").write_bytes(b"x")
+        (out / name / "link").symlink_to(mine)
+    theirs = [".kg-evidence-notes.txt", "kg.ttl.tmp", ".kg.ttl.notes.txt", "notes.tmp"]
+    for name in theirs:
+        (out / name).write_text("mine", encoding="utf-8")
+    (out / ".kg.ttl.zzzzzzzz.tmp").symlink_to(mine)  # named like ours, but a link: left alone
+    result = _run("build", corpus, "--out", out, "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    left = sorted(p.name for p in out.iterdir())
+    assert left == sorted([".kg-build.lock", ".kg-cache", ".kg.oxigraph.lock", ".kg.ttl.zzzzzzzz.tmp", "kg.graphml", "kg.ttl", *theirs])
+    assert mine.read_text(encoding="utf-8") == "mine"
+    assert all((out / n).read_text(encoding="utf-8") == "mine" for n in theirs)
