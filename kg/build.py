@@ -333,11 +333,17 @@ def extract_to(paths: list[Path], out: Path, *, year=None, strict=False, keep_co
     return report
 
 
-def merge(folder: Path, out: Path, jobs: int = 2) -> BuildReport:
-    """``kg merge``: resolve the page records in ``folder`` into the exports in ``out``."""
+def merge(folder: Path, out: Path, jobs: int = 2, on_item: Callable | None = None) -> BuildReport:
+    """``kg merge``: resolve the page records in ``folder`` into the exports in ``out``.
+
+    A file that is not page records as ``kg extract`` writes them (cut short,
+    or naming a class or predicate the ontology does not have) is skipped
+    whole, reported to ``on_item`` as a :class:`~kg.corpus.Skipped`.
+    """
     from kg import pagefile
     from kg.atomic import BuildLock
-    from kg.pages import from_nquads
+    from kg.corpus import Skipped
+    from kg.pages import BadRecord, from_nquads
 
     t0 = time.perf_counter()
     report = BuildReport()
@@ -351,11 +357,22 @@ def merge(folder: Path, out: Path, jobs: int = 2) -> BuildReport:
 
             def pages():  # sentences wait on disk until the Turtle is written, as in kg build
                 for f in files:
-                    for rec in from_nquads(f.read_bytes()):
+                    try:
+                        records = from_nquads(f.read_bytes())
+                    except (OSError, BadRecord) as err:
+                        skipped = Skipped(str(f), f"{f}: {getattr(err, 'strerror', None) or err}; "
+                                                  "extract its page again with kg extract.")
+                        report.skipped.append(skipped)
+                        if on_item:
+                            on_item(skipped)
+                        continue
+                    for rec in records:
                         path = Path(spill) / f"{report.documents}.page"
                         report.documents += 1
                         yield pagefile.write(path, rec), pagefile.FileSource(path)
 
             write_exports(pages(), out, report, jobs=jobs)
+    if not report.documents:
+        raise NothingToBuild(f"{folder}: no page records in its .nq files; nothing was built.")
     report.seconds = time.perf_counter() - t0
     return report
