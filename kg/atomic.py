@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
 import os
 import shutil
 import tempfile
@@ -12,6 +13,27 @@ from pathlib import Path
 from typing import Self
 
 from kg.errors import LockedError
+
+NAME_MAX = 200  # bytes of a file name we make; file systems allow 255, temporary names add to it
+
+
+def short_name(stem: str, suffix: str = "") -> str:
+    """``stem + suffix`` when it fits a file name with room to spare; else a cut stem and a hash of the whole."""
+    name = stem + suffix
+    if len(name.encode("utf-8", "surrogatepass")) <= NAME_MAX:
+        return name
+    digest = hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    room = NAME_MAX - len(suffix.encode()) - 17
+    cut = stem.encode("utf-8", "surrogatepass")[:room].decode("utf-8", "ignore")
+    cut = cut[:cut.rfind("%")] if "%" in cut[-2:] else cut  # never half a %XX escape
+    return f"{cut}~{digest}{suffix}"
+
+
+def _mode(bits: int) -> int:
+    """``bits`` as the process umask lets them be (what open() and mkdir() give)."""
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return bits & ~mask
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -31,8 +53,9 @@ def atomic_open(path: Path):
     """A binary file to write that replaces ``path`` (fsynced) only when the block ends without error."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{short_name(path.name)}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, _mode(0o666))  # mkstemp makes 0600: the file gets the modes the umask gives
         with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
             yield fh
             fh.flush()
@@ -53,8 +76,9 @@ def atomic_dir(final: Path):
     """Yield a temporary folder beside ``final``; on success it replaces ``final`` whole."""
     final = Path(final)
     final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{short_name(final.name)}.", suffix=".tmp", dir=final.parent))
     try:
+        os.chmod(tmp, _mode(0o777))  # mkdtemp makes 0700
         yield tmp
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

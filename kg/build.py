@@ -277,13 +277,23 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
     report.merges = res.merges
 
 
+def _out_folder(out: Path) -> None:
+    """Make the export folder ``out``; a file of that name is a usage error, in one line."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file, not a folder; choose a folder for the exports.")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise UsageError(f"--out {out}: cannot make that folder ({err.strerror}).") from None
+
+
 def _prepare_out(out: Path, inputs: list[Path]) -> None:
     out_abs = out.resolve()
     for p in inputs:
         p_abs = p.resolve()
         if p_abs == out_abs or (p_abs.is_dir() and p_abs in out_abs.parents):
             raise UsageError(f"--out {out} is inside the input {p}; choose an export folder outside the corpus.")
-    out.mkdir(parents=True, exist_ok=True)
+    _out_folder(out)
 
 
 def build(paths: list[Path], out: Path, *, year: int | None = None, strict: bool = False,
@@ -317,6 +327,7 @@ def build(paths: list[Path], out: Path, *, year: int | None = None, strict: bool
 def extract_to(paths: list[Path], out: Path, *, year=None, strict=False, keep_contacts=False,
                max_bytes=20_000_000, jobs: int = 1, on_item=None) -> BuildReport:
     """``kg extract``: one N-Quads file of page records per input page, in ``out``."""
+    from kg.atomic import short_name
     from kg.extract import _pipeline, extract_nquad_files
     from kg.parallel import map_batches
 
@@ -325,7 +336,7 @@ def extract_to(paths: list[Path], out: Path, *, year=None, strict=False, keep_co
     _prepare_out(out, paths)
     docs = read_documents(paths, report, year=year, strict=strict, max_bytes=max_bytes, on_item=on_item)
     _pipeline()
-    items = ((doc, out / f"{quote(doc.doc_id, safe='')}.nq") for doc in docs)
+    items = ((doc, out / short_name(quote(doc.doc_id, safe=""), ".nq")) for doc in docs)
     report.outputs = list(map_batches(items, partial(extract_nquad_files, keep_contacts=keep_contacts), jobs=jobs))
     if not report.documents:
         raise NothingToBuild("No text documents found in " + ", ".join(str(p) for p in paths) + ".")
@@ -350,7 +361,7 @@ def merge(folder: Path, out: Path, jobs: int = 2, on_item: Callable | None = Non
     files = sorted(folder.glob("*.nq"))
     if not files:
         raise NothingToBuild(f"{folder}: no .nq page records; run kg extract PAGES --out {folder} first.")
-    out.mkdir(parents=True, exist_ok=True)
+    _out_folder(out)
     with BuildLock(out):
         drop_leftovers(out)
         with tempfile.TemporaryDirectory(prefix=".kg-merge-", dir=out) as spill:

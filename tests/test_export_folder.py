@@ -154,3 +154,46 @@ def test_a_killed_build_leaves_no_temporary_files_after_the_next_one(tmp_path):
     assert left == sorted([".kg-build.lock", ".kg-cache", ".kg.oxigraph.lock", ".kg.ttl.zzzzzzzz.tmp", "kg.graphml", "kg.ttl", *theirs])
     assert mine.read_text(encoding="utf-8") == "mine"
     assert all((out / n).read_text(encoding="utf-8") == "mine" for n in theirs)
+
+
+@pytest.mark.parametrize("command", ["build", "extract", "merge"])
+def test_out_naming_a_file_is_one_line_and_exit_2(tmp_path, command):
+    corpus, target = _corpus(tmp_path), tmp_path / "exports.txt"
+    target.write_text("mine", encoding="utf-8")
+    source = corpus
+    if command == "merge":
+        source = tmp_path / "records"
+        assert _run("extract", corpus, "--out", source, "--jobs", "1").exit_code == 0
+    result = _run(command, source, "--out", target, "--jobs", "1")
+    assert result.exit_code == 2
+    assert "is a file, not a folder" in _one_line(result)
+    assert target.read_text(encoding="utf-8") == "mine"
+
+
+def test_extract_takes_a_long_chinese_file_name(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    name = "山西省太原市" * 5 + "疫情防控会议"  # 35 characters: 315 bytes once percent-encoded
+    page = min(SEEDS.glob("*.txt"))
+    shutil.copy(page, corpus / f"{name}.txt")
+    result = _run("extract", corpus, "--out", tmp_path / "records", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    (record,) = (tmp_path / "records").glob("*.nq")
+    assert len(record.name.encode()) <= 255
+    assert _run("merge", tmp_path / "records", "--out", tmp_path / "merged", "--jobs", "1").exit_code == 0
+    assert _run("build", corpus, "--out", tmp_path / "built", "--jobs", "1").exit_code == 0
+    assert (tmp_path / "merged" / "kg.ttl").read_bytes() == (tmp_path / "built" / "kg.ttl").read_bytes()
+
+
+def test_exports_get_the_modes_the_umask_gives(tmp_path):
+    import stat
+
+    corpus, out = _corpus(tmp_path), tmp_path / "out"
+    old = os.umask(0o022)
+    try:
+        assert _run("build", corpus, "--out", out, "--jobs", "1", "--store").exit_code == 0
+    finally:
+        os.umask(old)
+    for path in (out / "kg.ttl", out / "kg.graphml", out / ".kg-cache" / "manifest.tsv"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
+    assert stat.S_IMODE((out / "kg.oxigraph").stat().st_mode) == 0o755
