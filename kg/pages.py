@@ -176,7 +176,8 @@ def check_record(rec: PageRecord) -> None:
         _want(_is(r.pred, str) and r.pred in predicates, f"a relation {r.pred!r}, not a property of the ontology")
         _want(_is(r.subj, int) and 0 <= r.subj < n, "a relation whose subject is not a mention of the page")
         if r.obj_is_mention:
-            _want(_is(r.obj, int) and 0 <= r.obj < n, "a relation whose object is not a mention of the page")
+            _want(isinstance(r.obj, int) and not isinstance(r.obj, bool) and 0 <= r.obj < n,
+                  "a relation whose object is not a mention of the page")
         else:
             _want(_is(r.obj, str, int, bool, _dt.date), f"a relation whose object is not a literal: {r.obj!r}")
         ev = r.evidence
