@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
 import os
 import shutil
 import tempfile
@@ -12,6 +13,27 @@ from pathlib import Path
 from typing import Self
 
 from kg.errors import LockedError
+
+NAME_MAX = 200  # bytes of a file name we make; file systems allow 255, temporary names add to it
+
+
+def short_name(stem: str, suffix: str = "") -> str:
+    """``stem + suffix`` when it fits a file name with room to spare; else a cut stem and a hash of the whole."""
+    name = stem + suffix
+    if len(name.encode("utf-8", "surrogatepass")) <= NAME_MAX:
+        return name
+    digest = hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    room = NAME_MAX - len(suffix.encode()) - 17
+    cut = stem.encode("utf-8", "surrogatepass")[:room].decode("utf-8", "ignore")
+    cut = cut[:cut.rfind("%")] if "%" in cut[-2:] else cut  # never half a %XX escape
+    return f"{cut}~{digest}{suffix}"
+
+
+def _mode(bits: int) -> int:
+    """``bits`` as the process umask lets them be (what open() and mkdir() give)."""
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return bits & ~mask
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -31,8 +53,9 @@ def atomic_open(path: Path):
     """A binary file to write that replaces ``path`` (fsynced) only when the block ends without error."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{short_name(path.name)}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, _mode(0o666))  # mkstemp makes 0600: the file gets the modes the umask gives
         with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
             yield fh
             fh.flush()
@@ -53,8 +76,9 @@ def atomic_dir(final: Path):
     """Yield a temporary folder beside ``final``; on success it replaces ``final`` whole."""
     final = Path(final)
     final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{short_name(final.name)}.", suffix=".tmp", dir=final.parent))
     try:
+        os.chmod(tmp, _mode(0o777))  # mkdtemp makes 0700
         yield tmp
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -65,6 +89,108 @@ def atomic_dir(final: Path):
         os.rename(final, old)
     os.rename(tmp, final)
     shutil.rmtree(old, ignore_errors=True)
+
+
+COMMIT = ".kg-commit"  # the record of a set of exports being put in place
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def staged_name(name: str) -> str:
+    return f".{name}.new"
+
+
+class ExportSet:
+    """Files written beside their final names and put in place together: all old or all new.
+
+    :meth:`open` writes ``NAME`` as ``.NAME.new`` (fsynced); :meth:`commit`
+    records the set in ``.kg-commit`` (fsynced), renames each file over its
+    final name, then removes the record. A process killed after the record is
+    written leaves it behind, and :func:`settle` (run by the next build and by
+    the commands that read the exports) finishes the renames; killed before,
+    nothing final has changed and the next build removes the staged files.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self.names: list[str] = []
+        self.recorded = False
+
+    @contextlib.contextmanager
+    def open(self, path: Path):
+        """A binary file to write that becomes ``path`` when the set is committed."""
+        path = Path(path)
+        if path.parent != self.folder:
+            raise ValueError(f"{path} is not in {self.folder}")
+        staged = self.folder / staged_name(path.name)
+        try:
+            with open(staged, "wb", buffering=1 << 20) as fh:
+                yield fh
+                fh.flush()
+                os.fsync(fh.fileno())
+        except BaseException:
+            staged.unlink(missing_ok=True)
+            raise
+        self.names.append(path.name)
+
+    def abort(self) -> None:
+        """Drop the staged files; once the commit is recorded, finish it instead (never half a set)."""
+        if self.recorded:
+            settle(self.folder)
+        else:
+            for name in self.names:
+                (self.folder / staged_name(name)).unlink(missing_ok=True)
+        self.names = []
+
+    def commit(self) -> None:
+        atomic_write_text(self.folder / COMMIT, "".join(f"{staged_name(n)}\t{n}\n" for n in self.names))
+        self.recorded = True
+        _fsync_dir(self.folder)
+        settle(self.folder)
+        self.names = []
+
+
+def settle(folder: Path) -> bool:
+    """Finish a commit of :class:`ExportSet` that a killed process left half done; True when there was one.
+
+    Only names the record may hold are renamed (``.NAME.new`` over ``NAME`` in
+    ``folder``, regular files, never links), so a planted record moves nothing else.
+    """
+    folder = Path(folder)
+    record = folder / COMMIT
+    try:
+        lines = record.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return False
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    for line in lines:
+        staged, _, final = line.partition("\t")
+        if "/" in final or final.startswith(".") or not final or staged != staged_name(final):
+            continue
+        path = folder / staged
+        if path.is_file() and not path.is_symlink():
+            os.replace(path, folder / final)
+    _fsync_dir(folder)
+    record.unlink(missing_ok=True)
+    return True
+
+
+def settle_if_idle(folder: Path) -> None:
+    """:func:`settle` ``folder`` for a reader, unless a build holds it (that build finishes its own commit)."""
+    if not (Path(folder) / COMMIT).exists():
+        return
+    try:
+        with BuildLock(folder):
+            settle(folder)
+    except (LockedError, OSError):  # a build is running, or the folder is read-only
+        pass
 
 
 class BuildLock:

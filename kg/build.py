@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import shutil
 import tempfile
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -132,11 +134,81 @@ def page_records(docs: Iterable[Document], cache: Path, report: BuildReport, *, 
     while reused:
         old, path = reused.popleft()
         yield old, pagefile.FileSource(path)
-    for stale in cache.iterdir():  # forget pages that are gone, so the cache does not grow without bound
-        if stale.is_file() and stale.stem not in keys and stale.name != MANIFEST:
-            stale.unlink(missing_ok=True)
+    drop_page_files(cache, keep=keys)  # forget pages that are gone, so the cache does not grow without bound
     atomic_write_text(cache / MANIFEST, "# source file\tdocument id\tsha256 of the decoded text\tpage file\n"
                       + "".join(line + "\n" for line in sorted(manifest)))
+
+
+PAGE_FILE = re.compile(r"[0-9a-f]{32}\.page")  # <page_key>.page, as kg.extract.page_key names them
+# kg.pagefile.write's and the manifest's temporary files, left by a killed build
+PAGE_TEMP = re.compile(r"\.[0-9a-f]{32}\.page\.\d+\.tmp|\.manifest\.tsv\.[a-z0-9_]{8}\.tmp")
+
+
+def drop_page_files(cache: Path, keep: Collection[str] = ()) -> None:
+    """Delete the page files in ``cache`` whose key is not in ``keep``, and temporary page files.
+
+    Only regular files named as the build names them are touched: never a
+    link, a folder, or a file someone else put there.
+    """
+    for entry in os.scandir(cache):
+        if not entry.is_file(follow_symlinks=False):
+            continue
+        if (PAGE_FILE.fullmatch(entry.name) and entry.name[:-5] not in keep) or PAGE_TEMP.fullmatch(entry.name):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
+
+
+def open_cache(out: Path, clean: bool) -> Path:
+    """The page cache folder in ``out``, made if missing; emptied of page files when ``clean``.
+
+    A cache that is a link (to anywhere) or not a folder is refused: the build
+    deletes stale page files there, and never through a link.
+    """
+    cache = out / CACHE
+    if cache.is_symlink():
+        raise ExportError(f"{cache} is a symbolic link; kg build never writes or deletes through one: "
+                          f"remove the link (the folder it points to is not needed) or choose another --out.")
+    if cache.exists() and not cache.is_dir():
+        raise ExportError(f"{cache} is not a folder; kg build keeps its page cache there: "
+                          "move that file away or choose another --out.")
+    cache.mkdir(exist_ok=True)
+    if clean:
+        drop_page_files(cache)
+    return cache
+
+
+LEFTOVERS = re.compile(r"\.kg-evidence-\d+\.tmp|\.kg\.(?:ttl|graphml)\.(?:[a-z0-9_]{8}\.tmp|new)"
+                       r"|\.kg-merge-[a-z0-9_]{8}|\.\.kg-commit\.[a-z0-9_]{8}\.tmp")
+STORE_LEFTOVERS = re.compile(r"\.kg\.oxigraph\.(?:[a-z0-9_]{8}\.tmp|old)")
+
+
+def drop_leftovers(out: Path) -> None:
+    """Finish or undo what a killed build left in ``out``: its export commit, its temporary files and folders.
+
+    Called under the build lock. Only names the build gives its temporary
+    files are removed, and never a link or anything through one; the query
+    store's are left alone while a query is loading it.
+    """
+    from kg.atomic import BuildLock, settle
+    from kg.errors import LockedError
+    from kg.store import STORE
+
+    settle(out)
+    _drop_matching(out, LEFTOVERS)
+    if any(STORE_LEFTOVERS.fullmatch(name) for name in os.listdir(out)):
+        with contextlib.suppress(LockedError), BuildLock(out, name=f".{STORE}.lock"):
+            _drop_matching(out, STORE_LEFTOVERS)
+
+
+def _drop_matching(folder: Path, pattern: re.Pattern) -> None:
+    for entry in os.scandir(folder):
+        if not pattern.fullmatch(entry.name) or entry.is_symlink():
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)  # rmtree never follows the links inside
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
 
 
 def load_ontology():
@@ -151,6 +223,7 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
 
     ``pages`` yields page records, or (page digest, evidence source) pairs.
     """
+    from kg.atomic import ExportSet
     from kg.export import write_evidence_section, write_graphml, write_turtle
     from kg.parallel import beside
     from kg.resolve import Resolver
@@ -176,18 +249,21 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
         evidence()
         return section
 
+    exports = ExportSet(out)  # kg.ttl and kg.graphml are replaced together, or not at all
     try:
         evidence = beside(write_evidence_section, res, section, fork=jobs > 1, label=ttl)
-        write_graphml(res, out / "kg.graphml")
+        write_graphml(res, out / "kg.graphml", opener=exports.open)
         report.lap("write GraphML")
         from kg.gexf import write_gexf
 
-        write_gexf(res, out / "kg.gexf")
+        write_gexf(res, out / "kg.gexf", opener=exports.open)
         report.lap("write GEXF")
-        report.triples = write_turtle(res, ttl, load_ontology(), evidence=evidence_file)
+        report.triples = write_turtle(res, ttl, load_ontology(), evidence=evidence_file, opener=exports.open)
+        exports.commit()
         report.lap("write Turtle")
     except BaseException as err:
         evidence(check=False)
+        exports.abort()
         if isinstance(err, OSError):
             raise ExportError(f"{out}: cannot write the exports ({err}); the earlier ones are kept.") from err
         raise
@@ -206,6 +282,16 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
     report.merges = res.merges
 
 
+def _out_folder(out: Path) -> None:
+    """Make the export folder ``out``; a file of that name is a usage error, in one line."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file, not a folder; choose a folder for the exports.")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise UsageError(f"--out {out}: cannot make that folder ({err.strerror}).") from None
+
+
 def _prepare_out(out: Path, inputs: list[Path]) -> None:
     out_abs = Path(os.path.realpath(out))  # never raises, not even on a symbolic link loop
     for p in inputs:
@@ -213,7 +299,7 @@ def _prepare_out(out: Path, inputs: list[Path]) -> None:
         if p_abs == out_abs or (p_abs.is_dir() and p_abs in out_abs.parents):
             raise UsageError(f"--out {shown(out)} is inside the input {shown(p)}; "
                              "choose an export folder outside the corpus.")
-    out.mkdir(parents=True, exist_ok=True)
+    _out_folder(out)
 
 
 def build(paths: list[Path], out: Path, *, year: int | None = None, strict: bool = False,
@@ -231,12 +317,10 @@ def build(paths: list[Path], out: Path, *, year: int | None = None, strict: bool
     report = BuildReport()
     _prepare_out(out, paths)
     with BuildLock(out):
+        drop_leftovers(out)
         docs = read_documents(paths, report, year=year, strict=strict, max_bytes=max_bytes,
                               keep_contacts=keep_contacts, on_item=on_item)
-        cache = out / CACHE
-        if not incremental:
-            shutil.rmtree(cache, ignore_errors=True)
-        cache.mkdir(exist_ok=True)
+        cache = open_cache(out, clean=not incremental)
         pages = page_records(docs, cache, report, jobs=jobs, keep_contacts=keep_contacts, segmenter=segmenter)
         write_exports(pages, out, report, store=store, jobs=jobs)
         if not report.outputs:
@@ -250,6 +334,7 @@ def build(paths: list[Path], out: Path, *, year: int | None = None, strict: bool
 def extract_to(paths: list[Path], out: Path, *, year=None, strict=False, keep_contacts=False,
                max_bytes=20_000_000, jobs: int = 1, on_item=None) -> BuildReport:
     """``kg extract``: one N-Quads file of page records per input page, in ``out``."""
+    from kg.atomic import short_name
     from kg.extract import _pipeline, extract_nquad_files
     from kg.parallel import map_batches
 
@@ -259,7 +344,7 @@ def extract_to(paths: list[Path], out: Path, *, year=None, strict=False, keep_co
     docs = read_documents(paths, report, year=year, strict=strict, max_bytes=max_bytes,
                               keep_contacts=keep_contacts, on_item=on_item)
     _pipeline()
-    items = ((doc, out / f"{quote(doc.doc_id, safe='')}.nq") for doc in docs)
+    items = ((doc, out / short_name(quote(doc.doc_id, safe=""), ".nq")) for doc in docs)
     report.outputs = list(map_batches(items, partial(extract_nquad_files, keep_contacts=keep_contacts), jobs=jobs))
     if not report.documents:
         raise NothingToBuild("No text documents found in " + ", ".join(shown(p) for p in paths) + ".")
@@ -267,27 +352,46 @@ def extract_to(paths: list[Path], out: Path, *, year=None, strict=False, keep_co
     return report
 
 
-def merge(folder: Path, out: Path, jobs: int = 2) -> BuildReport:
-    """``kg merge``: resolve the page records in ``folder`` into the exports in ``out``."""
+def merge(folder: Path, out: Path, jobs: int = 2, on_item: Callable | None = None) -> BuildReport:
+    """``kg merge``: resolve the page records in ``folder`` into the exports in ``out``.
+
+    A file that is not page records as ``kg extract`` writes them (cut short,
+    or naming a class or predicate the ontology does not have) is skipped
+    whole, reported to ``on_item`` as a :class:`~kg.corpus.Skipped`.
+    """
     from kg import pagefile
     from kg.atomic import BuildLock
-    from kg.pages import from_nquads
+    from kg.corpus import Skipped
+    from kg.pages import BadRecord, from_nquads
 
     t0 = time.perf_counter()
     report = BuildReport()
     files = sorted(folder.glob("*.nq"))
     if not files:
         raise NothingToBuild(f"{folder}: no .nq page records; run kg extract PAGES --out {folder} first.")
-    out.mkdir(parents=True, exist_ok=True)
-    with BuildLock(out), tempfile.TemporaryDirectory(prefix=".kg-merge-", dir=out) as spill:
+    _out_folder(out)
+    with BuildLock(out):
+        drop_leftovers(out)
+        with tempfile.TemporaryDirectory(prefix=".kg-merge-", dir=out) as spill:
 
-        def pages():  # sentences wait on disk until the Turtle is written, as in kg build
-            for f in files:
-                for rec in from_nquads(f.read_bytes()):
-                    path = Path(spill) / f"{report.documents}.page"
-                    report.documents += 1
-                    yield pagefile.write(path, rec), pagefile.FileSource(path)
+            def pages():  # sentences wait on disk until the Turtle is written, as in kg build
+                for f in files:
+                    try:
+                        records = from_nquads(f.read_bytes())
+                    except (OSError, BadRecord) as err:
+                        skipped = Skipped(str(f), f"{f}: {getattr(err, 'strerror', None) or err}; "
+                                                  "extract its page again with kg extract.")
+                        report.skipped.append(skipped)
+                        if on_item:
+                            on_item(skipped)
+                        continue
+                    for rec in records:
+                        path = Path(spill) / f"{report.documents}.page"
+                        report.documents += 1
+                        yield pagefile.write(path, rec), pagefile.FileSource(path)
 
-        write_exports(pages(), out, report, jobs=jobs)
+            write_exports(pages(), out, report, jobs=jobs)
+    if not report.documents:
+        raise NothingToBuild(f"{folder}: no page records in its .nq files; nothing was built.")
     report.seconds = time.perf_counter() - t0
     return report

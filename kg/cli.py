@@ -160,10 +160,12 @@ def merge(folder, out, jobs) -> None:
     from kg.build import merge as run_merge
 
     try:
-        report = run_merge(folder, out, jobs=jobs or default_jobs())
+        report = run_merge(folder, out, jobs=jobs or default_jobs(),
+                           on_item=lambda i: click.echo(f"kg: skipped {i.reason}", err=True))
     except KgError as err:
         _fail(err)
     click.echo(report.summary())
+    sys.exit(report.exit_code)
 
 
 @main.command("train-segmenter")

@@ -68,13 +68,15 @@ def write_evidence_section(res: Resolution, path: Path) -> None:
         fh.writelines(_batched(evidence_chunks(res)))
 
 
-def write_turtle(res: Resolution, path: Path, ontology=(), evidence: Callable[[], Path] | None = None) -> int:
+def write_turtle(res: Resolution, path: Path, ontology=(), evidence: Callable[[], Path] | None = None,
+                 opener=atomic_open) -> int:
     """Stream the whole graph as Turtle into ``path`` (atomically); returns the number of triples.
 
     Ontology, documents and entities come first, sorted by subject; then the
     evidence nodes, page by page, each read back from its page's sentences.
     ``evidence``, when given, returns a file holding that section already
     written (by :func:`write_evidence_section`, in another process).
+    ``opener`` opens ``path`` for writing (by default: replaced when the file is complete).
     """
     from kg.graph import graph_groups
 
@@ -87,7 +89,7 @@ def write_turtle(res: Resolution, path: Path, ontology=(), evidence: Callable[[]
             yield s, pairs
 
     header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
-    with atomic_open(path) as fh:
+    with opener(path) as fh:
         for block in _batched(chain([header], turtle_chunks(counted(graph_groups(res, ontology))))):
             fh.write(block)
         if evidence is None:
@@ -152,10 +154,10 @@ class _Writer(GraphMLWriterLxml):
         return self.keys[keys_key]
 
 
-def write_graphml(res: Resolution, path: Path) -> None:
+def write_graphml(res: Resolution, path: Path, opener=atomic_open) -> None:
     """The entity graph as GraphML for Gephi, networkx and igraph (written atomically)."""
     G = to_networkx(res)
-    with atomic_open(path) as fh:
+    with opener(path) as fh:
         _Writer(fh, graph=G, encoding="utf-8", prettyprint=True).dump()
 
 

@@ -52,8 +52,9 @@ def edge_time(cls_s: str, cls_o: str, t_s, t_o):
     return t_s or t_o
 
 
-def write_gexf(res: Resolution, path: Path) -> None:
-    """The entity graph as GEXF 1.3 with dynamic time (written atomically)."""
+def write_gexf(res: Resolution, path: Path, opener=atomic_open) -> None:
+    """The entity graph as GEXF 1.3 with dynamic time (written atomically, or by ``opener``:
+    a build's :class:`kg.atomic.ExportSet`, so that it is replaced with the other exports)."""
     from kg.export import to_networkx
 
     G = to_networkx(res)
@@ -89,5 +90,5 @@ def write_gexf(res: Resolution, path: Path) -> None:
         if t:
             el.set("start", t[0])
             el.set("end", t[1])
-    with atomic_open(path) as fh:
+    with opener(path) as fh:
         etree.ElementTree(root).write(fh, encoding="utf-8", xml_declaration=True, pretty_print=True)

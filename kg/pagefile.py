@@ -13,38 +13,53 @@ record into
 Both go into one *page file* (``<cache key>.page`` in the build cache): the
 digest first, so a reused page is read without its sentences, and
 the evidence part after it, read again only while the Turtle is streamed.
-Page files are a cache: a file that cannot be read is re-extracted.
+Page files hold data only (JSON and an array of integers, never pickles), and
+everything read back is checked: types, shapes, index ranges, and classes and
+predicates against the ontology. Page files are a cache: a file that cannot be
+read or fails a check is extracted again.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
+import json
 import os
-import pickle
 import struct
+import sys
 from array import array
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 from kg.model import Document
 from kg.pages import PageRecord
 
-_HEAD = struct.Struct("<Q")  # byte length of the digest's pickle
+MAGIC = b"kg page file 3\n"
+_HEAD = struct.Struct("<QQQ")  # byte lengths: the digest (JSON), its evidence offsets (int64), the evidence part (JSON)
 
 
-@dataclass(frozen=True)
 class EvidencePart:
-    """The sentences of one page's relations, as Turtle text."""
+    """The sentences of one page's relations; rendered as Turtle literals when first needed."""
 
-    doc_term: str  # the document as written in Turtle (prov:wasDerivedFrom's object)
-    sentences: list[str]  # distinct sentences, each an N-Triples literal ("…"@zh)
-    of_relation: list[int]  # for relation j, the index of its sentence in ``sentences``
+    __slots__ = ("_doc_term", "_literals", "doc_id", "of_relation", "texts")
+
+    def __init__(self, doc_id: str, texts: list[str], of_relation: list[int]) -> None:
+        self.doc_id = doc_id
+        self.texts = texts  # distinct sentences, as in the source text
+        self.of_relation = of_relation  # for relation j, the index of its sentence in ``texts``
+        self._doc_term = ""
+        self._literals: list[str] | None = None
 
     def tail(self, j: int, start: int, end: int) -> str:
         """The evidence node's provenance, for relation j (Turtle predicate-object list)."""
-        return (f"prov:wasDerivedFrom {self.doc_term} ;\n    kg:sentence {self.sentences[self.of_relation[j]]} ;"
+        if self._literals is None:
+            from kg.graph import iri, short_term, zh
+            from kg.resolve import doc_iri
+
+            self._doc_term = short_term(iri(doc_iri(self.doc_id)))
+            self._literals = [zh(t) for t in self.texts]
+        return (f"prov:wasDerivedFrom {self._doc_term} ;\n    kg:sentence {self._literals[self.of_relation[j]]} ;"
                 f"\n    kg:charStart {start} ;\n    kg:charEnd {end}")
 
 
@@ -65,7 +80,7 @@ class PageDigest(NamedTuple):
     meetings: list[tuple]  # (key, organizer, kind, ordinal, (date, …), (hint date, …))
     facts: list[tuple]  # (subject index, predicate, object index or literal, object is entity, lower bound)
     evidence: array  # flat: fact index (-1: a relation of an entity to itself), start, end
-    sentences: array = array("q")  # per relation: a 64-bit hash of its evidence sentence's text
+    sentences: array = array("q")  # per relation: an 8-byte hash of its evidence sentence's text
 
 
 def digest(rec: PageRecord) -> PageDigest:
@@ -146,56 +161,207 @@ def digest(rec: PageRecord) -> PageDigest:
 
 def split(rec: PageRecord) -> tuple[PageDigest, EvidencePart]:
     """The digest and the evidence part of ``rec``."""
-    from kg.graph import iri, short_term, zh
-    from kg.resolve import doc_iri
-
     index: dict[str, int] = {}
-    sentences: list[str] = []
+    texts: list[str] = []
     of_relation: list[int] = []
     for rel in rec.relations:
         text = rel.evidence.sentence
         i = index.get(text)
         if i is None:
-            i = index[text] = len(sentences)
-            sentences.append(zh(text))
+            i = index[text] = len(texts)
+            texts.append(text)
         of_relation.append(i)
-    part = EvidencePart(short_term(iri(doc_iri(rec.doc.doc_id))), sentences, of_relation)
-    return digest(rec), part
+    return digest(rec), EvidencePart(rec.doc.doc_id, texts, of_relation)
+
+
+# ---------------------------------------------------------------- the file: JSON and int64s, checked on read
+
+def _json(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+
+
+def _literal_out(value):
+    return {"date": value.isoformat()} if isinstance(value, _dt.date) else value
+
+
+def _encode_digest(page: PageDigest) -> list:
+    d = page.doc
+    doc = [d.doc_id, d.source_file, d.encoding, d.published.isoformat() if d.published else None, d.year,
+           d.home_city, d.home_province]
+    facts = [[s, p, o if is_entity else _literal_out(o), is_entity, lb] for s, p, o, is_entity, lb in page.facts]
+    return [doc, page.entities, page.titles, page.meetings, facts, list(page.sentences)]
+
+
+def _native(ev: array) -> array:
+    """``ev`` as little-endian int64s (the file's byte order), or back."""
+    if sys.byteorder == "big":
+        ev = array("q", ev)
+        ev.byteswap()
+    return ev
 
 
 def write(path: Path, rec: PageRecord) -> PageDigest:
     """Write the page file of ``rec`` (atomically, no fsync: it is a cache); return its digest."""
     page, part = split(rec)
-    head = pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL)
+    head = _json(_encode_digest(page))
+    offsets = _native(page.evidence).tobytes()
+    tail = _json([part.doc_id, part.texts, part.of_relation])
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, "wb") as fh:
-        fh.write(_HEAD.pack(len(head)))
+        fh.write(MAGIC + _HEAD.pack(len(head), len(offsets), len(tail)))
         fh.write(head)
-        pickle.dump(part, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        fh.write(offsets)
+        fh.write(tail)
     os.replace(tmp, path)
     return page
 
 
-def read_digest(path: Path) -> PageDigest | None:
-    """The digest of a page file, or None when the file is missing or unreadable."""
+class Damaged(ValueError):
+    """A page file that does not hold what :func:`write` writes."""
+
+
+def _want(ok: bool, what: str) -> None:
+    if not ok:
+        raise Damaged(what)
+
+
+def _str(v) -> str:
+    _want(type(v) is str, "a string")
+    return v
+
+
+def _opt_str(v) -> str | None:
+    return None if v is None else _str(v)
+
+
+def _int(v) -> int:
+    _want(type(v) is int, "an integer")
+    return v
+
+
+def _opt_int(v) -> int | None:
+    return None if v is None else _int(v)
+
+
+def _list(v, n: int | None = None) -> list:
+    _want(type(v) is list and (n is None or len(v) == n), "a list" if n is None else f"a list of {n}")
+    return v
+
+
+def _strs(v) -> tuple[str, ...]:
+    return tuple(_str(x) for x in _list(v))
+
+
+def _counts(v, allowed: frozenset[str] | None = None) -> tuple[tuple[str, int], ...]:
+    out = []
+    for pair in _list(v):
+        name, n = _list(pair, 2)
+        _want(allowed is None or _str(name) in allowed, f"a class of the ontology, not {name!r}")
+        out.append((_str(name), _int(n)))
+    return tuple(out)
+
+
+def _literal_in(v):
+    if type(v) is dict:
+        _want(list(v) == ["date"], "a literal")
+        try:
+            return _dt.date.fromisoformat(_str(v["date"]))
+        except ValueError:
+            raise Damaged("a date") from None
+    _want(type(v) in (str, int, bool), "a literal")
+    return v
+
+
+def _decode_digest(data, evidence: array) -> PageDigest:
+    """A :class:`PageDigest` from its JSON form, every part checked (:class:`Damaged` otherwise)."""
+    from kg.ontology import terms
+    from kg.resolve import family
+
+    classes, predicates = terms()
+    doc_part, entity_part, title_part, meeting_part, fact_part, sentence_part = _list(data, 6)
+    doc_id, source, encoding, published, year, city, province = _list(doc_part, 7)
     try:
-        with open(path, "rb") as fh:
-            (n,) = _HEAD.unpack(fh.read(_HEAD.size))
-            if n > os.fstat(fh.fileno()).st_size - _HEAD.size:
-                return None
-            rec = pickle.loads(fh.read(n))
-    except (OSError, EOFError, struct.error, pickle.UnpicklingError, AttributeError, ImportError, ValueError,
-            TypeError, IndexError, KeyError):
+        date = _dt.date.fromisoformat(_str(published)) if published is not None else None
+    except ValueError:
+        raise Damaged("a publication date") from None
+    doc = Document(_str(doc_id), _str(source), "", _str(encoding), date, _opt_int(year), _opt_str(city),
+                   _opt_str(province))
+    entities = []
+    for row in _list(entity_part):
+        fam, key, cls_counts, label_counts, alts = _list(row, 5)
+        cls_counts = _counts(cls_counts, classes)
+        _want(bool(cls_counts) and all(family(c) == fam for c, _ in cls_counts), "an entity's classes")
+        entities.append((_str(fam), _str(key), cls_counts, _counts(label_counts), _strs(alts)))
+    titles = [(_str(k), _strs(v)) for k, v in (_list(row, 2) for row in _list(title_part))]
+    meetings = []
+    for row in _list(meeting_part):
+        key, org, kind, ordinal, dates, hints = _list(row, 6)
+        meetings.append((_str(key), _opt_str(org), _opt_str(kind), _opt_int(ordinal), _strs(dates), _strs(hints)))
+    facts = []
+    n = len(entities)
+    for row in _list(fact_part):
+        subj, pred, obj, is_entity, lower_bound = _list(row, 5)
+        _want(type(is_entity) is bool and type(lower_bound) is bool, "a fact's flags")
+        _want(_str(pred) in predicates, f"a predicate of the ontology, not {pred!r}")
+        _want(0 <= _int(subj) < n and (not is_entity or 0 <= _int(obj) < n), "an entity index")
+        facts.append((subj, pred, obj if is_entity else _literal_in(obj), is_entity, lower_bound))
+    _want(len(evidence) % 3 == 0, "evidence offsets in threes")
+    if evidence:
+        fids, starts, ends = evidence[0::3], evidence[1::3], evidence[2::3]
+        _want(min(fids) >= -1 and max(fids) < len(facts) and min(starts) >= 0, "evidence offsets")
+        _want(all(s <= e for s, e in zip(starts, ends)), "evidence offsets")
+    sentences = array("q", (_int(h) for h in _list(sentence_part)))
+    _want(len(sentences) == len(evidence) // 3, "a sentence hash per relation")
+    return PageDigest(doc, entities, titles, meetings, facts, evidence, sentences)
+
+
+def _decode_part(data, n_relations: int) -> EvidencePart:
+    doc_id, texts, of_relation = _list(data, 3)
+    texts = list(_strs(texts))
+    _want(len(_list(of_relation)) == n_relations and all(type(i) is int and 0 <= i < len(texts)
+                                                          for i in of_relation), "sentence indices")
+    return EvidencePart(_str(doc_id), texts, of_relation)
+
+
+def _read(path: Path, with_digest: bool) -> tuple[PageDigest | None, EvidencePart]:
+    with open(path, "rb") as fh:
+        data = fh.read()
+    n0 = len(MAGIC) + _HEAD.size
+    _want(data.startswith(MAGIC) and len(data) >= n0, "a page file header")
+    n_head, n_ev, n_tail = _HEAD.unpack_from(data, len(MAGIC))
+    _want(n0 + n_head + n_ev + n_tail == len(data) and n_ev % 24 == 0, "the lengths its header gives")
+    part = _decode_part(_parse(data[n0 + n_head + n_ev:]), n_ev // 24)
+    if not with_digest:
+        return None, part
+    evidence = array("q")
+    evidence.frombytes(data[n0 + n_head:n0 + n_head + n_ev])
+    page = _decode_digest(_parse(data[n0:n0 + n_head]), _native(evidence))
+    _want(page.doc.doc_id == part.doc_id, "one document")
+    return page, part
+
+
+def _parse(raw: bytes):
+    try:
+        return json.loads(raw.decode("utf-8", "surrogatepass"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
+        raise Damaged(f"JSON ({err})") from None
+
+
+def read_digest(path: Path) -> PageDigest | None:
+    """The digest of a page file, or None when the file is missing, unreadable or fails a check.
+
+    The evidence part is checked too, so that a page reused here can be written out later.
+    """
+    try:
+        page, _ = _read(path, with_digest=True)
+    except (OSError, ValueError):
         return None
-    return rec if isinstance(rec, PageDigest) else None
+    return page
 
 
 def read_evidence(path: Path) -> EvidencePart:
-    """The evidence part of a page file."""
-    with open(path, "rb") as fh:
-        (n,) = _HEAD.unpack(fh.read(_HEAD.size))
-        fh.seek(_HEAD.size + n)
-        return pickle.load(fh)
+    """The evidence part of a page file (:class:`Damaged` when it fails a check)."""
+    return _read(path, with_digest=False)[1]
 
 
 class FileSource:
@@ -209,8 +375,9 @@ class FileSource:
     def __call__(self) -> EvidencePart:
         try:
             return read_evidence(self.path)
-        except (OSError, EOFError, struct.error, pickle.UnpicklingError, AttributeError, ValueError) as err:
+        except (OSError, ValueError) as err:
             from kg.errors import InputError
 
-            raise InputError(f"{self.path}: page file damaged while the build ran ({err}); "
-                             "run kg build --clean.") from err
+            # Reused page files are checked whole when read: this one changed after that.
+            raise InputError(f"{self.path}: page file changed or removed while the build ran ({err}); "
+                             "run kg build again.") from err

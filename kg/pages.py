@@ -64,6 +64,8 @@ def to_nquads(rec: PageRecord) -> str:
 
     doc = "<urn:kg:x:doc>"
     add(doc, "docId", _lit(d.doc_id))
+    add(doc, "mentions", _lit(len(rec.mentions)))  # a truncated file is told by these counts
+    add(doc, "relations", _lit(len(rec.relations)))
     add(doc, "sourceFile", _lit(d.source_file))
     add(doc, "encoding", _lit(d.encoding))
     for name in ("published", "year", "home_city", "home_province"):
@@ -111,8 +113,80 @@ def _value(term):
     return term.value
 
 
+class BadRecord(ValueError):
+    """N-Quads that are not page records as :func:`to_nquads` writes them."""
+
+
 def from_nquads(data: bytes | str) -> list[PageRecord]:
-    """Page records from N-Quads written by :func:`to_nquads` (one or many pages)."""
+    """Page records from N-Quads written by :func:`to_nquads` (one or many pages).
+
+    Everything is checked (:func:`check_record`); :class:`BadRecord` says what is wrong.
+    """
+    try:
+        records = _from_nquads(data)
+    except BadRecord:
+        raise
+    except SyntaxError as err:
+        raise BadRecord(f"not N-Quads, or cut short ({err})") from None
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError) as err:
+        raise BadRecord(f"not a page record as kg extract writes it ({type(err).__name__}: {err})") from None
+    for rec in records:
+        check_record(rec)
+    return records
+
+
+def _want(ok: bool, what: str) -> None:
+    if not ok:
+        raise BadRecord(what)
+
+
+def _is(value, *types) -> bool:
+    return type(value) in types
+
+
+def check_record(rec: PageRecord) -> None:
+    """Raise :class:`BadRecord` unless ``rec`` has the shape extraction gives (types, indices, ontology terms).
+
+    Classes and predicates become parts of IRIs in the exports: only those the ontology declares pass.
+    """
+    from kg.ontology import terms
+
+    classes, predicates = terms()
+    d = rec.doc
+    _want(_is(d.doc_id, str) and d.doc_id != "" and _is(d.source_file, str) and _is(d.encoding, str),
+          "a document without its id, file or encoding")
+    _want(d.published is None or _is(d.published, _dt.date), f"a publication date that is not a date: {d.published!r}")
+    _want(d.year is None or _is(d.year, int), f"a year that is not a number: {d.year!r}")
+    _want(all(v is None or _is(v, str) for v in (d.home_city, d.home_province)), "a home place that is not a code")
+    n = len(rec.mentions)
+    for m in rec.mentions:
+        _want(_is(m.cls, str) and m.cls in classes, f"a mention of class {m.cls!r}, not a class of the ontology")
+        _want(_is(m.key, str) and _is(m.label, str) and all(_is(a, str) for a in m.alt_labels),
+              f"a mention whose key or labels are not text ({m.key!r})")
+        _want(_is(m.start, int) and _is(m.end, int), f"a mention with bad offsets ({m.key!r})")
+        a = m.attrs
+        _want(isinstance(a, dict) and _is(a.get("titles", []), list) and all(_is(t, str) for t in a.get("titles", [])),
+              f"a mention with bad attributes ({m.key!r})")
+        if m.cls == "Meeting":
+            _want(all(a.get(k) is None or _is(a[k], str) for k in ("org", "kind", "date"))
+                  and (a.get("ordinal") is None or _is(a["ordinal"], int))
+                  and _is(a.get("hints", []), list) and all(_is(h, str) for h in a.get("hints", [])),
+                  f"a meeting with bad attributes ({m.key!r})")
+    for r in rec.relations:
+        _want(_is(r.pred, str) and r.pred in predicates, f"a relation {r.pred!r}, not a property of the ontology")
+        _want(_is(r.subj, int) and 0 <= r.subj < n, "a relation whose subject is not a mention of the page")
+        if r.obj_is_mention:
+            _want(isinstance(r.obj, int) and not isinstance(r.obj, bool) and 0 <= r.obj < n,
+                  "a relation whose object is not a mention of the page")
+        else:
+            _want(_is(r.obj, str, int, bool, _dt.date), f"a relation whose object is not a literal: {r.obj!r}")
+        ev = r.evidence
+        _want(_is(ev.sentence, str) and _is(ev.start, int) and _is(ev.end, int) and 0 <= ev.start <= ev.end,
+              "evidence with bad offsets")
+        _want(_is(r.lower_bound, bool), "a relation with a bad lowerBound")
+
+
+def _from_nquads(data: bytes | str) -> list[PageRecord]:
     import pyoxigraph as ox
 
     if isinstance(data, str):
@@ -133,6 +207,9 @@ def from_nquads(data: bytes | str) -> list[PageRecord]:
         doc = Document(one("docId"), one("sourceFile"), "", one("encoding"), one("published"), one("year"),
                        one("home_city"), one("home_province"))
         count_m = sum(1 for k in nodes if k.startswith("m") and k[1:].isdigit())
+        count_r = sum(1 for k in nodes if k.startswith("r") and k[1:].isdigit())
+        _want(one("mentions") in (None, count_m) and one("relations") in (None, count_r),
+              f"page {doc.doc_id!r} has fewer mentions or relations than it says: the file is cut short")
         mentions = []
         for i in range(count_m):
             n = nodes[f"m{i}"]
@@ -144,7 +221,6 @@ def from_nquads(data: bytes | str) -> list[PageRecord]:
                 m.attrs.update(json.loads(n["attrs"][0]))
             mentions.append(m)
         rels = []
-        count_r = sum(1 for k in nodes if k.startswith("r") and k[1:].isdigit())
         for j in range(count_r):
             n = nodes[f"r{j}"]
             obj = n["obj"][0]

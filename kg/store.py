@@ -72,5 +72,8 @@ def store_for(store_dir: Path | None = None, graph: Path | None = None) -> tuple
     else:
         store_dir = Path(store_dir) if store_dir is not None else Path("exports") / STORE
         graph = store_dir.with_suffix(".ttl")
+    from kg.atomic import settle_if_idle
+
+    settle_if_idle(graph.parent)  # a build killed while replacing the exports: finish that first
     note = _fresh(graph, store_dir) if graph.is_file() else None
     return open_store(store_dir), note

@@ -174,7 +174,7 @@ def test_unreadable_page_file_is_extracted_again_and_stale_ones_are_dropped(tmp_
     pages = sorted(cache.glob("*.page"))
     assert len(pages) == 2
     pages[0].write_bytes(b"\x00not a page file")
-    (cache / "0123456789abcdef.page").write_bytes(b"left from a page that is gone")
+    (cache / "0123456789abcdef0123456789abcdef.page").write_bytes(b"left from a page that is gone")
     result = build([corpus, "--out", out, "--jobs", "1"])
     assert "1 unchanged, reused" in result.output
     assert (out / "kg.ttl").read_bytes() == first
