@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from bisect import bisect_right
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -179,6 +180,7 @@ class MeetingRecognizer:
         persons = [p for p in of_class(doc, "Person", "Official") if p.end > p.start]
         topics = [m for m in of_class(doc, "InfectionChain", "Policy") if m.end > m.start]
         sentences = sentence_spans(doc)
+        sentence_at = [a for a, _ in sentences]
         for a_start, body, a_end in self.articles(text):
             dateline = dates_in(text[body:body + 40], info)
             dates = sorted({d for _, _, d in dateline})
@@ -199,7 +201,8 @@ class MeetingRecognizer:
                     org = self._place_government(doc, h.start())
                 ords = ords or [None]
                 # the date of the sentence that holds the meeting, else the dateline's
-                s_start = max((a for a, b in sentences if a <= h.start()), default=body)
+                i = bisect_right(sentence_at, h.start())  # the sentences start in text order
+                s_start = sentences[i - 1][0] if i else body
                 own = sorted({d for _, _, d in dates_in(text[s_start:h.start()], info)})
                 held = own if own else dates
                 for i, n in enumerate(ords):
