@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from query import D, build_store  # noqa: E402 - bench/query.py beside this file
+from query import D, build_store
 
 HUB = D + "person/hub"
 
@@ -41,7 +41,7 @@ def latencies(url: str, accept: str, requests: int, clients: int) -> tuple[float
     with ThreadPoolExecutor(clients) as pool:
         times = list(pool.map(lambda _: fetch(url, accept), range(requests)))
     times.sort()
-    return statistics.median(times), times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)]
+    return statistics.median(times), times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
 
 
 def main() -> None:
@@ -51,6 +51,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="10000,100000,1000000")
     ap.add_argument("--requests", type=int, default=40)
+    ap.add_argument("--targets", default="sparql,entity", help="which of sparql, entity to time")
     args = ap.parse_args()
     text = named_queries()["meetings_chaired_by"][0].read_text(encoding="utf-8")
     print("| triples | request | clients | median ms | p95 ms |")
@@ -65,6 +66,8 @@ def main() -> None:
                    "entity page of the hub 林武": (f"{base}/entity?iri=" + urllib.parse.quote(HUB, safe=""), "text/html")}
         try:
             for name, (url, accept) in targets.items():
+                if name.split()[0].strip("/") not in args.targets.split(","):
+                    continue
                 for clients in (1, 20):
                     med, p95 = latencies(url, accept, args.requests if clients == 1 else args.requests * 5, clients)
                     print(f"| {size:,} | {name} | {clients} | {med:.1f} | {p95:.1f} |", flush=True)
