@@ -32,13 +32,20 @@ def _fail(err: KgError):
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--store", type=click.Path(file_okay=False), help="Oxigraph store folder (default exports/kg.oxigraph).")
 @click.option("--graph", type=click.Path(dir_okay=False), help="Query this Turtle file (its store is built once).")
-def query(query, list_, fmt, store, graph) -> None:
+@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(0, min_open=True),
+              help="Stop the query after this many seconds.")
+@click.option("--allow-service", is_flag=True,
+              help="Let SERVICE clauses call other SPARQL servers (refused otherwise: queries stay offline).")
+def query(query, list_, fmt, store, graph, timeout, allow_service) -> None:
     """Run SPARQL: a query text, a .rq file, or the NAME of an example in queries/.
 
     The prefixes kg:, kgd:, rdf:, rdfs:, skos:, prov:, xsd:, schema:, org: are
     predeclared. IRIs print as labels where they have one (--format table).
+    Ctrl-C stops a query at once.
     """
     from kg import query as q
+    from kg.errors import StoreDamaged
+    from kg.store import ready_store_dir
 
     if list_:
         for name, (_, desc) in q.named_queries().items():
@@ -46,20 +53,26 @@ def query(query, list_, fmt, store, graph) -> None:
         return
     if not query:
         raise click.UsageError("give a SPARQL query, a .rq file or a query name (see kg query --list)")
-    named = q.named_queries()
-    if query in named:
-        text = named[query][0].read_text(encoding="utf-8")
-    elif query.endswith(".rq") or (len(query) < 200 and Path(query).is_file()):
-        try:
-            text = Path(query).read_text(encoding="utf-8")
-        except OSError as err:
-            _fail(KgError(f"{query}: cannot read the query file ({err.strerror})."))
-    else:
-        text = query
     try:
-        table = q.run_query(_store(store, graph), text)
+        text = q.query_text(query)
+        q.refuse_service(text, allow_service)
+        where, note = ready_store_dir(Path(store) if store else None, Path(graph) if graph else None)
+        if note:
+            click.echo(note, err=True)
+        try:
+            table = q.run_sparql(where, text, timeout=timeout, allow_service=allow_service)
+        except StoreDamaged:
+            where, note = ready_store_dir(Path(store) if store else None, Path(graph) if graph else None,
+                                          rebuild=True)
+            if note is None:
+                raise
+            click.echo(note, err=True)
+            table = q.run_sparql(where, text, timeout=timeout, allow_service=allow_service)
     except KgError as err:
         _fail(err)
+    except KeyboardInterrupt:
+        click.echo("kg: query interrupted.", err=True)
+        sys.exit(130)
     out = {"table": table.to_text, "csv": table.to_csv, "tsv": lambda: table.to_csv("\t"),
            "json": table.to_json}[fmt]()
     click.echo(out.rstrip("\n"))
@@ -88,4 +101,7 @@ def neighbours(name, depth, type_, iri, no_evidence, fmt, store, graph) -> None:
         node = q.neighbourhood(s, target_iri, depth=depth, type_filter=type_, evidence=not no_evidence)
     except KgError as err:
         _fail(err)
+    except KeyboardInterrupt:
+        click.echo("kg: interrupted.", err=True)
+        sys.exit(130)
     click.echo(q.tree_json(node) if fmt == "json" else q.render_tree(node, evidence=not no_evidence))

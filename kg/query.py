@@ -42,6 +42,34 @@ def named_queries() -> dict[str, tuple[Path, str]]:
     return out
 
 
+def query_text(arg: str) -> str:
+    """The SPARQL to run for ``arg``: a named example query, a .rq file, or the query itself."""
+    named = named_queries()
+    if arg in named:
+        return named[arg][0].read_text(encoding="utf-8")
+    path = Path(arg)
+    looks_like_file = arg.endswith(".rq") or (len(arg) < 200 and "\n" not in arg and _is_file(path))
+    if looks_like_file:
+        shown = arg.encode("utf-8", "backslashreplace").decode("utf-8")
+        try:
+            return path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise QueryError(f"{shown}: the query file is not UTF-8 text (byte {err.start}).") from None
+        except OSError as err:
+            raise QueryError(f"{shown}: cannot read the query file ({err.strerror}).") from None
+    if not any(c.isspace() or c in "{}?" for c in arg):
+        shown = arg.encode("utf-8", "backslashreplace").decode("utf-8")
+        raise QueryError(f"no named query or file {shown} (see kg query --list).")
+    return arg
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def _text(term) -> str:
     import pyoxigraph as ox
 
@@ -89,6 +117,10 @@ class Table:
         import pyoxigraph as ox
 
         def binding(t):
+            if isinstance(t, ox.Triple):  # RDF 1.2 triple term (SPARQL 1.2 results JSON)
+                return {"type": "triple", "value": {"subject": binding(t.subject),
+                                                    "predicate": binding(t.predicate),
+                                                    "object": binding(t.object)}}
             if isinstance(t, ox.NamedNode):
                 return {"type": "uri", "value": t.value}
             if isinstance(t, ox.BlankNode):
@@ -135,26 +167,71 @@ def labels_of(store, iris: list[str]) -> dict[str, str]:
 
 
 def run_query(store, text: str) -> Table:
-    """Run SPARQL ``text`` (SELECT or ASK) with the project's prefixes predeclared."""
-    import pyoxigraph as ox
-
+    """Run SPARQL ``text`` here, in this process, with the project's prefixes predeclared (no time limit)."""
     try:
         result = store.query(text, prefixes=QUERY_PREFIXES)
     except SyntaxError as err:
         raise QueryError(f"SPARQL syntax {err}") from None
-    except OSError as err:
+    except (OSError, RuntimeError) as err:
         raise QueryError(f"query failed: {err}") from None
-    if isinstance(result, ox.QueryBoolean):
+    return to_table(store, result)
+
+
+def to_table(store, result) -> Table:
+    """A Table from query results (solutions, a boolean or triples), with the labels of its IRIs."""
+    import pyoxigraph as ox
+
+    if isinstance(result, (bool, ox.QueryBoolean)):
         return Table(["result"], [[ox.Literal("true" if bool(result) else "false")]])
-    if isinstance(result, ox.QueryTriples):
-        rows = [[t.subject, t.predicate, t.object] for t in result]
-        table = Table(["subject", "predicate", "object"], rows)
+    if isinstance(result, (list, ox.QueryTriples)):
+        table = Table(["subject", "predicate", "object"], [[t.subject, t.predicate, t.object] for t in result])
     else:
         columns = [v.value for v in result.variables]
         table = Table(columns, [[sol[c] for c in columns] for sol in result])
     iris = [t.value for row in table.rows for t in row if isinstance(t, ox.NamedNode)]
-    table.labels = labels_of(store, iris)
+    table.labels = labels_of(store, iris) if store is not None else {}
     return table
+
+
+_SERVICE = None
+
+
+def uses_service(text: str) -> bool:
+    """Whether a SPARQL query has a SERVICE clause (outside strings, IRIs and comments)."""
+    import re
+
+    global _SERVICE
+    if _SERVICE is None:
+        _SERVICE = re.compile(r"""
+            (?P<skip> "\"\"\"(?:[^\\]|\\.)*?"\"\"\" | '\'\'(?:[^\\]|\\.)*?'\'\'  # long strings
+                    | "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*'          # strings
+                    | <[^<>"{}|^`\\\s]*> | \#[^\n]*                          # IRIs, comments
+                    | [?$]\w* | [\w.-]*:[\w.:%-]* )                          # variables, prefixed names
+            | (?P<service> \bSERVICE\b )""", re.IGNORECASE | re.VERBOSE)
+    # SPARQL allows \uXXXX and \UXXXXXXXX escapes anywhere in a query: read them as the parser may
+    text = re.sub(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})",
+                  lambda m: chr(min(int(m.group(1) or m.group(2), 16), 0x10FFFF)), text)
+    return any(m.group("service") for m in _SERVICE.finditer(text))
+
+
+def refuse_service(text: str, allow_service: bool = False) -> None:
+    """QueryError when ``text`` would call another server and that was not allowed."""
+    if not allow_service and uses_service(text):
+        raise QueryError("the query calls another server (SERVICE); kg query stays offline unless "
+                         "you pass --allow-service.")
+
+
+def run_sparql(store_dir: Path, text: str, *, timeout: float = 60.0, allow_service: bool = False) -> Table:
+    """Run SPARQL ``text`` on the store in ``store_dir`` in a worker process that can be stopped.
+
+    SERVICE clauses (which make Oxigraph call other servers) are refused unless
+    ``allow_service``; the query is stopped after ``timeout`` seconds, and at once
+    on Ctrl-C (KeyboardInterrupt reaches the caller with the worker ended).
+    """
+    from kg.query_worker import run_in_worker
+
+    refuse_service(text, allow_service)
+    return run_in_worker(Path(store_dir), text, QUERY_PREFIXES, timeout)
 
 
 # ---------------------------------------------------------------- neighbours
@@ -254,8 +331,12 @@ def posts_of(store, iri: str) -> list[str]:
 
 def resolve_name(store, name: str, iri: str | None = None, type_: str | None = None) -> tuple[str, str, str]:
     if iri:
-        full = iri if "://" in iri else DATA_IRI + iri.removeprefix("kgd:")
-        label = labels_of(store, [full]).get(full)
+        full = iri.strip().removeprefix("<").removesuffix(">")
+        full = full if "://" in full else DATA_IRI + full.removeprefix("kgd:")
+        try:
+            label = labels_of(store, [full]).get(full)
+        except ValueError:
+            raise LookupFailed(f"--id {iri}: not an IRI; copy one from kg nb or kg query output.") from None
         if label is None:
             raise LookupFailed(f"no entity {iri} in the graph.")
         return full, label, _type(store, full)

@@ -34,3 +34,181 @@ def test_query_files_are_complete_sparql(plain_store, path: Path):
     """Each .rq runs as it is in plain pyoxigraph (as in Oxigraph server, Fuseki, QLever): no prefixes supplied."""
     rows = list(plain_store.query(path.read_text(encoding="utf-8")))
     assert rows, path.name
+
+
+# ------------------------------------------------ issue 10 item 8: no network, a time limit, Ctrl-C
+
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def test_service_is_refused_and_nothing_is_contacted(seed_build):
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    server.settimeout(0.5)
+    port = server.getsockname()[1]
+    try:
+        for text in (f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+                     f"select * {{ service silent <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
+                     f"SELECT * {{ \\u0053ERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}"):
+            result = run(["query", text, *store_args(seed_build)])
+            assert result.exit_code == 2, result.output
+            assert "--allow-service" in result.output and len(result.output.strip().splitlines()) == 1
+        with pytest.raises(socket.timeout):
+            server.accept()
+    finally:
+        server.close()
+
+
+def test_service_words_elsewhere_are_not_refused(seed_build):
+    text = 'SELECT ?service WHERE { ?service rdfs:label "SERVICE"@zh } # SERVICE'
+    result = run(["query", text, *store_args(seed_build)])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_query_past_its_time_limit_is_stopped(seed_build):
+    import time
+
+    start = time.monotonic()
+    result = run(["query", CARTESIAN, "--timeout", "1", *store_args(seed_build)])
+    assert time.monotonic() - start < 10
+    assert result.exit_code == 1 and "--timeout" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_ctrl_c_stops_a_running_query_at_once(seed_build):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "query", CARTESIAN, *store_args(seed_build)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    time.sleep(2)
+    assert proc.poll() is None  # still running
+    proc.send_signal(signal.SIGINT)
+    start = time.monotonic()
+    _, err = proc.communicate(timeout=10)
+    assert time.monotonic() - start < 3
+    assert proc.returncode == 130 and "Traceback" not in err and "interrupted" in err
+
+
+# ------------------------------------------------ issue 10, lesser: one line, no traceback
+
+def test_unknown_query_name_is_one_line(seed_build):
+    result = run(["query", "nosuchname", *store_args(seed_build)])
+    assert result.exit_code == 2
+    assert result.output.strip() == "kg: no named query or file nosuchname (see kg query --list)."
+
+
+def test_non_utf8_query_file_name_and_content(seed_build, tmp_path):
+    import os
+
+    bad = tmp_path / "latin1.rq"
+    bad.write_bytes("SELECT * WHERE { ?s rdfs:label \"caf\xe9\" }".encode("latin-1"))
+    result = run(["query", str(bad), *store_args(seed_build)])
+    assert result.exit_code == 2 and "not UTF-8" in result.output and "latin1.rq" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    name = os.fsdecode(bytes(tmp_path) + b"/q\xff.rq")
+    with open(os.fsencode(name), "wb") as fh:
+        fh.write(b"SELECT (COUNT(*) AS ?n) WHERE { ?m a kg:Meeting }")
+    result = run(["query", name, "--format", "csv", *store_args(seed_build)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "n"
+    missing = os.fsdecode(bytes(tmp_path) + b"/none\xfe.rq")
+    result = run(["query", missing, *store_args(seed_build)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_json_output_of_a_triple_term(seed_build):
+    import json
+
+    text = "SELECT (TRIPLE(kgd:a, kg:chair, kgd:b) AS ?t) WHERE {}"
+    result = run(["query", text, "--format", "json", *store_args(seed_build)])
+    assert result.exit_code == 0, result.output
+    value = json.loads(result.output)["results"]["bindings"][0]["t"]
+    assert value["type"] == "triple" and value["value"]["predicate"]["value"].endswith("#chair")
+
+
+def test_id_that_is_not_an_iri_is_one_line(seed_build):
+    result = run(["nb", "x", "--id", "kgd:a b", *store_args(seed_build)])
+    assert result.exit_code == 1 and "not an IRI" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def _exports_copy(seed_build, tmp_path):
+    out = tmp_path / "exports"
+    out.mkdir()
+    (out / "kg.ttl").write_bytes((seed_build / "kg.ttl").read_bytes())
+    return out
+
+
+def test_read_only_exports_folder_queries_its_fresh_store(seed_build, tmp_path, monkeypatch):
+    """A store already loaded needs no lock: a folder where no lock can be made still answers."""
+    from kg import atomic
+
+    out = _exports_copy(seed_build, tmp_path)
+    assert run(["query", "relays", "--store", str(out / "kg.oxigraph")]).exit_code == 0
+
+    def refuse(self):
+        raise PermissionError(13, "Permission denied", str(self.path))
+
+    monkeypatch.setattr(atomic.BuildLock, "__enter__", refuse)
+    result = run(["query", "relays", "--store", str(out / "kg.oxigraph")])
+    assert result.exit_code == 0, result.output
+    assert "领导小组" in result.output
+
+
+def test_store_beside_a_read_only_graph_goes_to_the_user_cache(seed_build, tmp_path, monkeypatch):
+    from kg import atomic
+
+    out = _exports_copy(seed_build, tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    real_enter = atomic.BuildLock.__enter__
+
+    def read_only(self):
+        if self.path.parent == out:
+            raise PermissionError(30, "Read-only file system", str(self.path))
+        return real_enter(self)
+
+    monkeypatch.setattr(atomic.BuildLock, "__enter__", read_only)
+    result = run(["query", "relays", "--graph", str(out / "kg.ttl")])
+    assert result.exit_code == 0, result.output
+    assert "cache folder" in result.output and str(tmp_path / "cache") in result.output
+    assert "领导小组" in result.output and not (out / "kg.oxigraph").exists()
+    again = run(["nb", "林武", "--no-evidence", "--graph", str(out / "kg.ttl")])
+    assert again.exit_code == 0 and "into the query store" not in again.output
+
+
+def _truncate_sst(store):
+    sst = max(store.glob("*.sst"), key=lambda p: p.stat().st_size)
+    sst.write_bytes(sst.read_bytes()[: sst.stat().st_size // 2])
+
+
+def _flip_sst(store):
+    sst = max(store.glob("*.sst"), key=lambda p: p.stat().st_size)
+    data = bytearray(sst.read_bytes())
+    for i in range(100, len(data) - 2000, 997):
+        data[i] ^= 0xFF
+    sst.write_bytes(bytes(data))
+
+
+def _bad_manifest(store):
+    next(store.glob("MANIFEST*")).write_bytes(b"not a manifest" * 8)
+
+
+@pytest.mark.parametrize("damage", [_truncate_sst, _flip_sst, _bad_manifest], ids=["truncated", "checksum", "manifest"])
+@pytest.mark.parametrize("command", [["query", "relays"], ["nb", "林武", "--no-evidence"]], ids=["query", "nb"])
+def test_damaged_store_is_rebuilt_from_the_turtle(seed_build, tmp_path, damage, command):
+    out = _exports_copy(seed_build, tmp_path)
+    assert run(["query", "relays", "--store", str(out / "kg.oxigraph")]).exit_code == 0
+    damage(out / "kg.oxigraph")
+    result = run([*command, "--store", str(out / "kg.oxigraph")])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    notes = [line for line in result.output.splitlines() if line.startswith("kg:")]
+    assert len(notes) == 1 and "rebuilt the damaged query store" in notes[0]
+    assert "领导小组" in result.output or "林武" in result.output
