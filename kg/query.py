@@ -14,12 +14,14 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.errors import LookupFailed, QueryError
+from kg.errors import LookupFailed, QueryError, UsageError
 from kg.prefixes import DATA_IRI, KG_IRI, PREFIXES
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
+RDFS_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+OWL_CLASS = "http://www.w3.org/2002/07/owl#Class"
 PLACE_TYPES = {"Country", "Province", "City", "County", "Township", "Community", "Site", "Place"}
 HIDDEN = {RDF_TYPE, LABEL, ALT, KG_IRI + "mentionedIn", KG_IRI + "adminCode"}
 QUERY_PREFIXES = {k: v for k, v in PREFIXES.items()}
@@ -256,6 +258,48 @@ class Node:
     edges: list[Edge] = field(default_factory=list)
 
 
+def kg_classes() -> dict[str, set[str]]:
+    """Each class of the ontology (kg/data/ontology/kg.ttl) -> itself and all its subclasses (local names)."""
+    import pyoxigraph as ox
+
+    from kg.ontology import ontology_path
+
+    sub = RDFS_SUBCLASS
+    parents: dict[str, set[str]] = {}
+    for q in ox.parse(path=str(ontology_path()), format=ox.RdfFormat.TURTLE):
+        s, p, o = q.subject, q.predicate.value, q.object
+        if isinstance(s, ox.NamedNode) and s.value.startswith(KG_IRI):
+            name = s.value[len(KG_IRI):]
+            if p == RDF_TYPE and o.value == OWL_CLASS:
+                parents.setdefault(name, set())
+            elif p == sub and o.value.startswith(KG_IRI):
+                parents.setdefault(name, set()).add(o.value[len(KG_IRI):])
+
+    def ancestors(name: str) -> set[str]:
+        out = {name}
+        for parent in parents.get(name, ()):
+            out |= ancestors(parent)
+        return out
+
+    tree: dict[str, set[str]] = {name: set() for name in parents}
+    for name in parents:
+        for ancestor in ancestors(name):
+            tree.setdefault(ancestor, set()).add(name)
+    return tree
+
+
+def type_filter_classes(type_: str | None) -> set[str] | None:
+    """The classes ``--type TYPE`` keeps (TYPE and its subclasses, any letter case); UsageError when unknown."""
+    if not type_:
+        return None
+    tree = kg_classes()
+    by_lower = {name.lower(): name for name in tree}
+    name = by_lower.get(type_.strip().lower())
+    if name is None:
+        raise UsageError(f"--type {type_}: not a class of the graph; use one of {', '.join(sorted(tree))}.")
+    return tree[name]
+
+
 def local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
@@ -292,25 +336,120 @@ def _node(iri):
     return ox.NamedNode(iri)
 
 
-def find(store, name: str) -> list[tuple[str, str, str]]:
-    """(iri, label, type) of entities called ``name``: exact label, then prefix, then Traditional→Simplified."""
+QUOTES = str.maketrans({c: None for c in "“”‘’\"'「」『』《》〈〉 \u3000"} | {c: "·" for c in "•・‧∙⋅"})
+
+
+def _norm(text: str) -> str:
+    """A label or name as compared loosely: NFKC, no quotes or spaces, one interpunct, lower case."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", text).translate(QUOTES).lower()
+
+
+def _pinyin_key(text: str) -> str:
+    """Toneless pinyin letters of ``text`` (Latin letters kept, tone marks and digits dropped)."""
+    import unicodedata
+
+    from pypinyin import lazy_pinyin
+
+    latin = "".join(lazy_pinyin(text))
+    bare = unicodedata.normalize("NFKD", latin.replace("ü", "v")).lower()
+    return "".join(c for c in bare if "a" <= c <= "z")
+
+
+def _is_latin(name: str) -> bool:
+    import unicodedata
+
+    bare = unicodedata.normalize("NFKD", name)
+    return any(c.isalpha() for c in bare) and all(c.isascii() or unicodedata.combining(c) or c in "üÜ" for c in bare)
+
+
+def _affixes() -> tuple[list[str], list[str]]:
+    """(prefixes, suffixes) from kg/data/lookup_affixes.tsv, plus the post titles as suffixes (longest first)."""
+    from importlib import resources
+
+    prefixes, suffixes = [], []
+    data = resources.files("kg").joinpath("data")
+    for line in data.joinpath("lookup_affixes.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+        kind, _, text = line.partition("\t")
+        if kind == "prefix":
+            prefixes.append(text.strip())
+        elif kind == "suffix":
+            suffixes.append(text.strip())
+    for line in data.joinpath("titles.tsv").read_text(encoding="utf-8").splitlines():
+        role = line.split("\t", 1)[0]
+        if line and not line.startswith("#") and role != "role":
+            suffixes.append(role)
+    return prefixes, sorted(set(suffixes), key=len, reverse=True)
+
+
+def _entity(iri: str) -> bool:
+    return iri.startswith(DATA_IRI) and "/evidence/" not in iri and "/doc/" not in iri
+
+
+def _names(store) -> list[tuple[str, str]]:
+    """(IRI, label or alternative label) of every entity: one pass over the label index."""
     import pyoxigraph as ox
 
-    def exact(text: str) -> list[str]:
-        hits = []
-        for pred in (LABEL, ALT):
-            for q in store.quads_for_pattern(None, ox.NamedNode(pred), ox.Literal(text, language="zh")):
-                if q.subject.value.startswith(DATA_IRI) and "/evidence/" not in q.subject.value:
-                    hits.append(q.subject.value)
-        return list(dict.fromkeys(hits))
+    out = []
+    for pred in (LABEL, ALT):
+        for q in store.quads_for_pattern(None, ox.NamedNode(pred), None):
+            if isinstance(q.subject, ox.NamedNode) and _entity(q.subject.value) and isinstance(q.object, ox.Literal):
+                out.append((q.subject.value, q.object.value))
+    return out
 
-    hits = exact(name)
-    if not hits:
-        rows = store.query(
-            "SELECT DISTINCT ?s ?prefix WHERE { ?s rdfs:label|skos:altLabel ?l . FILTER(STRSTARTS(STR(?l), ?prefix)) } "
-            "ORDER BY ?s LIMIT 50", prefixes=QUERY_PREFIXES, substitutions={_var("prefix"): ox.Literal(name)})
-        hits = [r["s"].value for r in rows if "/evidence/" not in r["s"].value]
-    if not hits:
+
+def find(store, name: str) -> list[tuple[str, str, str]]:
+    """(iri, label, type) of the entities ``name`` most likely means.
+
+    Tried in order, the first step that finds something wins: the exact label or
+    alternative label; the label with a party prefix (山西省委 → 中共山西省委);
+    the label ignoring quotes, spaces and interpunct forms (8·18 → “8·18”…), then
+    as a prefix, then inside the label; the name without a title or honorific
+    after it (林武同志, 林武书记 → 林武); Traditional → Simplified; and for names
+    in Latin letters, pinyin with or without tones and spaces (Taiyuan, Lin Wu,
+    Tàiyuán → 太原), the whole name first, then as a prefix.
+    """
+    hits = _find(store, name.strip(), depth=0)
+    labels = labels_of(store, hits)
+    return sorted((h, labels.get(h, h), _type(store, h)) for h in dict.fromkeys(hits))
+
+
+def _exact(store, text: str) -> list[str]:
+    import pyoxigraph as ox
+
+    hits = []
+    for pred in (LABEL, ALT):
+        for lang in ("zh", None):
+            literal = ox.Literal(text, language=lang) if lang else ox.Literal(text)
+            for q in store.quads_for_pattern(None, ox.NamedNode(pred), literal):
+                if isinstance(q.subject, ox.NamedNode) and _entity(q.subject.value):
+                    hits.append(q.subject.value)
+    return list(dict.fromkeys(hits))
+
+
+def _find(store, name: str, depth: int) -> list[str]:
+    if not name:
+        return []
+    hits = _exact(store, name)
+    if hits:
+        return hits
+    prefixes, suffixes = _affixes()
+    for prefix in prefixes:
+        if not name.startswith(prefix) and (hits := _exact(store, prefix + name)):
+            return hits
+    names = _names(store)
+    key = _norm(name)
+    if key:
+        for test in (str.__eq__, str.startswith, str.__contains__):
+            hits = [iri for iri, label in names if test(_norm(label), key)]
+            if hits:
+                return hits
+    if depth < 2:
+        for suffix in suffixes:
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                if hits := _find(store, name[: -len(suffix)], depth + 1):
+                    return hits
         try:
             import opencc
 
@@ -318,9 +457,15 @@ def find(store, name: str) -> list[tuple[str, str, str]]:
         except ImportError:  # pragma: no cover - opencc is a dependency
             simplified = name
         if simplified != name:
-            return find(store, simplified)
-    labels = labels_of(store, hits)
-    return sorted((h, labels.get(h, h), _type(store, h)) for h in hits)
+            return _find(store, simplified, depth + 1)
+    if _is_latin(name):
+        wanted = _pinyin_key(name)
+        keyed = [(iri, _pinyin_key(label)) for iri, label in names]
+        for test in (str.__eq__, str.startswith):
+            hits = [iri for iri, k in keyed if wanted and test(k, wanted)]
+            if hits:
+                return hits
+    return []
 
 
 def posts_of(store, iri: str) -> list[str]:
@@ -342,7 +487,8 @@ def resolve_name(store, name: str, iri: str | None = None, type_: str | None = N
         return full, label, _type(store, full)
     hits = find(store, name)
     if type_:
-        hits = [h for h in hits if h[2] == type_ or (type_ == "Person" and h[2] == "Official")]
+        wanted = type_filter_classes(type_) or set()
+        hits = [h for h in hits if h[2] in wanted]
     if not hits:
         raise LookupFailed(f"nothing called {name!r} in the graph; try a shorter name or kg query.")
     if len(hits) > 1:
@@ -374,6 +520,7 @@ def neighbourhood(store, iri: str, *, depth: int = 1, type_filter: str | None = 
     """The entity and everything within ``depth`` steps, grouped by relation, with evidence."""
     import pyoxigraph as ox
 
+    wanted_types = type_filter_classes(type_filter)
     label = labels_of(store, [iri]).get(iri, iri)
     root = Node(iri, label, _type(store, iri), _detail(store, iri))
     seen = {iri}
@@ -389,7 +536,7 @@ def neighbourhood(store, iri: str, *, depth: int = 1, type_filter: str | None = 
                 if "/evidence/" in other.value or "/doc/" in other.value:
                     continue
                 t = _type(store, other.value)
-                wanted = not type_filter or t == type_filter or (type_filter == "Person" and t == "Official")
+                wanted = wanted_types is None or t in wanted_types
                 children = []
                 if level < depth and other.value not in seen:
                     seen.add(other.value)
@@ -406,7 +553,7 @@ def neighbourhood(store, iri: str, *, depth: int = 1, type_filter: str | None = 
         return edges
 
     root.edges = expand(iri, 1)
-    if root.type in PLACE_TYPES and (not type_filter or type_filter == "Meeting"):
+    if root.type in PLACE_TYPES and (wanted_types is None or "Meeting" in wanted_types):
         # meetings held by the place's bodies (organizer -> jurisdiction), one step for the reader
         rows = store.query("SELECT ?place ?m ?o WHERE { ?m kg:organizer ?o . ?o kg:jurisdiction ?place } ORDER BY ?m",
                            prefixes=QUERY_PREFIXES, substitutions={_var("place"): _node(iri)})

@@ -212,3 +212,53 @@ def test_damaged_store_is_rebuilt_from_the_turtle(seed_build, tmp_path, damage, 
     notes = [line for line in result.output.splitlines() if line.startswith("kg:")]
     assert len(notes) == 1 and "rebuilt the damaged query store" in notes[0]
     assert "领导小组" in result.output or "林武" in result.output
+
+
+# ------------------------------------------------ issue 13 item 6: lookups find what people type
+
+@pytest.mark.parametrize("typed,found", [
+    ("山西省委", "中共山西省委 (Organization)"),
+    ("太原市委", "中共太原市委 (Organization)"),
+    ("8·18", "“8·18”阳泉盂县输入疫情 (InfectionChain"),
+    ("林武同志", "林武 (Official)"),
+    ("林武书记", "林武 (Official)"),
+    ("Taiyuan", "太原市 (City)"),
+    ("tai yuan", "太原市 (City)"),
+    ("Tàiyuán", "太原市 (City)"),
+    ("tai4 yuan2", "太原市 (City)"),
+    ("Lin Wu", "林武 (Official)"),
+    ("linwu", "林武 (Official)"),
+    ("Shanxi", "山西省 (Province)"),
+    ("Shānxī", "山西省 (Province)"),
+])
+def test_lookup_finds_what_people_type(seed_build, typed, found):
+    result = run(["nb", typed, "--no-evidence", *store_args(seed_build)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(found)
+
+
+def test_lookup_library_function(seed_build):
+    from kg.query import find
+    from kg.store import open_store
+
+    store = open_store(seed_build / "kg.oxigraph")
+    assert [label for _, label, _ in find(store, "Lin Wu")] == ["林武"]
+    assert [t for _, _, t in find(store, "Taiyuan")] == ["City"]
+    assert find(store, "zzzz") == [] and find(store, "不存在的人") == []
+
+
+def test_type_place_includes_its_subclasses(seed_build):
+    result = run(["nb", "太原", "--type", "Place", "--no-evidence", *store_args(seed_build)])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()[1:]
+    assert "(County)" in result.output and "(Site)" in result.output and "清徐县" in result.output
+    assert not any("(Policy)" in line or "(Meeting)" in line for line in lines)
+
+
+def test_type_is_matched_in_any_case_and_unknown_types_are_a_usage_error(seed_build):
+    lower = run(["nb", "林武", "--type", "meeting", "--no-evidence", *store_args(seed_build)])
+    assert lower.exit_code == 0 and "(Meeting)" in lower.output
+    result = run(["nb", "太原", "--type", "Foo", *store_args(seed_build)])
+    assert result.exit_code == 2
+    assert "Foo" in result.output and "Meeting" in result.output and "Place" in result.output
+    assert len(result.output.strip().splitlines()) == 1
