@@ -447,9 +447,9 @@ def _find(store, name: str, depth: int) -> list[str]:
                 return hits
     if depth < 2:
         for suffix in suffixes:
-            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-                if hits := _find(store, name[: -len(suffix)], depth + 1):
-                    return hits
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2 and \
+                    (hits := _find(store, name[: -len(suffix)], depth + 1)):
+                return hits
         try:
             import opencc
 
