@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,7 @@ OWL_CLASS = "http://www.w3.org/2002/07/owl#Class"
 PLACE_TYPES = {"Country", "Province", "City", "County", "Township", "Community", "Site", "Place"}
 HIDDEN = {RDF_TYPE, LABEL, ALT, KG_IRI + "mentionedIn", KG_IRI + "adminCode"}
 QUERY_PREFIXES = {k: v for k, v in PREFIXES.items()}
+_PLAIN_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
 def queries_dir() -> Path:
@@ -150,8 +152,14 @@ def _pad(s: str, w: int) -> str:
 
 
 def shorten(iri: str) -> str:
+    """``prefix:local`` when that is a legal SPARQL/Turtle prefixed name, else the full ``<IRI>``.
+
+    Entity IRIs (kgd:place/140100) have a '/' in their local part, which a
+    prefixed name may not hold unescaped: they print in full so that they can be
+    pasted into a query as they are.
+    """
     for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns):
+        if iri.startswith(ns) and _PLAIN_LOCAL.fullmatch(iri[len(ns):]):
             return f"{prefix}:{iri[len(ns):]}"
     return f"<{iri}>"
 

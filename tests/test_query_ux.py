@@ -262,3 +262,30 @@ def test_type_is_matched_in_any_case_and_unknown_types_are_a_usage_error(seed_bu
     assert result.exit_code == 2
     assert "Foo" in result.output and "Meeting" in result.output and "Place" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+# ------------------------------------------------ issue 13 item 3: printed IRIs paste into SPARQL
+
+def test_iri_printed_by_nb_pastes_into_a_query(seed_build):
+    header = run(["nb", "林武", "--no-evidence", *store_args(seed_build)]).output.splitlines()[0]
+    iri = header.split()[-1]
+    assert iri.startswith("<https://") and iri.endswith(">")
+    result = run(["query", f"SELECT ?l WHERE {{ {iri} rdfs:label ?l }}", *store_args(seed_build)])
+    assert result.exit_code == 0, result.output
+    assert "林武" in result.output and "(1 rows)" in result.output
+
+
+def test_iri_from_the_candidate_list_pastes_into_id_and_a_query(seed_build):
+    listing = run(["nb", "省委", *store_args(seed_build)]).output
+    iri = next(line.split("--id ")[1].strip() for line in listing.splitlines() if "--id <" in line)
+    assert run(["nb", "x", "--id", iri, "--no-evidence", *store_args(seed_build)]).exit_code == 0
+    result = run(["query", f"ASK {{ {iri} a ?class }}", *store_args(seed_build)])
+    assert result.exit_code == 0 and "true" in result.output
+
+
+def test_unlabelled_iris_in_tables_are_legal_sparql(seed_build):
+    result = run(["query", "SELECT ?e WHERE { ?e a kg:Evidence } LIMIT 1", *store_args(seed_build)])
+    cell = result.output.splitlines()[2].strip()
+    assert cell.startswith("<https://w3id.org/kg-news/id/evidence/")
+    again = run(["query", f"ASK {{ {cell} a kg:Evidence }}", *store_args(seed_build)])
+    assert "true" in again.output
