@@ -26,6 +26,12 @@ def _fail(err: KgError) -> None:
     sys.exit(err.exit_code)
 
 
+def _cannot_write(err: OSError, out: Path) -> None:
+    """An --out that cannot be made or written (read-only, /proc, a file in the path): one line."""
+    where = click.format_filename(err.filename) if err.filename else str(out)
+    _fail(KgError(f"{where}: cannot write the output there ({err.strerror or err}); choose another --out."))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 def main() -> None:
@@ -99,6 +105,9 @@ def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, jobs,
     except KgError as err:
         _finish(bar)
         _fail(err)
+    except OSError as err:
+        _finish(bar)
+        _cannot_write(err, out)
     except KeyboardInterrupt:
         _finish(bar)
         click.echo(f"kg: build interrupted; {out}/ keeps its previous exports.", err=True)
@@ -135,6 +144,8 @@ def extract(paths, out, year, strict, keep_contacts, jobs) -> None:
                                 f"kg: skipped {i.reason}", err=True))
     except KgError as err:
         _fail(err)
+    except OSError as err:
+        _cannot_write(err, out)
     click.echo(f"{report.documents} pages extracted into {out} in {report.seconds:.1f} s")
 
 
@@ -152,6 +163,8 @@ def merge(folder, out, jobs) -> None:
         report = run_merge(folder, out, jobs=jobs or default_jobs())
     except KgError as err:
         _fail(err)
+    except OSError as err:
+        _cannot_write(err, out)
     click.echo(report.summary())
 
 

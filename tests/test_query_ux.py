@@ -289,3 +289,30 @@ def test_unlabelled_iris_in_tables_are_legal_sparql(seed_build):
     assert cell.startswith("<https://w3id.org/kg-news/id/evidence/")
     again = run(["query", f"ASK {{ {cell} a kg:Evidence }}", *store_args(seed_build)])
     assert "true" in again.output
+
+
+# ------------------------------------------------ issue 13 item 5: one line instead of a traceback
+
+@pytest.mark.parametrize("command", ["build", "extract"])
+def test_out_that_cannot_be_written_is_one_line(tmp_path, command):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    for out in (blocker / "sub", Path("/proc/kg-test-out")):
+        result = run([command, str(ROOT / "seeds"),
+                      "--out", str(out), "--jobs", "1"])
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output and str(out) in result.output
+        assert len([line for line in result.output.splitlines() if line.startswith("kg:")]) == 1
+
+
+def test_score_table_without_the_shared_folder_is_one_line(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    (tmp_path / "repo" / "scripts").mkdir(parents=True)
+    shutil.copy(ROOT / "scripts" / "score_table.py", tmp_path / "repo" / "scripts")
+    proc = subprocess.run([sys.executable, "scripts/score_table.py"], cwd=tmp_path / "repo",
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and "shared" in proc.stderr
