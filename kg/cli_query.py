@@ -84,10 +84,12 @@ def query(query, list_, fmt, store, graph, timeout, allow_service) -> None:
 @click.option("--type", "type_", help="Only neighbours of this class (Meeting, Official, Place, …).")
 @click.option("--id", "iri", help="Pick the entity by IRI (kgd:person/…) when the name is ambiguous.")
 @click.option("--no-evidence", is_flag=True, help="Leave out the evidence sentences.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(0),
+              help="Show at most this many neighbours per relation (0: all); says how many were left out.")
 @click.option("--format", "fmt", type=click.Choice(("tree", "json")), default="tree", show_default=True)
 @click.option("--store", type=click.Path(file_okay=False), help="Oxigraph store folder (default exports/kg.oxigraph).")
 @click.option("--graph", type=click.Path(dir_okay=False), help="Use this Turtle file (its store is built once).")
-def neighbours(name, depth, type_, iri, no_evidence, fmt, store, graph) -> None:
+def neighbours(name, depth, type_, iri, no_evidence, limit, fmt, store, graph) -> None:
     """Show NAME and what is linked to it: posts, meetings, places, chains, with evidence.
 
     NAME is matched against labels and alternative labels: exactly, then as a
@@ -104,4 +106,4 @@ def neighbours(name, depth, type_, iri, no_evidence, fmt, store, graph) -> None:
     except KeyboardInterrupt:
         click.echo("kg: interrupted.", err=True)
         sys.exit(130)
-    click.echo(q.tree_json(node) if fmt == "json" else q.render_tree(node, evidence=not no_evidence))
+    click.echo(q.tree_json(node) if fmt == "json" else q.render_tree(node, evidence=not no_evidence, limit=limit))

@@ -576,31 +576,62 @@ def neighbourhood(store, iri: str, *, depth: int = 1, type_filter: str | None = 
     return root
 
 
-def _short(sentence: str, n: int = 60) -> str:
+def snippet(sentence: str, words: list[str], n: int = 60) -> str:
+    """About ``n`` characters of ``sentence`` around the first of ``words`` found in it (… where cut).
+
+    A word not found as written is looked for by its longest part the sentence
+    holds (中共太原市委 → 太原市委), so the snippet shows where the sentence names
+    the entity rather than its first characters.
+    """
     s = " ".join(sentence.split())
-    return s if len(s) <= n else s[: n - 1] + "…"
+    if len(s) <= n:
+        return s
+    at, width = -1, 0
+    for word in words:  # the longest part of the first word that the sentence holds
+        for k in range(len(word), 1, -1):
+            at = next((i for i in (s.find(word[j:j + k]) for j in range(len(word) - k + 1)) if i >= 0), -1)
+            if at >= 0:
+                width = k
+                break
+        if at >= 0:
+            break
+    if at < 0:
+        return s[: n - 1] + "…"
+    start = max(0, min(at + width // 2 - n // 2, len(s) - n))
+    end = start + n
+    text = s[start:end]
+    return ("…" if start > 0 else "") + text + ("…" if end < len(s) else "")
 
 
-def render_tree(node: Node, evidence: bool = True) -> str:
+def render_tree(node: Node, evidence: bool = True, limit: int = 0) -> str:
+    """The neighbourhood as an indented tree, grouped by relation.
+
+    ``limit`` > 0 shows at most that many neighbours per relation and says how
+    many were left out.
+    """
     lines = [f"{node.label} ({node.type}{', ' + node.detail if node.detail else ''})  {shorten(node.iri)}"]
 
-    def walk(edges: list[Edge], indent: str) -> None:
+    def walk(edges: list[Edge], indent: str, centre: str) -> None:
         groups: dict[tuple[str, str], list[Edge]] = {}
         for e in edges:
             groups.setdefault((e.direction, e.pred), []).append(e)
         for (direction, pred), group in groups.items():
             arrow = f"{pred} →" if direction == "out" else f"← {pred}"
-            lines.append(f"{indent}{arrow}")
-            for e in group:
+            lines.append(f"{indent}{arrow} ({len(group)})" if limit and len(group) > limit else f"{indent}{arrow}")
+            shown = group[:limit] if limit else group
+            for e in shown:
                 lines.append(f"{indent}  {e.label} ({e.type})")
+                name = e.label.split(" [", 1)[0]
                 if evidence:
                     for ev in e.evidence[:1]:
                         when = f", {ev['date']}" if ev["date"] else ""
-                        lines.append(f"{indent}    “{_short(ev['sentence'])}” [{ev['file']}{when}]")
+                        lines.append(f"{indent}    “{snippet(ev['sentence'], [name, centre])}” [{ev['file']}{when}]")
                 if e.children:
-                    walk(e.children, indent + "    ")
+                    walk(e.children, indent + "    ", name)
+            if len(shown) < len(group):
+                lines.append(f"{indent}  … {len(group) - len(shown)} more {pred} (--limit 0 shows all)")
 
-    walk(node.edges, "  ")
+    walk(node.edges, "  ", node.label)
     return "\n".join(lines)
 
 

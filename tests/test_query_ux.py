@@ -16,6 +16,11 @@ def run(args, **kw):
     return CliRunner().invoke(main, args, **kw)
 
 
+def messages(output: str) -> list[str]:
+    """The output's lines but the note that the store was loaded (which test runs first loads it)."""
+    return [line for line in output.strip().splitlines() if not line.startswith("kg: loaded ")]
+
+
 def store_args(seed_build):
     return ["--store", str(seed_build / "kg.oxigraph")]
 
@@ -55,7 +60,7 @@ def test_service_is_refused_and_nothing_is_contacted(seed_build):
                      f"SELECT * {{ \\u0053ERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}"):
             result = run(["query", text, *store_args(seed_build)])
             assert result.exit_code == 2, result.output
-            assert "--allow-service" in result.output and len(result.output.strip().splitlines()) == 1
+            assert "--allow-service" in result.output and len(messages(result.output)) == 1
         with pytest.raises(socket.timeout):
             server.accept()
     finally:
@@ -75,7 +80,7 @@ def test_a_query_past_its_time_limit_is_stopped(seed_build):
     result = run(["query", CARTESIAN, "--timeout", "1", *store_args(seed_build)])
     assert time.monotonic() - start < 10
     assert result.exit_code == 1 and "--timeout" in result.output
-    assert len(result.output.strip().splitlines()) == 1
+    assert len(messages(result.output)) == 1
 
 
 def test_ctrl_c_stops_a_running_query_at_once(seed_build):
@@ -100,7 +105,7 @@ def test_ctrl_c_stops_a_running_query_at_once(seed_build):
 def test_unknown_query_name_is_one_line(seed_build):
     result = run(["query", "nosuchname", *store_args(seed_build)])
     assert result.exit_code == 2
-    assert result.output.strip() == "kg: no named query or file nosuchname (see kg query --list)."
+    assert messages(result.output) == ["kg: no named query or file nosuchname (see kg query --list)."]
 
 
 def test_non_utf8_query_file_name_and_content(seed_build, tmp_path):
@@ -110,7 +115,7 @@ def test_non_utf8_query_file_name_and_content(seed_build, tmp_path):
     bad.write_bytes("SELECT * WHERE { ?s rdfs:label \"caf\xe9\" }".encode("latin-1"))
     result = run(["query", str(bad), *store_args(seed_build)])
     assert result.exit_code == 2 and "not UTF-8" in result.output and "latin1.rq" in result.output
-    assert len(result.output.strip().splitlines()) == 1
+    assert len(messages(result.output)) == 1
     name = os.fsdecode(bytes(tmp_path) + b"/q\xff.rq")
     with open(os.fsencode(name), "wb") as fh:
         fh.write(b"SELECT (COUNT(*) AS ?n) WHERE { ?m a kg:Meeting }")
@@ -120,7 +125,7 @@ def test_non_utf8_query_file_name_and_content(seed_build, tmp_path):
     missing = os.fsdecode(bytes(tmp_path) + b"/none\xfe.rq")
     result = run(["query", missing, *store_args(seed_build)])
     assert result.exit_code == 2 and "Traceback" not in result.output
-    assert len(result.output.strip().splitlines()) == 1
+    assert len(messages(result.output)) == 1
 
 
 def test_json_output_of_a_triple_term(seed_build):
@@ -136,7 +141,7 @@ def test_json_output_of_a_triple_term(seed_build):
 def test_id_that_is_not_an_iri_is_one_line(seed_build):
     result = run(["nb", "x", "--id", "kgd:a b", *store_args(seed_build)])
     assert result.exit_code == 1 and "not an IRI" in result.output
-    assert len(result.output.strip().splitlines()) == 1
+    assert len(messages(result.output)) == 1
 
 
 def _exports_copy(seed_build, tmp_path):
@@ -261,7 +266,7 @@ def test_type_is_matched_in_any_case_and_unknown_types_are_a_usage_error(seed_bu
     result = run(["nb", "太原", "--type", "Foo", *store_args(seed_build)])
     assert result.exit_code == 2
     assert "Foo" in result.output and "Meeting" in result.output and "Place" in result.output
-    assert len(result.output.strip().splitlines()) == 1
+    assert len(messages(result.output)) == 1
 
 
 # ------------------------------------------------ issue 13 item 3: printed IRIs paste into SPARQL
@@ -316,3 +321,62 @@ def test_score_table_without_the_shared_folder_is_one_line(tmp_path):
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1 and "shared" in proc.stderr
+
+
+# ------------------------------------------------ issue 13 item 9: kg nb on a hub
+
+def _neighbours_per_relation(output: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    relation = None
+    for line in output.splitlines()[1:]:
+        if line.startswith("  ") and not line.startswith("    "):
+            relation = line.strip().split(" (")[0]
+            counts[relation] = 0
+        elif line.startswith("    ") and not line.startswith("      ") and not line.strip().startswith("…"):
+            counts[relation] += 1
+        elif line.strip().startswith("…"):
+            counts[relation] += int(line.split()[1])
+    return counts
+
+
+def test_limit_shows_a_few_per_relation_and_counts_the_rest(seed_build):
+    full = run(["nb", "太原", "--limit", "0", "--no-evidence", *store_args(seed_build)])
+    short = run(["nb", "太原", "--limit", "5", "--no-evidence", *store_args(seed_build)])
+    assert full.exit_code == 0 and short.exit_code == 0
+    assert len(short.output.splitlines()) < len(full.output.splitlines()) // 2
+    assert "← appliesTo (62)" in short.output and "more appliesTo" in short.output
+    assert _neighbours_per_relation(short.output) == _neighbours_per_relation(full.output)
+    default = run(["nb", "太原", "--no-evidence", *store_args(seed_build)])
+    assert "more appliesTo (--limit 0 shows all)" in default.output
+
+
+def test_evidence_is_cut_around_the_matched_words():
+    from kg.query import snippet
+
+    sentence = "开头" * 40 + "太原市委书记主持召开会议" + "结尾" * 40
+    cut = snippet(sentence, ["韦韬", "太原市委"], n=30)
+    assert "太原市委" in cut and cut.startswith("…") and cut.endswith("…") and len(cut) == 32
+    assert "太原" in snippet(sentence, ["太原市人民政府"], n=30)  # a shorter form of the name
+    assert snippet("短句。", ["x"]) == "短句。"
+    assert snippet("甲" * 100, ["x"], n=10) == "甲" * 9 + "…"
+
+
+def test_printed_evidence_shows_where_the_sentence_names_the_neighbour(seed_build):
+    from kg.query import neighbourhood, render_tree
+    from kg.store import open_store
+
+    store = open_store(seed_build / "kg.oxigraph")
+    node = neighbourhood(store, "https://w3id.org/kg-news/id/place/140100")
+    printed = render_tree(node, limit=0)
+    checked = 0
+    for edge in node.edges:
+        name, sentence = edge.label.split(" [")[0], " ".join(edge.evidence[0]["sentence"].split())
+        parts = [name[i:i + k] for k in range(len(name), 1, -1) for i in range(len(name) - k + 1)]
+        longest = next((part for part in parts if part in sentence), None)
+        if longest and len(sentence) > 60:
+            line = next(line for line in printed.splitlines() if line.strip().startswith("“")
+                        and line.strip()[1:].lstrip("…")[:10] in sentence
+                        and any(p in line for p in parts[:1] + [longest]))
+            assert longest in line
+            checked += 1
+    assert checked >= 20
