@@ -482,6 +482,28 @@ def posts_of(store, iri: str) -> list[str]:
     return [r["t"].value for r in rows]
 
 
+def _linked_labels(store, iri: str, pred: str) -> list[str]:
+    import pyoxigraph as ox
+
+    objects = [q.object.value for q in store.quads_for_pattern(_node(iri), _node(KG_IRI + pred), None)
+               if isinstance(q.object, ox.NamedNode)]
+    labels = labels_of(store, objects)
+    return sorted(labels.get(o, o) for o in objects)
+
+
+def distinguishing(store, iri: str, type_: str) -> str:
+    """What tells this entity from others of the same name: a person's posts, a meeting's date and
+    organizer, a post's organization, a chain's first report, else the place it belongs to."""
+    if type_ in ("Official", "Person"):
+        return "、".join(posts_of(store, iri)[:3])
+    if type_ == "Meeting":
+        return ", ".join(filter(None, [_detail(store, iri), "、".join(_linked_labels(store, iri, "organizer"))]))
+    if type_ == "Post":
+        return "、".join(_linked_labels(store, iri, "postIn"))
+    parts = [_detail(store, iri), "、".join(_linked_labels(store, iri, "partOf")[:1])]
+    return ", ".join(filter(None, parts))
+
+
 def resolve_name(store, name: str, iri: str | None = None, type_: str | None = None) -> tuple[str, str, str]:
     if iri:
         full = iri.strip().removeprefix("<").removesuffix(">")
@@ -505,8 +527,10 @@ def resolve_name(store, name: str, iri: str | None = None, type_: str | None = N
             return exact[0]
         lines = []
         for h_iri, label, t in hits[:20]:
-            posts = "、".join(posts_of(store, h_iri)[:3]) if t in ("Official", "Person") else ""
-            lines.append(f"  {label} ({t}{', ' + posts if posts else ''})  --id {shorten(h_iri)}")
+            told = distinguishing(store, h_iri, t)
+            lines.append(f"  {label} ({t}{', ' + told if told else ''})  --id {shorten(h_iri)}")
+        if len(hits) > 20:
+            lines.append(f"  … {len(hits) - 20} more; give a longer name or --type")
         raise LookupFailed(f"{name!r} names {len(hits)} entities; choose one with --id:\n" + "\n".join(lines))
     return hits[0]
 

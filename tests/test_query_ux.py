@@ -380,3 +380,27 @@ def test_printed_evidence_shows_where_the_sentence_names_the_neighbour(seed_buil
             assert longest in line
             checked += 1
     assert checked >= 20
+
+
+# ------------------------------------------------ issue 13 item 7: same-named nodes told apart
+
+def test_candidate_list_tells_meetings_and_posts_apart(seed_build):
+    result = run(["nb", "省委", *store_args(seed_build)])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if "--id" in line]
+    meetings = [line for line in lines if "(Meeting" in line]
+    posts = [line for line in lines if "(Post" in line]
+    assert meetings and all("date 20" in line and "中共山西省委" in line for line in meetings)
+    assert posts and all("中共山西省委" in line for line in posts)
+
+
+def test_graphml_meetings_have_dates_and_posts_their_organization(seed_build):
+    import networkx as nx
+
+    graph = nx.read_graphml(seed_build / "kg.graphml")
+    meetings = [d for _, d in graph.nodes(data=True) if d["type"] == "Meeting"]
+    posts = [d for _, d in graph.nodes(data=True) if d["type"] == "Post"]
+    assert meetings and all(len(d.get("date", "")) >= 10 and d.get("organizer") for d in meetings)
+    assert sum(bool(d.get("org")) for d in posts) >= len(posts) // 2
+    mayors = {d["org"] for d in posts if d["label"] == "市长"}
+    assert "太原市人民政府" in mayors
