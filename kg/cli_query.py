@@ -34,13 +34,15 @@ def _fail(err: KgError):
 @click.option("--graph", type=click.Path(dir_okay=False), help="Query this Turtle file (its store is built once).")
 @click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(0, min_open=True),
               help="Stop the query after this many seconds.")
+@click.option("--bom", is_flag=True, help="Start CSV/TSV output with a UTF-8 byte-order mark (Excel then shows Chinese).")
 @click.option("--allow-service", is_flag=True,
               help="Let SERVICE clauses call other SPARQL servers (refused otherwise: queries stay offline).")
-def query(query, list_, fmt, store, graph, timeout, allow_service) -> None:
+def query(query, list_, fmt, store, graph, timeout, bom, allow_service) -> None:
     """Run SPARQL: a query text, a .rq file, or the NAME of an example in queries/.
 
     The prefixes kg:, kgd:, rdf:, rdfs:, skos:, prov:, xsd:, schema:, org: are
-    predeclared. IRIs print as labels where they have one (--format table).
+    predeclared. IRIs print as labels where they have one (--format table);
+    csv, tsv and json give each column of IRIs a <column>Label column beside it.
     Ctrl-C stops a query at once.
     """
     from kg import query as q
@@ -73,7 +75,7 @@ def query(query, list_, fmt, store, graph, timeout, allow_service) -> None:
     except KeyboardInterrupt:
         click.echo("kg: query interrupted.", err=True)
         sys.exit(130)
-    out = {"table": table.to_text, "csv": table.to_csv, "tsv": lambda: table.to_csv("\t"),
+    out = {"table": table.to_text, "csv": lambda: table.to_csv(",", bom), "tsv": lambda: table.to_csv("\t", bom),
            "json": table.to_json}[fmt]()
     click.echo(out.rstrip("\n"))
 

@@ -108,16 +108,39 @@ class Table:
         lines.append(f"({len(self.rows)} rows)")
         return "\n".join(lines)
 
-    def to_csv(self, sep: str = ",") -> str:
+    def with_labels(self) -> tuple[list[str], list[list[object]]]:
+        """Columns and rows with a ``<column>Label`` column after each column of IRIs that have labels."""
+        import pyoxigraph as ox
+
+        labelled = [i for i, c in enumerate(self.columns)
+                    if any(isinstance(r[i], ox.NamedNode) and r[i].value in self.labels for r in self.rows)]
+        columns, rows = [], [[] for _ in self.rows]
+        for i, c in enumerate(self.columns):
+            columns.append(c)
+            for out, row in zip(rows, self.rows):
+                out.append(row[i])
+            if i in labelled:
+                name = c + "Label"
+                while name in self.columns or name in columns:
+                    name += "_"
+                columns.append(name)
+                for out, row in zip(rows, self.rows):
+                    label = self.labels.get(row[i].value) if isinstance(row[i], ox.NamedNode) else None
+                    out.append(ox.Literal(label, language="zh") if label is not None else None)
+        return columns, rows
+
+    def to_csv(self, sep: str = ",", bom: bool = False) -> str:
+        """CSV (or TSV) with a label column beside each column of IRIs; ``bom`` for Excel."""
+        columns, rows = self.with_labels()
         buf = io.StringIO()
         w = csv.writer(buf, delimiter=sep, lineterminator="\n")
-        w.writerow(self.columns)
-        for row in self.rows:
+        w.writerow(columns)
+        for row in rows:
             w.writerow([_text(t) for t in row])
-        return buf.getvalue()
+        return ("\ufeff" if bom else "") + buf.getvalue()
 
-    def to_json(self) -> str:
-        """SPARQL 1.1 Query Results JSON."""
+    def to_json(self, labels: bool = True) -> str:
+        """SPARQL 1.1 Query Results JSON, with a ``<variable>Label`` binding beside each labelled IRI."""
         import pyoxigraph as ox
 
         def binding(t):
@@ -136,8 +159,9 @@ class Table:
                 out["datatype"] = t.datatype.value
             return out
 
-        bindings = [{c: binding(t) for c, t in zip(self.columns, row) if t is not None} for row in self.rows]
-        return json.dumps({"head": {"vars": self.columns}, "results": {"bindings": bindings}},
+        columns, rows = self.with_labels() if labels else (self.columns, self.rows)
+        bindings = [{c: binding(t) for c, t in zip(columns, row) if t is not None} for row in rows]
+        return json.dumps({"head": {"vars": columns}, "results": {"bindings": bindings}},
                           ensure_ascii=False, indent=1)
 
 

@@ -41,7 +41,7 @@ def _evaluate(store_dir: str, text: str, prefixes: dict[str, str]) -> bytes:
     except (OSError, ValueError, RuntimeError) as err:
         tag = DAMAGED if "Corruption" in str(err) else FAILED
         return tag + str(err).encode("utf-8", "replace")
-    return TABLE + json.dumps({"labels": table.labels, "results": json.loads(table.to_json())},
+    return TABLE + json.dumps({"labels": table.labels, "results": json.loads(table.to_json(labels=False))},
                               ensure_ascii=False).encode("utf-8")
 
 

@@ -404,3 +404,38 @@ def test_graphml_meetings_have_dates_and_posts_their_organization(seed_build):
     assert sum(bool(d.get("org")) for d in posts) >= len(posts) // 2
     mayors = {d["org"] for d in posts if d["label"] == "市长"}
     assert "太原市人民政府" in mayors
+
+
+# ------------------------------------------------ issue 13 item 8: labels beside IRIs, Excel, sorting
+
+def test_csv_tsv_and_json_give_labels_beside_iris(seed_build):
+    import csv
+    import io
+    import json
+
+    result = run(["query", "officials_and_posts", "--format", "csv", *store_args(seed_build)])
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert list(rows[0]) == ["official", "officialLabel", "title", "organization", "organizationLabel"]
+    lin = [r for r in rows if r["officialLabel"] == "林武"]
+    assert lin and lin[0]["official"].startswith("https://w3id.org/kg-news/id/person/")
+    tsv = run(["query", "relays", "--format", "tsv", *store_args(seed_build)]).output
+    assert "meetingLabel" in tsv.splitlines()[0].split("\t") and "领导小组" in tsv
+    data = json.loads(run(["query", "chains_and_places", "--format", "json", *store_args(seed_build)]).output)
+    assert "chainLabel" in data["head"]["vars"]
+    first = data["results"]["bindings"][0]
+    assert first["chain"]["type"] == "uri" and first["chainLabel"]["xml:lang"] == "zh"
+
+
+def test_csv_bom_for_excel(seed_build):
+    plain = run(["query", "relays", "--format", "csv", *store_args(seed_build)]).output
+    excel = run(["query", "relays", "--format", "csv", "--bom", *store_args(seed_build)]).output
+    assert not plain.startswith("\ufeff") and excel == "\ufeff" + plain
+
+
+def test_officials_and_posts_sorted_by_name(seed_build):
+    import csv
+    import io
+
+    result = run(["query", "officials_and_posts", "--format", "csv", *store_args(seed_build)])
+    names = [r["officialLabel"] for r in csv.DictReader(io.StringIO(result.output))]
+    assert names == sorted(names) and len(set(names)) > 5
