@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import signal
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -19,6 +20,16 @@ from kg.errors import KgError
 def _finish(bar) -> None:
     if bar is not None:
         bar.render_finish()
+
+
+def _advance(bar) -> None:
+    """One page done. The ETA is timed from the first page (which carried the start-up: spaCy, the
+    workers) and shown only after a few pages, so it is not off by orders of magnitude early on."""
+    bar.update(1)
+    if bar.pos == 1:
+        bar.start = time.time()
+        bar.avg = []
+    bar.show_eta = bar.pos >= max(5, (bar.length or 0) // 20)
 
 
 def _fail(err: KgError) -> None:
@@ -82,7 +93,8 @@ def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, jobs,
     from kg.corpus import count_inputs
 
     total = count_inputs(list(paths))
-    bar = click.progressbar(length=total, label="reading pages", file=sys.stderr) if total > 3 else None
+    bar = click.progressbar(length=total, label="reading pages", file=sys.stderr, show_eta=False) \
+        if total > 3 else None
 
     def on_document(item) -> None:
         reason = getattr(item, "reason", None)
@@ -91,7 +103,7 @@ def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, jobs,
         elif verbose:
             click.echo(f"kg: read {item.source_file} ({item.encoding})", err=True)
         if bar is not None:
-            bar.update(1)
+            _advance(bar)
 
     def interrupted(signum, frame):
         raise KeyboardInterrupt

@@ -15,10 +15,14 @@ FORMATS = ("table", "csv", "tsv", "json")
 def _store(store, graph):
     from kg.store import store_for
 
-    s, note = store_for(Path(store) if store else None, Path(graph) if graph else None)
+    s, note = store_for(Path(store) if store else None, Path(graph) if graph else None, on_note=_note)
     if note:
         click.echo(note, err=True)
     return s
+
+
+def _note(line: str) -> None:
+    click.echo(line, err=True)
 
 
 def _fail(err: KgError):
@@ -58,14 +62,15 @@ def query(query, list_, fmt, store, graph, timeout, bom, allow_service) -> None:
     try:
         text = q.query_text(query)
         q.refuse_service(text, allow_service)
-        where, note = ready_store_dir(Path(store) if store else None, Path(graph) if graph else None)
+        where, note = ready_store_dir(Path(store) if store else None, Path(graph) if graph else None,
+                                      on_note=_note)
         if note:
             click.echo(note, err=True)
         try:
             table = q.run_sparql(where, text, timeout=timeout, allow_service=allow_service)
         except StoreDamaged:
             where, note = ready_store_dir(Path(store) if store else None, Path(graph) if graph else None,
-                                          rebuild=True)
+                                          rebuild=True, on_note=_note)
             if note is None:
                 raise
             click.echo(note, err=True)

@@ -71,14 +71,33 @@ def _first_line(err: BaseException) -> str:
     return " ".join(str(err).split())[:200]
 
 
-def _load(ttl: Path, store_dir: Path, force: bool = False) -> bool:
-    """Load ``ttl`` into ``store_dir`` under the loader lock unless it is already there; True when loaded."""
+SLOW_NOTE_AFTER = 1.0  # seconds of loading after which the user is told what is happening
+
+
+def _load(ttl: Path, store_dir: Path, force: bool = False, on_note=None) -> bool:
+    """Load ``ttl`` into ``store_dir`` under the loader lock unless it is already there; True when loaded.
+
+    When loading takes longer than SLOW_NOTE_AFTER seconds, ``on_note`` is called
+    (from a timer thread: Oxigraph's bulk load releases the GIL) with a line
+    saying what is happening, so the first query on a big graph is not silent.
+    """
+    import threading
+
     from kg.atomic import BuildLock
 
     with BuildLock(store_dir.parent, name=f".{store_dir.name}.lock", wait=True):  # one loader at a time
         if not force and is_fresh(ttl, store_dir):
             return False
-        write_store(ttl, store_dir)
+        size = os.stat(ttl).st_size / 1e6
+        line = (f"kg: loading {ttl} ({size:.1f} MB) into the query store {store_dir}; the first query after a "
+                "build waits for this (about 10 s for 10 MB), later ones do not…")
+        timer = threading.Timer(SLOW_NOTE_AFTER, on_note or (lambda _: None), [line])
+        timer.daemon = True
+        timer.start()
+        try:
+            write_store(ttl, store_dir)
+        finally:
+            timer.cancel()
     return True
 
 
@@ -98,7 +117,7 @@ def graph_and_store(store_dir: Path | None = None, graph: Path | None = None) ->
 
 
 def ready_store_dir(store_dir: Path | None = None, graph: Path | None = None,
-                    rebuild: bool = False) -> tuple[Path, str | None]:
+                    rebuild: bool = False, on_note=None) -> tuple[Path, str | None]:
     """The folder of an up-to-date store for the graph, and a note when it had to be loaded first.
 
     A store ``X.oxigraph/`` belongs to the Turtle file ``X.ttl`` beside it
@@ -107,6 +126,7 @@ def ready_store_dir(store_dir: Path | None = None, graph: Path | None = None,
     need not spend the time when no one queries. When the folder cannot be
     written (read-only media, someone else's exports) the store goes to the
     user's cache folder instead. ``rebuild`` reloads a damaged store.
+    ``on_note`` hears about a load that takes more than a second while it runs.
     """
     graph, store_dir = graph_and_store(store_dir, graph)
     if not graph.is_file():
@@ -119,12 +139,12 @@ def ready_store_dir(store_dir: Path | None = None, graph: Path | None = None,
     where = store_dir if _writable(store_dir.parent) else cached
     try:
         try:
-            loaded = _load(graph, where, force=rebuild)
+            loaded = _load(graph, where, force=rebuild, on_note=on_note)
         except PermissionError:
             if where == cached:
                 raise
             where = cached
-            loaded = _load(graph, where, force=rebuild)
+            loaded = _load(graph, where, force=rebuild, on_note=on_note)
     except (OSError, SyntaxError, ValueError, RuntimeError) as err:
         raise StoreError(f"{graph}: cannot load it into the query store {where} ({_first_line(err)}).") from None
     if not loaded:
@@ -136,13 +156,14 @@ def ready_store_dir(store_dir: Path | None = None, graph: Path | None = None,
     return where, note + "; reused until the file changes"
 
 
-def store_for(store_dir: Path | None = None, graph: Path | None = None) -> tuple[object, str | None]:
+def store_for(store_dir: Path | None = None, graph: Path | None = None,
+              on_note=None) -> tuple[object, str | None]:
     """An open read-only store for the graph, and a note when it had to be loaded or rebuilt first."""
-    where, note = ready_store_dir(store_dir, graph)
+    where, note = ready_store_dir(store_dir, graph, on_note=on_note)
     try:
         return open_store(where), note
     except StoreDamaged:
         if not graph_and_store(store_dir, graph)[0].is_file():
             raise
-    where, note = ready_store_dir(store_dir, graph, rebuild=True)
+    where, note = ready_store_dir(store_dir, graph, rebuild=True, on_note=on_note)
     return open_store(where), note

@@ -439,3 +439,35 @@ def test_officials_and_posts_sorted_by_name(seed_build):
     result = run(["query", "officials_and_posts", "--format", "csv", *store_args(seed_build)])
     names = [r["officialLabel"] for r in csv.DictReader(io.StringIO(result.output))]
     assert names == sorted(names) and len(set(names)) > 5
+
+
+# ------------------------------------------------ issue 13 item 10: progress that tells the truth
+
+def test_build_eta_is_timed_from_the_first_page_and_hidden_early():
+    import io
+    import time
+
+    import click
+
+    from kg.cli import _advance
+
+    with click.progressbar(length=100, file=io.StringIO()) as bar:
+        bar.start = time.time() - 300  # five minutes of start-up before the first page
+        _advance(bar)
+        assert not bar.show_eta  # one page says nothing about the rest
+        for _ in range(9):
+            _advance(bar)
+        assert bar.show_eta and bar.eta < 30  # 90 more pages as fast as the last nine, not 5 min × 9
+
+
+def test_a_slow_first_load_says_what_is_happening(seed_build, tmp_path, monkeypatch):
+    from kg import store
+
+    out = _exports_copy(seed_build, tmp_path)
+    monkeypatch.setattr(store, "SLOW_NOTE_AFTER", 0.0)
+    result = run(["query", "relays", "--store", str(out / "kg.oxigraph")])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith(f"kg: loading {out / 'kg.ttl'}") and "MB" in lines[0]
+    fast = run(["query", "relays", "--store", str(out / "kg.oxigraph")])
+    assert "kg: loading" not in fast.output
