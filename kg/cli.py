@@ -203,11 +203,19 @@ def train_segmenter(corpus, out, iterations, limit) -> None:
 @main.command()
 @click.argument("ttl", default="exports/kg.ttl", type=click.Path(path_type=Path))
 def validate(ttl: Path) -> None:
-    """Check a graph against the SHACL shapes of the contract (default: exports/kg.ttl)."""
+    """Check a graph against the SHACL shapes of the contract (default: exports/kg.ttl).
+
+    The whole graph is checked in memory with pySHACL (no sampling): minutes and
+    gigabytes for graphs of hundreds of pages. A graph with no kg: terms fails.
+    """
+    from kg.validate import size_note
     from kg.validate import validate as run_validate
 
     if not ttl.is_file():
         _fail(KgError(f"{ttl}: no such file; run kg build first or give the Turtle file to check."))
+    note = size_note(ttl)
+    if note:
+        click.echo(note, err=True)
     try:
         result = run_validate(ttl)
     except KgError as err:
