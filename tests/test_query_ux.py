@@ -471,3 +471,22 @@ def test_a_slow_first_load_says_what_is_happening(seed_build, tmp_path, monkeypa
     assert lines[0].startswith(f"kg: loading {out / 'kg.ttl'}") and "MB" in lines[0]
     fast = run(["query", "relays", "--store", str(out / "kg.oxigraph")])
     assert "kg: loading" not in fast.output
+
+
+# ------------------------------------------------ issue 13 item 11: README
+
+def test_readme_has_the_venv_python_version_install_split_and_vocabulary():
+    import pyoxigraph as ox
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "python3 -m venv" in readme and "Python 3.11" in readme
+    assert "pip install -e .  " in readme and "pip install -e '.[test]'" in readme
+    kg = "https://w3id.org/kg-news/ontology#"
+    owl = {"http://www.w3.org/2002/07/owl#" + k for k in ("Class", "ObjectProperty", "DatatypeProperty")}
+    terms = {q.subject.value[len(kg):] for q in ox.parse(path=str(ROOT / "ontology" / "kg.ttl"),
+                                                         format=ox.RdfFormat.TURTLE)
+             if q.predicate.value.endswith("#type") and q.object.value in owl}
+    assert len(terms) > 40
+    vocabulary = readme[readme.index("## Vocabulary"):]
+    missing = [t for t in sorted(terms) if f"| `kg:{t}` |" not in vocabulary]
+    assert not missing and "ontology/kg.ttl" in vocabulary
