@@ -112,9 +112,12 @@ class Table:
         """Columns and rows with a ``<column>Label`` column after each column of IRIs that have labels."""
         import pyoxigraph as ox
 
-        labelled = [i for i, c in enumerate(self.columns)
-                    if any(isinstance(r[i], ox.NamedNode) and r[i].value in self.labels for r in self.rows)]
-        columns, rows = [], [[] for _ in self.rows]
+        def iri(term: object) -> str | None:
+            return term.value if isinstance(term, ox.NamedNode) else None
+
+        labelled = {i for i in range(len(self.columns)) if any(iri(r[i]) in self.labels for r in self.rows)}
+        columns: list[str] = []
+        rows: list[list[object]] = [[] for _ in self.rows]
         for i, c in enumerate(self.columns):
             columns.append(c)
             for out, row in zip(rows, self.rows):
@@ -125,7 +128,7 @@ class Table:
                     name += "_"
                 columns.append(name)
                 for out, row in zip(rows, self.rows):
-                    label = self.labels.get(row[i].value) if isinstance(row[i], ox.NamedNode) else None
+                    label = self.labels.get(iri(row[i]) or "")
                     out.append(ox.Literal(label, language="zh") if label is not None else None)
         return columns, rows
 

@@ -6,15 +6,15 @@ query therefore runs in a forked child that opens the store read-only, looks up
 the labels of the IRIs in the results and sends both back through a pipe (the
 results in the standard SPARQL JSON serialisation, no pickle). The parent waits
 with a deadline and kills the child when the deadline passes or the user
-presses Ctrl-C. The fork and the JSON cost about 13 ms per query on the seed
-graph (25 ms against 11 ms in-process); kg nb's lookups stay in-process.
+presses Ctrl-C. The fork and the JSON cost a few milliseconds per query
+(bench/query.py); kg nb's lookups, which are bounded, stay in-process.
 """
 
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
+import select
 import signal
 import time
 from pathlib import Path
@@ -45,12 +45,13 @@ def _evaluate(store_dir: str, text: str, prefixes: dict[str, str]) -> bytes:
                               ensure_ascii=False).encode("utf-8")
 
 
-def _child(store_dir: str, text: str, prefixes: dict[str, str], conn) -> None:
+def _child(store_dir: str, text: str, prefixes: dict[str, str], fd: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it kills this process
     try:
-        conn.send_bytes(_evaluate(store_dir, text, prefixes))
+        data = memoryview(_evaluate(store_dir, text, prefixes))
+        while data:
+            data = data[os.write(fd, data):]
     finally:
-        conn.close()
         os._exit(0)  # no atexit handlers or buffers inherited from the parent
 
 
@@ -58,31 +59,40 @@ def run_in_worker(store_dir: Path, text: str, prefixes: dict[str, str], timeout:
     """The results of ``text`` on the store as a kg.query.Table (with the labels of its IRIs).
 
     Raises QueryTimeout after ``timeout`` seconds and KeyboardInterrupt on Ctrl-C,
-    with the worker already ended in both cases.
+    with the worker already ended in both cases. A bare fork and pipe (not
+    multiprocessing, whose import alone costs about 30 ms).
     """
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(str(store_dir), text, prefixes, send), daemon=True)
-    proc.start()
-    send.close()
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        os.close(read_fd)
+        _child(str(store_dir), text, prefixes, write_fd)
+    os.close(write_fd)
+    chunks: list[bytes] = []
+    done = False
     try:
         deadline = time.monotonic() + timeout
-        while not receive.poll(max(0.0, min(0.25, deadline - time.monotonic()))):
-            if time.monotonic() >= deadline:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
                 raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped; "
                                    "narrow it (LIMIT, more specific patterns) or raise --timeout.")
-            if not proc.is_alive() and not receive.poll():
-                raise StoreError(f"{store_dir}: the query process died (exit {proc.exitcode}); "
-                                 "the store may be damaged: rebuild it with kg build.")
-        try:
-            data = receive.recv_bytes()
-        except EOFError:
-            raise StoreError(f"{store_dir}: the query process died (exit {proc.exitcode}).") from None
+            ready, _, _ = select.select([read_fd], [], [], min(left, 0.5))
+            if ready:
+                chunk = os.read(read_fd, 1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        done = True
     finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join()
-        receive.close()
+        os.close(read_fd)
+        if not done:
+            os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+    data = b"".join(chunks)
+    if not data:
+        raise StoreError(f"{store_dir}: the query process died ({_status(status)}); "
+                         "the store may be damaged: rebuild it with kg build.")
     tag, body = data[:1], data[1:]
     if tag == SYNTAX:
         raise QueryError(f"SPARQL syntax {body.decode('utf-8')}")
@@ -92,6 +102,12 @@ def run_in_worker(store_dir: Path, text: str, prefixes: dict[str, str], timeout:
     if tag == FAILED:
         raise QueryError(f"query failed: {body.decode('utf-8')}")
     return _table(json.loads(body))
+
+
+def _status(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"signal {os.WTERMSIG(status)}"
+    return f"exit {os.waitstatus_to_exitcode(status)}"
 
 
 def _table(data: dict):
