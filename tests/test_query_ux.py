@@ -490,3 +490,16 @@ def test_readme_has_the_venv_python_version_install_split_and_vocabulary():
     vocabulary = readme[readme.index("## Vocabulary"):]
     missing = [t for t in sorted(terms) if f"| `kg:{t}` |" not in vocabulary]
     assert not missing and "ontology/kg.ttl" in vocabulary
+
+
+@pytest.mark.parametrize("args", [["query", "relays"], ["nb", "Taiyuan"], ["nb", "太原", "--type", "Place"]])
+def test_query_worker_and_lookups_import_no_heavy_library(seed_build, args):
+    import subprocess
+    import sys
+
+    code = ("import sys; from kg.cli import main\n"
+            "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            "print('HEAVY', [m for m in ('spacy', 'networkx', 'rdflib') if m in sys.modules], file=sys.stderr)")
+    proc = subprocess.run([sys.executable, "-c", code, *args, *store_args(seed_build)], capture_output=True,
+                          text=True, cwd=ROOT, check=False)
+    assert "HEAVY []" in proc.stderr and proc.returncode == 0, proc.stderr
