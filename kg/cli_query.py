@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -15,7 +16,12 @@ FORMATS = ("table", "csv", "tsv", "json")
 def _store(store, graph):
     from kg.store import store_for
 
-    s, note = store_for(Path(store) if store else None, Path(graph) if graph else None, on_note=_note)
+    bar = _LoadBar()
+    try:
+        s, note = store_for(Path(store) if store else None, Path(graph) if graph else None, on_note=_note,
+                            on_progress=bar)
+    finally:
+        bar.close()
     if note:
         click.echo(note, err=True)
     return s
@@ -23,6 +29,32 @@ def _store(store, graph):
 
 def _note(line: str) -> None:
     click.echo(line, err=True)
+
+
+class _LoadBar:
+    """A progress bar for loading the query store, shown once the load has taken a second."""
+
+    def __init__(self) -> None:
+        import time
+
+        self.clock = time.monotonic
+        self.started = self.clock()
+        self.bar: Any = None
+        self.shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if self.clock() - self.started < 1.0:
+                return
+            self.bar = click.progressbar(length=total, label="loading the query store", file=sys.stderr,
+                                         show_eta=False)
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.render_finish()
+            self.bar = None
 
 
 def _fail(err: KgError):
@@ -62,8 +94,12 @@ def query(query, list_, fmt, store, graph, timeout, bom, allow_service) -> None:
     try:
         text = q.query_text(query)
         q.refuse_service(text, allow_service)
-        where, note = ready_store_dir(Path(store) if store else None, Path(graph) if graph else None,
-                                      on_note=_note)
+        bar = _LoadBar()
+        try:
+            where, note = ready_store_dir(Path(store) if store else None, Path(graph) if graph else None,
+                                          on_note=_note, on_progress=bar)
+        finally:
+            bar.close()
         if note:
             click.echo(note, err=True)
         try:

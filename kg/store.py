@@ -5,6 +5,7 @@ This module imports neither rdflib nor spaCy: the query commands use it.
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
@@ -13,15 +14,43 @@ from kg.errors import StoreDamaged, StoreError
 STORE = "kg.oxigraph"
 
 
-def write_store(ttl: Path, store_dir: Path) -> None:
-    """Bulk-load ``ttl`` into a fresh store that replaces ``store_dir`` whole."""
+class _Counted(io.RawIOBase):
+    """A binary file that reports how many of its bytes have been read (Oxigraph reads it as it loads)."""
+
+    def __init__(self, fh, total: int, on_progress) -> None:
+        super().__init__()
+        self.fh, self.total, self.on_progress, self.done = fh, total, on_progress, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self.fh.readinto(buffer)
+        self._count(n or 0)
+        return n
+
+    def _count(self, n: int) -> None:
+        self.done += n
+        self.on_progress(self.done, self.total)
+
+
+def write_store(ttl: Path, store_dir: Path, on_progress=None) -> None:
+    """Bulk-load ``ttl`` into a fresh store that replaces ``store_dir`` whole.
+
+    ``on_progress(bytes_read, total_bytes)`` is called as the Turtle is read.
+    """
     import pyoxigraph as ox
 
     from kg.atomic import atomic_dir
 
     with atomic_dir(store_dir) as tmp:
         store = ox.Store(str(tmp))
-        store.bulk_load(path=str(ttl), format=ox.RdfFormat.TURTLE)
+        if on_progress is None:
+            store.bulk_load(path=str(ttl), format=ox.RdfFormat.TURTLE)
+        else:
+            with open(ttl, "rb", buffering=0) as fh:
+                counted = io.BufferedReader(_Counted(fh, os.fstat(fh.fileno()).st_size, on_progress), 1 << 20)
+                store.bulk_load(input=counted, format=ox.RdfFormat.TURTLE)
         store.flush()
         del store
         (Path(tmp) / "SOURCE").write_text(_stamp(ttl), encoding="utf-8")
@@ -74,7 +103,7 @@ def _first_line(err: BaseException) -> str:
 SLOW_NOTE_AFTER = 1.0  # seconds of loading after which the user is told what is happening
 
 
-def _load(ttl: Path, store_dir: Path, force: bool = False, on_note=None) -> bool:
+def _load(ttl: Path, store_dir: Path, force: bool = False, on_note=None, on_progress=None) -> bool:
     """Load ``ttl`` into ``store_dir`` under the loader lock unless it is already there; True when loaded.
 
     When loading takes longer than SLOW_NOTE_AFTER seconds, ``on_note`` is called
@@ -95,7 +124,7 @@ def _load(ttl: Path, store_dir: Path, force: bool = False, on_note=None) -> bool
         timer.daemon = True
         timer.start()
         try:
-            write_store(ttl, store_dir)
+            write_store(ttl, store_dir, on_progress)
         finally:
             timer.cancel()
     return True
@@ -117,7 +146,7 @@ def graph_and_store(store_dir: Path | None = None, graph: Path | None = None) ->
 
 
 def ready_store_dir(store_dir: Path | None = None, graph: Path | None = None,
-                    rebuild: bool = False, on_note=None) -> tuple[Path, str | None]:
+                    rebuild: bool = False, on_note=None, on_progress=None) -> tuple[Path, str | None]:
     """The folder of an up-to-date store for the graph, and a note when it had to be loaded first.
 
     A store ``X.oxigraph/`` belongs to the Turtle file ``X.ttl`` beside it
@@ -126,7 +155,8 @@ def ready_store_dir(store_dir: Path | None = None, graph: Path | None = None,
     need not spend the time when no one queries. When the folder cannot be
     written (read-only media, someone else's exports) the store goes to the
     user's cache folder instead. ``rebuild`` reloads a damaged store.
-    ``on_note`` hears about a load that takes more than a second while it runs.
+    ``on_note`` hears about a load that takes more than a second while it runs;
+    ``on_progress(bytes_read, total)`` follows the load (for a progress bar).
     """
     graph, store_dir = graph_and_store(store_dir, graph)
     if not graph.is_file():
@@ -139,12 +169,12 @@ def ready_store_dir(store_dir: Path | None = None, graph: Path | None = None,
     where = store_dir if _writable(store_dir.parent) else cached
     try:
         try:
-            loaded = _load(graph, where, force=rebuild, on_note=on_note)
+            loaded = _load(graph, where, force=rebuild, on_note=on_note, on_progress=on_progress)
         except PermissionError:
             if where == cached:
                 raise
             where = cached
-            loaded = _load(graph, where, force=rebuild, on_note=on_note)
+            loaded = _load(graph, where, force=rebuild, on_note=on_note, on_progress=on_progress)
     except (OSError, SyntaxError, ValueError, RuntimeError) as err:
         raise StoreError(f"{graph}: cannot load it into the query store {where} ({_first_line(err)}).") from None
     if not loaded:
@@ -157,13 +187,13 @@ def ready_store_dir(store_dir: Path | None = None, graph: Path | None = None,
 
 
 def store_for(store_dir: Path | None = None, graph: Path | None = None,
-              on_note=None) -> tuple[object, str | None]:
+              on_note=None, on_progress=None) -> tuple[object, str | None]:
     """An open read-only store for the graph, and a note when it had to be loaded or rebuilt first."""
-    where, note = ready_store_dir(store_dir, graph, on_note=on_note)
+    where, note = ready_store_dir(store_dir, graph, on_note=on_note, on_progress=on_progress)
     try:
         return open_store(where), note
     except StoreDamaged:
         if not graph_and_store(store_dir, graph)[0].is_file():
             raise
-    where, note = ready_store_dir(store_dir, graph, rebuild=True, on_note=on_note)
+    where, note = ready_store_dir(store_dir, graph, rebuild=True, on_note=on_note, on_progress=on_progress)
     return open_store(where), note

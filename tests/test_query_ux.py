@@ -503,3 +503,32 @@ def test_query_worker_and_lookups_import_no_heavy_library(seed_build, args):
     proc = subprocess.run([sys.executable, "-c", code, *args, *store_args(seed_build)], capture_output=True,
                           text=True, cwd=ROOT, check=False)
     assert "HEAVY []" in proc.stderr and proc.returncode == 0, proc.stderr
+
+
+def test_store_load_reports_its_progress(seed_build, tmp_path):
+    from kg.store import open_store, write_store
+
+    ttl = seed_build / "kg.ttl"
+    seen = []
+    write_store(ttl, tmp_path / "kg.oxigraph", lambda done, total: seen.append((done, total)))
+    assert seen and seen[-1] == (ttl.stat().st_size, ttl.stat().st_size)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    import pyoxigraph as ox
+
+    memory = ox.Store()
+    memory.load(path=str(ttl), format=ox.RdfFormat.TURTLE)
+    assert len(open_store(tmp_path / "kg.oxigraph")) == len(memory)
+
+
+def test_load_bar_appears_only_after_a_second():
+    from kg.cli_query import _LoadBar
+
+    now = [0.0]
+    bar = _LoadBar()
+    bar.clock, bar.started = (lambda: now[0]), 0.0
+    bar(100, 1000)
+    assert bar.bar is None  # a quick load draws nothing
+    now[0] = 1.5
+    bar(500, 1000)
+    assert bar.bar is not None and bar.bar.pos == 500
+    bar.close()
