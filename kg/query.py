@@ -439,7 +439,7 @@ def find(store, name: str) -> list[tuple[str, str, str]]:
 
     Tried in order, the first step that finds something wins: the exact label or
     alternative label; the label with a party prefix (山西省委 → 中共山西省委);
-    the label ignoring quotes, spaces and interpunct forms (8·18 → “8·18”…), then
+    labels holding the name in quotes (8·18 → every “8·18”… chain); the label ignoring quotes, spaces and interpunct forms (8·18 → “8·18”…), then
     as a prefix, then inside the label; the name without a title or honorific
     after it (林武同志, 林武书记 → 林武); Traditional → Simplified; and for names
     in Latin letters, pinyin with or without tones and spaces (Taiyuan, Lin Wu,
@@ -474,6 +474,10 @@ def _find(store, name: str, depth: int) -> list[str]:
         if not name.startswith(prefix) and (hits := _exact(store, prefix + name)):
             return hits
     names = _names(store)
+    quoted = [f"“{name}”", f'"{name}"', f"「{name}」", f"‘{name}’"]  # a name in quotes inside a label: 我市“8·18”疫情
+    hits = [iri for iri, label in names if any(q in label for q in quoted)]
+    if hits:
+        return hits
     key = _norm(name)
     if key:
         for test in (str.__eq__, str.startswith, str.__contains__):

@@ -224,7 +224,6 @@ def test_damaged_store_is_rebuilt_from_the_turtle(seed_build, tmp_path, damage, 
 @pytest.mark.parametrize("typed,found", [
     ("山西省委", "中共山西省委 (Organization)"),
     ("太原市委", "中共太原市委 (Organization)"),
-    ("8·18", "“8·18”阳泉盂县输入疫情 (InfectionChain"),
     ("林武同志", "林武 (Official)"),
     ("林武书记", "林武 (Official)"),
     ("Taiyuan", "太原市 (City)"),
@@ -240,6 +239,15 @@ def test_lookup_finds_what_people_type(seed_build, typed, found):
     result = run(["nb", typed, "--no-evidence", *store_args(seed_build)])
     assert result.exit_code == 0, result.output
     assert result.output.startswith(found)
+
+
+def test_a_quoted_code_finds_every_chain_it_names(seed_build):
+    result = run(["nb", "8·18", *store_args(seed_build)])
+    assert result.exit_code == 1 and "choose one with --id" in result.output
+    assert "“8·18”阳泉盂县输入疫情 (InfectionChain, firstReported 2022-08-18" in result.output
+    assert "我市“8·18”疫情 (InfectionChain" in result.output and "8·19" not in result.output
+    one = run(["nb", "8·19", "--no-evidence", *store_args(seed_build)])
+    assert one.exit_code == 0 and one.output.startswith("“8·19”晋中平遥核酸混检阳性链条 (InfectionChain")
 
 
 def test_lookup_library_function(seed_build):
