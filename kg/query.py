@@ -392,6 +392,21 @@ def _pinyin_key(text: str) -> str:
     return "".join(c for c in bare if "a" <= c <= "z")
 
 
+def _initials(text: str) -> str:
+    """The letters the first character of ``text`` can start with in pinyin (any of its readings)."""
+    import unicodedata
+
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    if not text:
+        return ""
+    first = text[0]
+    if first.isascii():
+        return first.lower()
+    readings = pinyin_dict.get(ord(first), "")
+    return "".join(unicodedata.normalize("NFKD", r[:1])[:1] for r in readings.split(",") if r)
+
+
 def _is_latin(name: str) -> bool:
     import unicodedata
 
@@ -499,7 +514,9 @@ def _find(store, name: str, depth: int) -> list[str]:
             return _find(store, simplified, depth + 1)
     if _is_latin(name):
         wanted = _pinyin_key(name)
-        keyed = [(iri, _pinyin_key(label)) for iri, label in names]
+        # convert only labels whose first character can be read with the name's first letter (about 1 in 15)
+        keyed = [(iri, _pinyin_key(label)) for iri, label in names
+                 if wanted and wanted[0] in _initials(label.lstrip("“\"「‘《"))]
         for test in (str.__eq__, str.startswith):
             hits = [iri for iri, k in keyed if wanted and test(k, wanted)]
             if hits:
