@@ -61,7 +61,7 @@ class BuildReport:
         skipped = f", {len(self.skipped)} skipped" if self.skipped else ""
         return (f"{self.documents} documents{reused}{skipped}; {sum(self.entities.values())} entities "
                 f"({classes}); {self.relations} relations; {self.evidence} evidence; {self.triples} triples; "
-                f"{self.seconds:.1f} s")
+                f"{self.seconds:.1f} s" + (f"\nwrote {', '.join(map(str, self.outputs))}" if self.outputs else ""))
 
 
 def default_jobs() -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import signal
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -19,6 +20,16 @@ from kg.errors import KgError
 def _finish(bar) -> None:
     if bar is not None:
         bar.render_finish()
+
+
+def _advance(bar) -> None:
+    """One page done. The ETA is timed from the first page (which carried the start-up: spaCy, the
+    workers) and shown only after a few pages, so it is not off by orders of magnitude early on."""
+    bar.update(1)
+    if bar.pos == 1:
+        bar.start = time.time()
+        bar.avg = []
+    bar.show_eta = bar.pos >= max(5, (bar.length or 0) // 20)
 
 
 def _fail(err: KgError) -> None:
@@ -34,6 +45,12 @@ def _size_limit(value: float) -> float:
     if not (0 < value <= MAX_MB):  # also false for nan
         raise click.BadParameter(f"{value} is not a size in MB; give a number above 0 and at most {MAX_MB:g}.")
     return value
+
+
+def _cannot_write(err: OSError, out: Path) -> None:
+    """An --out that cannot be made or written (read-only, /proc, a file in the path): one line."""
+    where = click.format_filename(err.filename) if err.filename else str(out)
+    _fail(KgError(f"{where}: cannot write the output there ({err.strerror or err}); choose another --out."))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -87,7 +104,8 @@ def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, jobs,
     from kg.corpus import count_inputs, shown
 
     total = count_inputs(list(paths))
-    bar = click.progressbar(length=total, label="reading pages", file=sys.stderr) if total > 3 else None
+    bar = click.progressbar(length=total, label="reading pages", file=sys.stderr, show_eta=False) \
+        if total > 3 else None
 
     def on_document(item) -> None:
         reason = getattr(item, "reason", None)
@@ -96,7 +114,7 @@ def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, jobs,
         elif verbose:
             click.echo(f"kg: read {shown(item.source_file)} ({item.encoding})", err=True)
         if bar is not None:
-            bar.update(1)
+            _advance(bar)
 
     def interrupted(signum, frame):
         raise KeyboardInterrupt
@@ -110,6 +128,9 @@ def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, jobs,
     except KgError as err:
         _finish(bar)
         _fail(err)
+    except OSError as err:
+        _finish(bar)
+        _cannot_write(err, out)
     except KeyboardInterrupt:
         _finish(bar)
         click.echo(f"kg: build interrupted; {out}/ keeps its previous exports.", err=True)
@@ -146,6 +167,8 @@ def extract(paths, out, year, strict, keep_contacts, jobs) -> None:
                                 f"kg: skipped {i.reason}", err=True))
     except KgError as err:
         _fail(err)
+    except OSError as err:
+        _cannot_write(err, out)
     click.echo(f"{report.documents} pages extracted into {out} in {report.seconds:.1f} s")
 
 
@@ -164,6 +187,8 @@ def merge(folder, out, jobs) -> None:
                            on_item=lambda i: click.echo(f"kg: skipped {i.reason}", err=True))
     except KgError as err:
         _fail(err)
+    except OSError as err:
+        _cannot_write(err, out)
     click.echo(report.summary())
     sys.exit(report.exit_code)
 
@@ -191,11 +216,19 @@ def train_segmenter(corpus, out, iterations, limit) -> None:
 @main.command()
 @click.argument("ttl", default="exports/kg.ttl", type=click.Path(path_type=Path))
 def validate(ttl: Path) -> None:
-    """Check a graph against the SHACL shapes of the contract (default: exports/kg.ttl)."""
+    """Check a graph against the SHACL shapes of the contract (default: exports/kg.ttl).
+
+    The whole graph is checked in memory with pySHACL (no sampling): minutes and
+    gigabytes for graphs of hundreds of pages. A graph with no kg: terms fails.
+    """
+    from kg.validate import size_note
     from kg.validate import validate as run_validate
 
     if not ttl.is_file():
         _fail(KgError(f"{ttl}: no such file; run kg build first or give the Turtle file to check."))
+    note = size_note(ttl)
+    if note:
+        click.echo(note, err=True)
     try:
         result = run_validate(ttl)
     except KgError as err:

@@ -33,6 +33,14 @@ class StoreError(KgError):
     """The graph store is missing or unreadable."""
 
 
+class StoreDamaged(StoreError):
+    """The store's files cannot be read (corrupted or truncated); it can be rebuilt from its Turtle file."""
+
+
+class QueryTimeout(KgError):
+    """A query ran past its time limit and was stopped."""
+
+
 class LookupFailed(KgError):
     """A name matches no entity, or several."""
 

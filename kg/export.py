@@ -116,6 +116,11 @@ def _batched(chunks, size: int = 1 << 20) -> Iterator[bytes]:
         yield "".join(buf).encode("utf-8")
 
 
+# node type -> predicate -> GraphML attribute that tells same-named nodes apart (several values joined by |)
+DISTINGUISHING = {"Meeting": {"date": "date", "organizer": "organizer"},
+                  "Post": {"postIn": "org"}}
+
+
 def to_networkx(res: Resolution) -> nx.DiGraph:
     """Entities as nodes, entity-to-entity facts as edges (evidence counted, not drawn)."""
     G = nx.DiGraph()
@@ -123,11 +128,19 @@ def to_networkx(res: Resolution) -> nx.DiGraph:
         ent = res.entities[iri]
         G.add_node(iri, label=safe_text(ent.label), type=ent.cls, color=COLOURS.get(ent.cls, "#7f7f7f"),
                    alt_labels=safe_text("|".join(ent.all_alt_labels())), iri=iri)
+    distinguishing: dict[str, dict[str, set[str]]] = {}  # same-named nodes told apart: a meeting's date, a post's org
     for key in sorted(res.facts, key=lambda k: (k[0], k[1], str(k[2]))):
         fact = res.facts[key]
+        if fact.subj in G and fact.pred in DISTINGUISHING.get(G.nodes[fact.subj]["type"], ()):
+            value = G.nodes[fact.obj]["label"] if fact.obj_is_entity and fact.obj in G else \
+                (fact.obj.isoformat() if hasattr(fact.obj, "isoformat") else str(fact.obj))
+            distinguishing.setdefault(fact.subj, {}).setdefault(DISTINGUISHING[G.nodes[fact.subj]["type"]][fact.pred],
+                                                                set()).add(value)
         if not fact.obj_is_entity or fact.subj not in G or fact.obj not in G:
             continue
         G.add_edge(fact.subj, fact.obj, label=fact.pred, weight=max(1, fact.n_evidence))
+    for node, attrs in distinguishing.items():
+        G.nodes[node].update({name: safe_text("|".join(sorted(values))) for name, values in attrs.items()})
     for node in G.nodes:
         G.nodes[node]["size"] = float(4 + 2 * G.degree(node))
     for node, data in G.nodes(data=True):

@@ -11,18 +11,22 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.errors import LookupFailed, QueryError
+from kg.errors import LookupFailed, QueryError, UsageError
 from kg.prefixes import DATA_IRI, KG_IRI, PREFIXES
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
+RDFS_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+OWL_CLASS = "http://www.w3.org/2002/07/owl#Class"
 PLACE_TYPES = {"Country", "Province", "City", "County", "Township", "Community", "Site", "Place"}
 HIDDEN = {RDF_TYPE, LABEL, ALT, KG_IRI + "mentionedIn", KG_IRI + "adminCode"}
 QUERY_PREFIXES = {k: v for k, v in PREFIXES.items()}
+_PLAIN_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
 def queries_dir() -> Path:
@@ -40,6 +44,34 @@ def named_queries() -> dict[str, tuple[Path, str]]:
                       if line.startswith("#")), "")
         out[path.stem] = (path, first)
     return out
+
+
+def query_text(arg: str) -> str:
+    """The SPARQL to run for ``arg``: a named example query, a .rq file, or the query itself."""
+    named = named_queries()
+    if arg in named:
+        return named[arg][0].read_text(encoding="utf-8")
+    path = Path(arg)
+    looks_like_file = arg.endswith(".rq") or (len(arg) < 200 and "\n" not in arg and _is_file(path))
+    if looks_like_file:
+        shown = arg.encode("utf-8", "backslashreplace").decode("utf-8")
+        try:
+            return path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise QueryError(f"{shown}: the query file is not UTF-8 text (byte {err.start}).") from None
+        except OSError as err:
+            raise QueryError(f"{shown}: cannot read the query file ({err.strerror}).") from None
+    if not any(c.isspace() or c in "{}?" for c in arg):
+        shown = arg.encode("utf-8", "backslashreplace").decode("utf-8")
+        raise QueryError(f"no named query or file {shown} (see kg query --list).")
+    return arg
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _text(term) -> str:
@@ -76,19 +108,49 @@ class Table:
         lines.append(f"({len(self.rows)} rows)")
         return "\n".join(lines)
 
-    def to_csv(self, sep: str = ",") -> str:
+    def with_labels(self) -> tuple[list[str], list[list[object]]]:
+        """Columns and rows with a ``<column>Label`` column after each column of IRIs that have labels."""
+        import pyoxigraph as ox
+
+        def iri(term: object) -> str | None:
+            return term.value if isinstance(term, ox.NamedNode) else None
+
+        labelled = {i for i in range(len(self.columns)) if any(iri(r[i]) in self.labels for r in self.rows)}
+        columns: list[str] = []
+        rows: list[list[object]] = [[] for _ in self.rows]
+        for i, c in enumerate(self.columns):
+            columns.append(c)
+            for out, row in zip(rows, self.rows):
+                out.append(row[i])
+            if i in labelled:
+                name = c + "Label"
+                while name in self.columns or name in columns:
+                    name += "_"
+                columns.append(name)
+                for out, row in zip(rows, self.rows):
+                    label = self.labels.get(iri(row[i]) or "")
+                    out.append(ox.Literal(label, language="zh") if label is not None else None)
+        return columns, rows
+
+    def to_csv(self, sep: str = ",", bom: bool = False) -> str:
+        """CSV (or TSV) with a label column beside each column of IRIs; ``bom`` for Excel."""
+        columns, rows = self.with_labels()
         buf = io.StringIO()
         w = csv.writer(buf, delimiter=sep, lineterminator="\n")
-        w.writerow(self.columns)
-        for row in self.rows:
+        w.writerow(columns)
+        for row in rows:
             w.writerow([_text(t) for t in row])
-        return buf.getvalue()
+        return ("\ufeff" if bom else "") + buf.getvalue()
 
-    def to_json(self) -> str:
-        """SPARQL 1.1 Query Results JSON."""
+    def to_json(self, labels: bool = True) -> str:
+        """SPARQL 1.1 Query Results JSON, with a ``<variable>Label`` binding beside each labelled IRI."""
         import pyoxigraph as ox
 
         def binding(t):
+            if isinstance(t, ox.Triple):  # RDF 1.2 triple term (SPARQL 1.2 results JSON)
+                return {"type": "triple", "value": {"subject": binding(t.subject),
+                                                    "predicate": binding(t.predicate),
+                                                    "object": binding(t.object)}}
             if isinstance(t, ox.NamedNode):
                 return {"type": "uri", "value": t.value}
             if isinstance(t, ox.BlankNode):
@@ -100,8 +162,9 @@ class Table:
                 out["datatype"] = t.datatype.value
             return out
 
-        bindings = [{c: binding(t) for c, t in zip(self.columns, row) if t is not None} for row in self.rows]
-        return json.dumps({"head": {"vars": self.columns}, "results": {"bindings": bindings}},
+        columns, rows = self.with_labels() if labels else (self.columns, self.rows)
+        bindings = [{c: binding(t) for c, t in zip(columns, row) if t is not None} for row in rows]
+        return json.dumps({"head": {"vars": columns}, "results": {"bindings": bindings}},
                           ensure_ascii=False, indent=1)
 
 
@@ -116,8 +179,14 @@ def _pad(s: str, w: int) -> str:
 
 
 def shorten(iri: str) -> str:
+    """``prefix:local`` when that is a legal SPARQL/Turtle prefixed name, else the full ``<IRI>``.
+
+    Entity IRIs (kgd:place/140100) have a '/' in their local part, which a
+    prefixed name may not hold unescaped: they print in full so that they can be
+    pasted into a query as they are.
+    """
     for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns):
+        if iri.startswith(ns) and _PLAIN_LOCAL.fullmatch(iri[len(ns):]):
             return f"{prefix}:{iri[len(ns):]}"
     return f"<{iri}>"
 
@@ -135,26 +204,71 @@ def labels_of(store, iris: list[str]) -> dict[str, str]:
 
 
 def run_query(store, text: str) -> Table:
-    """Run SPARQL ``text`` (SELECT or ASK) with the project's prefixes predeclared."""
-    import pyoxigraph as ox
-
+    """Run SPARQL ``text`` here, in this process, with the project's prefixes predeclared (no time limit)."""
     try:
         result = store.query(text, prefixes=QUERY_PREFIXES)
     except SyntaxError as err:
         raise QueryError(f"SPARQL syntax {err}") from None
-    except OSError as err:
+    except (OSError, RuntimeError) as err:
         raise QueryError(f"query failed: {err}") from None
-    if isinstance(result, ox.QueryBoolean):
+    return to_table(store, result)
+
+
+def to_table(store, result) -> Table:
+    """A Table from query results (solutions, a boolean or triples), with the labels of its IRIs."""
+    import pyoxigraph as ox
+
+    if isinstance(result, (bool, ox.QueryBoolean)):
         return Table(["result"], [[ox.Literal("true" if bool(result) else "false")]])
-    if isinstance(result, ox.QueryTriples):
-        rows = [[t.subject, t.predicate, t.object] for t in result]
-        table = Table(["subject", "predicate", "object"], rows)
+    if isinstance(result, (list, ox.QueryTriples)):
+        table = Table(["subject", "predicate", "object"], [[t.subject, t.predicate, t.object] for t in result])
     else:
         columns = [v.value for v in result.variables]
         table = Table(columns, [[sol[c] for c in columns] for sol in result])
     iris = [t.value for row in table.rows for t in row if isinstance(t, ox.NamedNode)]
-    table.labels = labels_of(store, iris)
+    table.labels = labels_of(store, iris) if store is not None else {}
     return table
+
+
+_SERVICE = None
+
+
+def uses_service(text: str) -> bool:
+    """Whether a SPARQL query has a SERVICE clause (outside strings, IRIs and comments)."""
+    import re
+
+    global _SERVICE
+    if _SERVICE is None:
+        _SERVICE = re.compile(r"""
+            (?P<skip> "\"\"\"(?:[^\\]|\\.)*?"\"\"\" | '\'\'(?:[^\\]|\\.)*?'\'\'  # long strings
+                    | "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*'          # strings
+                    | <[^<>"{}|^`\\\s]*> | \#[^\n]*                          # IRIs, comments
+                    | [?$]\w* | [\w.-]*:[\w.:%-]* )                          # variables, prefixed names
+            | (?P<service> \bSERVICE\b )""", re.IGNORECASE | re.VERBOSE)
+    # SPARQL allows \uXXXX and \UXXXXXXXX escapes anywhere in a query: read them as the parser may
+    text = re.sub(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})",
+                  lambda m: chr(min(int(m.group(1) or m.group(2), 16), 0x10FFFF)), text)
+    return any(m.group("service") for m in _SERVICE.finditer(text))
+
+
+def refuse_service(text: str, allow_service: bool = False) -> None:
+    """QueryError when ``text`` would call another server and that was not allowed."""
+    if not allow_service and uses_service(text):
+        raise QueryError("the query calls another server (SERVICE); kg query stays offline unless "
+                         "you pass --allow-service.")
+
+
+def run_sparql(store_dir: Path, text: str, *, timeout: float = 60.0, allow_service: bool = False) -> Table:
+    """Run SPARQL ``text`` on the store in ``store_dir`` in a worker process that can be stopped.
+
+    SERVICE clauses (which make Oxigraph call other servers) are refused unless
+    ``allow_service``; the query is stopped after ``timeout`` seconds, and at once
+    on Ctrl-C (KeyboardInterrupt reaches the caller with the worker ended).
+    """
+    from kg.query_worker import run_in_worker
+
+    refuse_service(text, allow_service)
+    return run_in_worker(Path(store_dir), text, QUERY_PREFIXES, timeout)
 
 
 # ---------------------------------------------------------------- neighbours
@@ -177,6 +291,48 @@ class Node:
     type: str
     detail: str = ""
     edges: list[Edge] = field(default_factory=list)
+
+
+def kg_classes() -> dict[str, set[str]]:
+    """Each class of the ontology (kg/data/ontology/kg.ttl) -> itself and all its subclasses (local names)."""
+    import pyoxigraph as ox
+
+    from kg.ontology import ontology_path
+
+    sub = RDFS_SUBCLASS
+    parents: dict[str, set[str]] = {}
+    for q in ox.parse(path=str(ontology_path()), format=ox.RdfFormat.TURTLE):
+        s, p, o = q.subject, q.predicate.value, q.object
+        if isinstance(s, ox.NamedNode) and s.value.startswith(KG_IRI):
+            name = s.value[len(KG_IRI):]
+            if p == RDF_TYPE and o.value == OWL_CLASS:
+                parents.setdefault(name, set())
+            elif p == sub and o.value.startswith(KG_IRI):
+                parents.setdefault(name, set()).add(o.value[len(KG_IRI):])
+
+    def ancestors(name: str) -> set[str]:
+        out = {name}
+        for parent in parents.get(name, ()):
+            out |= ancestors(parent)
+        return out
+
+    tree: dict[str, set[str]] = {name: set() for name in parents}
+    for name in parents:
+        for ancestor in ancestors(name):
+            tree.setdefault(ancestor, set()).add(name)
+    return tree
+
+
+def type_filter_classes(type_: str | None) -> set[str] | None:
+    """The classes ``--type TYPE`` keeps (TYPE and its subclasses, any letter case); UsageError when unknown."""
+    if not type_:
+        return None
+    tree = kg_classes()
+    by_lower = {name.lower(): name for name in tree}
+    name = by_lower.get(type_.strip().lower())
+    if name is None:
+        raise UsageError(f"--type {type_}: not a class of the graph; use one of {', '.join(sorted(tree))}.")
+    return tree[name]
 
 
 def local(iri: str) -> str:
@@ -215,25 +371,139 @@ def _node(iri):
     return ox.NamedNode(iri)
 
 
-def find(store, name: str) -> list[tuple[str, str, str]]:
-    """(iri, label, type) of entities called ``name``: exact label, then prefix, then Traditional→Simplified."""
+QUOTES = str.maketrans({c: None for c in "“”‘’\"'「」『』《》〈〉 \u3000"} | {c: "·" for c in "•・‧∙⋅"})
+
+
+def _norm(text: str) -> str:
+    """A label or name as compared loosely: NFKC, no quotes or spaces, one interpunct, lower case."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", text).translate(QUOTES).lower()
+
+
+def _pinyin_key(text: str) -> str:
+    """Toneless pinyin letters of ``text`` (Latin letters kept, tone marks and digits dropped)."""
+    import unicodedata
+
+    from pypinyin import lazy_pinyin
+
+    latin = "".join(lazy_pinyin(text))
+    bare = unicodedata.normalize("NFKD", latin.replace("ü", "v")).lower()
+    return "".join(c for c in bare if "a" <= c <= "z")
+
+
+def _initials(text: str) -> str:
+    """The letters the first character of ``text`` can start with in pinyin (any of its readings)."""
+    import unicodedata
+
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    if not text:
+        return ""
+    first = text[0]
+    if first.isascii():
+        return first.lower()
+    readings = pinyin_dict.get(ord(first), "")
+    return "".join(unicodedata.normalize("NFKD", r[:1])[:1] for r in readings.split(",") if r)
+
+
+def _is_latin(name: str) -> bool:
+    import unicodedata
+
+    bare = unicodedata.normalize("NFKD", name)
+    return any(c.isalpha() for c in bare) and all(c.isascii() or unicodedata.combining(c) or c in "üÜ" for c in bare)
+
+
+def _affixes() -> tuple[list[str], list[str]]:
+    """(prefixes, suffixes) from kg/data/lookup_affixes.tsv, plus the post titles as suffixes (longest first)."""
+    from importlib import resources
+
+    prefixes, suffixes = [], []
+    data = resources.files("kg").joinpath("data")
+    for line in data.joinpath("lookup_affixes.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+        kind, _, text = line.partition("\t")
+        if kind == "prefix":
+            prefixes.append(text.strip())
+        elif kind == "suffix":
+            suffixes.append(text.strip())
+    for line in data.joinpath("titles.tsv").read_text(encoding="utf-8").splitlines():
+        role = line.split("\t", 1)[0]
+        if line and not line.startswith("#") and role != "role":
+            suffixes.append(role)
+    return prefixes, sorted(set(suffixes), key=len, reverse=True)
+
+
+def _entity(iri: str) -> bool:
+    return iri.startswith(DATA_IRI) and "/evidence/" not in iri and "/doc/" not in iri
+
+
+def _names(store) -> list[tuple[str, str]]:
+    """(IRI, label or alternative label) of every entity: one pass over the label index."""
     import pyoxigraph as ox
 
-    def exact(text: str) -> list[str]:
-        hits = []
-        for pred in (LABEL, ALT):
-            for q in store.quads_for_pattern(None, ox.NamedNode(pred), ox.Literal(text, language="zh")):
-                if q.subject.value.startswith(DATA_IRI) and "/evidence/" not in q.subject.value:
-                    hits.append(q.subject.value)
-        return list(dict.fromkeys(hits))
+    out = []
+    for pred in (LABEL, ALT):
+        for q in store.quads_for_pattern(None, ox.NamedNode(pred), None):
+            if isinstance(q.subject, ox.NamedNode) and _entity(q.subject.value) and isinstance(q.object, ox.Literal):
+                out.append((q.subject.value, q.object.value))
+    return out
 
-    hits = exact(name)
-    if not hits:
-        rows = store.query(
-            "SELECT DISTINCT ?s ?prefix WHERE { ?s rdfs:label|skos:altLabel ?l . FILTER(STRSTARTS(STR(?l), ?prefix)) } "
-            "ORDER BY ?s LIMIT 50", prefixes=QUERY_PREFIXES, substitutions={_var("prefix"): ox.Literal(name)})
-        hits = [r["s"].value for r in rows if "/evidence/" not in r["s"].value]
-    if not hits:
+
+def find(store, name: str) -> list[tuple[str, str, str]]:
+    """(iri, label, type) of the entities ``name`` most likely means.
+
+    Tried in order, the first step that finds something wins: the exact label or
+    alternative label; the label with a party prefix (山西省委 → 中共山西省委);
+    labels holding the name in quotes (8·18 → every “8·18”… chain); the label ignoring quotes, spaces and interpunct forms (8·18 → “8·18”…), then
+    as a prefix, then inside the label; the name without a title or honorific
+    after it (王某同志, 王某书记 → 王某); Traditional → Simplified; and for names
+    in Latin letters, pinyin with or without tones and spaces (Taiyuan, Lin Wu,
+    Tàiyuán → 太原), the whole name first, then as a prefix.
+    """
+    hits = _find(store, name.strip(), depth=0)
+    labels = labels_of(store, hits)
+    return sorted((h, labels.get(h, h), _type(store, h)) for h in dict.fromkeys(hits))
+
+
+def _exact(store, text: str) -> list[str]:
+    import pyoxigraph as ox
+
+    hits = []
+    for pred in (LABEL, ALT):
+        for lang in ("zh", None):
+            literal = ox.Literal(text, language=lang) if lang else ox.Literal(text)
+            for q in store.quads_for_pattern(None, ox.NamedNode(pred), literal):
+                if isinstance(q.subject, ox.NamedNode) and _entity(q.subject.value):
+                    hits.append(q.subject.value)
+    return list(dict.fromkeys(hits))
+
+
+def _find(store, name: str, depth: int) -> list[str]:
+    if not name:
+        return []
+    hits = _exact(store, name)
+    if hits:
+        return hits
+    prefixes, suffixes = _affixes()
+    for prefix in prefixes:
+        if not name.startswith(prefix) and (hits := _exact(store, prefix + name)):
+            return hits
+    names = _names(store)
+    quoted = [f"“{name}”", f'"{name}"', f"「{name}」", f"‘{name}’"]  # a name in quotes inside a label: 我市“8·18”疫情
+    hits = [iri for iri, label in names if any(q in label for q in quoted)]
+    if hits:
+        return hits
+    key = _norm(name)
+    if key:
+        for test in (str.__eq__, str.startswith, str.__contains__):
+            hits = [iri for iri, label in names if test(_norm(label), key)]
+            if hits:
+                return hits
+    if depth < 2:
+        for suffix in suffixes:
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2 and \
+                    (hits := _find(store, name[: -len(suffix)], depth + 1)):
+                return hits
         try:
             import opencc
 
@@ -241,9 +511,17 @@ def find(store, name: str) -> list[tuple[str, str, str]]:
         except ImportError:  # pragma: no cover - opencc is a dependency
             simplified = name
         if simplified != name:
-            return find(store, simplified)
-    labels = labels_of(store, hits)
-    return sorted((h, labels.get(h, h), _type(store, h)) for h in hits)
+            return _find(store, simplified, depth + 1)
+    if _is_latin(name):
+        wanted = _pinyin_key(name)
+        # convert only labels whose first character can be read with the name's first letter (about 1 in 15)
+        keyed = [(iri, _pinyin_key(label)) for iri, label in names
+                 if wanted and wanted[0] in _initials(label.lstrip("“\"「‘《"))]
+        for test in (str.__eq__, str.startswith):
+            hits = [iri for iri, k in keyed if wanted and test(k, wanted)]
+            if hits:
+                return hits
+    return []
 
 
 def posts_of(store, iri: str) -> list[str]:
@@ -252,16 +530,43 @@ def posts_of(store, iri: str) -> list[str]:
     return [r["t"].value for r in rows]
 
 
+def _linked_labels(store, iri: str, pred: str) -> list[str]:
+    import pyoxigraph as ox
+
+    objects = [q.object.value for q in store.quads_for_pattern(_node(iri), _node(KG_IRI + pred), None)
+               if isinstance(q.object, ox.NamedNode)]
+    labels = labels_of(store, objects)
+    return sorted(labels.get(o, o) for o in objects)
+
+
+def distinguishing(store, iri: str, type_: str) -> str:
+    """What tells this entity from others of the same name: a person's posts, a meeting's date and
+    organizer, a post's organization, a chain's first report, else the place it belongs to."""
+    if type_ in ("Official", "Person"):
+        return "、".join(posts_of(store, iri)[:3])
+    if type_ == "Meeting":
+        return ", ".join(filter(None, [_detail(store, iri), "、".join(_linked_labels(store, iri, "organizer"))]))
+    if type_ == "Post":
+        return "、".join(_linked_labels(store, iri, "postIn"))
+    parts = [_detail(store, iri), "、".join(_linked_labels(store, iri, "partOf")[:1])]
+    return ", ".join(filter(None, parts))
+
+
 def resolve_name(store, name: str, iri: str | None = None, type_: str | None = None) -> tuple[str, str, str]:
     if iri:
-        full = iri if "://" in iri else DATA_IRI + iri.removeprefix("kgd:")
-        label = labels_of(store, [full]).get(full)
+        full = iri.strip().removeprefix("<").removesuffix(">")
+        full = full if "://" in full else DATA_IRI + full.removeprefix("kgd:")
+        try:
+            label = labels_of(store, [full]).get(full)
+        except ValueError:
+            raise LookupFailed(f"--id {iri}: not an IRI; copy one from kg nb or kg query output.") from None
         if label is None:
             raise LookupFailed(f"no entity {iri} in the graph.")
         return full, label, _type(store, full)
     hits = find(store, name)
     if type_:
-        hits = [h for h in hits if h[2] == type_ or (type_ == "Person" and h[2] == "Official")]
+        wanted = type_filter_classes(type_) or set()
+        hits = [h for h in hits if h[2] in wanted]
     if not hits:
         raise LookupFailed(f"nothing called {name!r} in the graph; try a shorter name or kg query.")
     if len(hits) > 1:
@@ -270,8 +575,10 @@ def resolve_name(store, name: str, iri: str | None = None, type_: str | None = N
             return exact[0]
         lines = []
         for h_iri, label, t in hits[:20]:
-            posts = "、".join(posts_of(store, h_iri)[:3]) if t in ("Official", "Person") else ""
-            lines.append(f"  {label} ({t}{', ' + posts if posts else ''})  --id {shorten(h_iri)}")
+            told = distinguishing(store, h_iri, t)
+            lines.append(f"  {label} ({t}{', ' + told if told else ''})  --id {shorten(h_iri)}")
+        if len(hits) > 20:
+            lines.append(f"  … {len(hits) - 20} more; give a longer name or --type")
         raise LookupFailed(f"{name!r} names {len(hits)} entities; choose one with --id:\n" + "\n".join(lines))
     return hits[0]
 
@@ -295,6 +602,7 @@ def neighbourhood(store, iri: str, *, depth: int = 1, type_filter: str | None = 
     """The entity and everything within ``depth`` steps, grouped by relation, with evidence."""
     import pyoxigraph as ox
 
+    wanted_types = type_filter_classes(type_filter)
     label = labels_of(store, [iri]).get(iri, iri)
     root = Node(iri, label, _type(store, iri), _detail(store, iri))
     seen = {iri}
@@ -310,7 +618,7 @@ def neighbourhood(store, iri: str, *, depth: int = 1, type_filter: str | None = 
                 if "/evidence/" in other.value or "/doc/" in other.value:
                     continue
                 t = _type(store, other.value)
-                wanted = not type_filter or t == type_filter or (type_filter == "Person" and t == "Official")
+                wanted = wanted_types is None or t in wanted_types
                 children = []
                 if level < depth and other.value not in seen:
                     seen.add(other.value)
@@ -327,7 +635,7 @@ def neighbourhood(store, iri: str, *, depth: int = 1, type_filter: str | None = 
         return edges
 
     root.edges = expand(iri, 1)
-    if root.type in PLACE_TYPES and (not type_filter or type_filter == "Meeting"):
+    if root.type in PLACE_TYPES and (wanted_types is None or "Meeting" in wanted_types):
         # meetings held by the place's bodies (organizer -> jurisdiction), one step for the reader
         rows = store.query("SELECT ?place ?m ?o WHERE { ?m kg:organizer ?o . ?o kg:jurisdiction ?place } ORDER BY ?m",
                            prefixes=QUERY_PREFIXES, substitutions={_var("place"): _node(iri)})
@@ -342,31 +650,62 @@ def neighbourhood(store, iri: str, *, depth: int = 1, type_filter: str | None = 
     return root
 
 
-def _short(sentence: str, n: int = 60) -> str:
+def snippet(sentence: str, words: list[str], n: int = 60) -> str:
+    """About ``n`` characters of ``sentence`` around the first of ``words`` found in it (… where cut).
+
+    A word not found as written is looked for by its longest part the sentence
+    holds (中共太原市委 → 太原市委), so the snippet shows where the sentence names
+    the entity rather than its first characters.
+    """
     s = " ".join(sentence.split())
-    return s if len(s) <= n else s[: n - 1] + "…"
+    if len(s) <= n:
+        return s
+    at, width = -1, 0
+    for word in words:  # the longest part of the first word that the sentence holds
+        for k in range(len(word), 1, -1):
+            at = next((i for i in (s.find(word[j:j + k]) for j in range(len(word) - k + 1)) if i >= 0), -1)
+            if at >= 0:
+                width = k
+                break
+        if at >= 0:
+            break
+    if at < 0:
+        return s[: n - 1] + "…"
+    start = max(0, min(at + width // 2 - n // 2, len(s) - n))
+    end = start + n
+    text = s[start:end]
+    return ("…" if start > 0 else "") + text + ("…" if end < len(s) else "")
 
 
-def render_tree(node: Node, evidence: bool = True) -> str:
+def render_tree(node: Node, evidence: bool = True, limit: int = 0) -> str:
+    """The neighbourhood as an indented tree, grouped by relation.
+
+    ``limit`` > 0 shows at most that many neighbours per relation and says how
+    many were left out.
+    """
     lines = [f"{node.label} ({node.type}{', ' + node.detail if node.detail else ''})  {shorten(node.iri)}"]
 
-    def walk(edges: list[Edge], indent: str) -> None:
+    def walk(edges: list[Edge], indent: str, centre: str) -> None:
         groups: dict[tuple[str, str], list[Edge]] = {}
         for e in edges:
             groups.setdefault((e.direction, e.pred), []).append(e)
         for (direction, pred), group in groups.items():
             arrow = f"{pred} →" if direction == "out" else f"← {pred}"
-            lines.append(f"{indent}{arrow}")
-            for e in group:
+            lines.append(f"{indent}{arrow} ({len(group)})" if limit and len(group) > limit else f"{indent}{arrow}")
+            shown = group[:limit] if limit else group
+            for e in shown:
                 lines.append(f"{indent}  {e.label} ({e.type})")
+                name = e.label.split(" [", 1)[0]
                 if evidence:
                     for ev in e.evidence[:1]:
                         when = f", {ev['date']}" if ev["date"] else ""
-                        lines.append(f"{indent}    “{_short(ev['sentence'])}” [{ev['file']}{when}]")
+                        lines.append(f"{indent}    “{snippet(ev['sentence'], [name, centre])}” [{ev['file']}{when}]")
                 if e.children:
-                    walk(e.children, indent + "    ")
+                    walk(e.children, indent + "    ", name)
+            if len(shown) < len(group):
+                lines.append(f"{indent}  … {len(group) - len(shown)} more {pred} (--limit 0 shows all)")
 
-    walk(node.edges, "  ")
+    walk(node.edges, "  ", node.label)
     return "\n".join(lines)
 
 

@@ -51,6 +51,7 @@ def train_segmenter(corpus: Path, out: Path, *, iterations: int = 10, dev_share:
     if len(lines) < 10:
         raise InputError(f"{corpus}: only {len(lines)} segmented sentences; a model needs many more.")
     random.Random(seed).shuffle(lines)
+    model = Path(out).resolve()  # before the working folder changes below
     n_dev = max(1, int(len(lines) * dev_share))
     with tempfile.TemporaryDirectory() as tmp:
         train, dev = Path(tmp) / "train.txt", Path(tmp) / "dev.txt"
@@ -61,7 +62,7 @@ def train_segmenter(corpus: Path, out: Path, *, iterations: int = 10, dev_share:
         os.chdir(tmp)  # pkuseg writes its scratch files into the working folder
         try:
             with contextlib.redirect_stdout(log):
-                spacy_pkuseg.train(str(train), str(dev), str(out.resolve()), train_iter=iterations)
+                spacy_pkuseg.train(str(train), str(dev), str(model), train_iter=iterations)
         finally:
             os.chdir(cwd)
     scores = re.findall(r"f-score=([\d.]+)%", log.getvalue())

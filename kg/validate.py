@@ -29,6 +29,31 @@ def _name(g, node) -> str:
     return f"{text} ({label})" if label else text
 
 
+LARGE_BYTES = 20_000_000  # above this, say that validation runs in memory and takes a while
+
+
+def size_note(path: Path) -> str | None:
+    """A line for graphs big enough that pySHACL's in-memory check takes long (none for small ones)."""
+    size = Path(path).stat().st_size
+    if size < LARGE_BYTES:
+        return None
+    return (f"kg: {path} is {size / 1e6:.0f} MB; SHACL validation (pySHACL) checks the whole graph in memory, "
+            "every node, no sampling: expect minutes and several GB of memory (a 200-page graph took 50 s "
+            "and 900 MB).")
+
+
+def _has_kg_terms(g) -> bool:
+    """Whether any triple uses a kg: property or types a node with a kg: class."""
+    from rdflib import RDF, URIRef
+
+    from kg.prefixes import KG_IRI
+
+    return any((str(p).startswith(KG_IRI) or (p == RDF.type and isinstance(o, URIRef)
+                                              and str(o).startswith(KG_IRI)))
+               and not str(s).startswith(KG_IRI)  # the ontology's own terms do not count
+               for s, p, o in g)
+
+
 def validate(data) -> ValidationReport:
     """Validate a Turtle file (path) or an rdflib graph against ``ontology/shapes.ttl``."""
     import pyshacl
@@ -44,6 +69,10 @@ def validate(data) -> ValidationReport:
             raise InputError(f"{data}: not valid Turtle ({str(err).splitlines()[0][:200]}).") from err
     else:
         g = data
+    if not _has_kg_terms(g):
+        why = ("no kg: class or property in the graph: it was not made by kg build, so the contract's shapes "
+               "have nothing to check (a graph of other terms would always 'conform').")
+        return ValidationReport(conforms=False, violations=[why])
     shapes = Graph().parse(shapes_path(), format="turtle")
     ont = Graph().parse(ontology_path(), format="turtle")
     conforms, results, _ = pyshacl.validate(g, shacl_graph=shapes, ont_graph=ont, inference="none",

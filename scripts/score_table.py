@@ -20,9 +20,17 @@ BEGIN, END = "<!-- SCORE:BEGIN -->", "<!-- SCORE:END -->"
 
 
 def score() -> str:
+    judge = SHARED / "tools" / "kg-score"
+    if not judge.is_file():
+        raise SystemExit(f"score_table: {judge} not found; this script needs the project's shared folder "
+                         "(../shared) beside the repository.")
     cmd = [sys.executable, str(SHARED / "tools" / "kg-score"), str(ROOT / "exports" / "kg.ttl"),
            str(SHARED / "gold" / "seeds.gold.json"), "--corpus", str(ROOT / "seeds")]
-    return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.rstrip()
+    proc = subprocess.run(cmd, check=False, capture_output=True, text=True)
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1]
+        raise SystemExit(f"score_table: {judge.name} failed: {last}")
+    return proc.stdout.rstrip()
 
 
 def main() -> int:

@@ -21,8 +21,10 @@ def build(args):
 
 def test_summary_line(tmp_path):
     result = build([SEEDS, "--out", tmp_path, "--jobs", "1"])
-    last = result.output.strip().splitlines()[-1]
-    assert last.startswith("5 documents") and "entities" in last and "evidence" in last
+    summary, last = result.output.strip().splitlines()[-2:]
+    assert summary.startswith("5 documents") and "entities" in summary and "evidence" in summary
+    # where the files went
+    assert last == f"wrote {tmp_path / 'kg.ttl'}, {tmp_path / 'kg.graphml'}, {tmp_path / 'kg.gexf'}"
 
 
 def test_turtle_parses_in_rdflib_and_oxigraph(seed_build):

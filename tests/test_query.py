@@ -62,7 +62,7 @@ def test_json_results_follow_sparql_json(seed_build):
     result = run(["query", "SELECT ?m ?d WHERE { ?m a kg:Meeting ; kg:date ?d } ORDER BY ?d", "--format", "json",
                   *store_args(seed_build)])
     data = json.loads(result.output)
-    assert data["head"]["vars"] == ["m", "d"]
+    assert data["head"]["vars"] == ["m", "mLabel", "d"]  # a label column beside the IRIs
     first = data["results"]["bindings"][0]
     assert first["m"]["type"] == "uri" and first["d"]["datatype"].endswith("#date")
 

@@ -63,3 +63,17 @@ def test_pkuseg_pipeline_finds_the_same_facts(tmp_path):
     char = run(text)
     key = lambda d: sorted((m.cls, m.key, m.start, m.end) for m in d._.kg_mentions)
     assert key(doc) == key(char)
+
+
+def test_relative_out_is_the_callers_folder(tmp_path, monkeypatch):
+    """The README's own example, `kg train-segmenter corpus.txt --out model/`, leaves the model here."""
+    import random
+
+    rng = random.Random(1)
+    vocab = ["市委", "常委", "研究", "部署", "核酸", "检测", "全员", "社区", "封控", "管理"]
+    (tmp_path / "corpus.txt").write_text(
+        "\n".join(" ".join(rng.choice(vocab) for _ in range(8)) for _ in range(60)), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["train-segmenter", "corpus.txt", "--out", "model/", "--iterations", "1"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "model").is_dir() and any((tmp_path / "model").iterdir())

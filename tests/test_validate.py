@@ -66,3 +66,28 @@ def test_validate_missing_file(tmp_path):
 
 def test_unused_uri():
     assert URIRef(str(KG.chair)).startswith("https://")
+
+
+def test_a_graph_that_is_not_ours_does_not_conform(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    other = tmp_path / "other.ttl"
+    other.write_text("@prefix ex: <http://example.org/> .\nex:a ex:knows ex:b .\nex:b a ex:Person .\n",
+                     encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(other)])
+    assert result.exit_code == 1
+    assert "no kg: class or property" in result.output and "conforms" not in result.output.splitlines()[-1]
+
+
+def test_a_big_graph_is_said_to_take_long(seed_build, monkeypatch):
+    from click.testing import CliRunner
+
+    from kg import validate
+    from kg.cli import main
+
+    monkeypatch.setattr(validate, "LARGE_BYTES", 1000)
+    result = CliRunner().invoke(main, ["validate", str(seed_build / "kg.ttl")])
+    assert result.exit_code == 0
+    assert "in memory" in result.output and "no sampling" in result.output
