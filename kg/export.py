@@ -1,4 +1,4 @@
-"""Exporters: Turtle and GraphML, each written atomically, looked up in a registry."""
+"""Exporters: Turtle and GraphML, each written atomically (or staged in a build's :class:`kg.atomic.ExportSet`)."""
 
 from __future__ import annotations
 
@@ -11,20 +11,21 @@ import networkx as nx
 from networkx.readwrite.graphml import GraphMLWriterLxml
 
 from kg.atomic import atomic_open
-from kg.graph import safe_text, short_term
+from kg.graph import TYPE, safe_text, short_term
+from kg.ns import Class, Prop
 from kg.prefixes import PREFIXES
 from kg.resolve import Resolution
 
 # One colour per class, for Gephi.
 COLOURS = {
-    "Official": "#d62728", "Person": "#ff9896", "Post": "#c5b0d5", "Organization": "#1f77b4",
-    "Country": "#2ca02c", "Province": "#2ca02c", "City": "#52b352", "County": "#8fd18f",
-    "Township": "#b5e3b5", "Community": "#d4efd4", "Site": "#bcbd22", "Place": "#98df8a",
-    "Meeting": "#9467bd", "InfectionChain": "#8c564b", "Policy": "#e377c2",
+    Class.Official: "#d62728", Class.Person: "#ff9896", Class.Post: "#c5b0d5", Class.Organization: "#1f77b4",
+    Class.Country: "#2ca02c", Class.Province: "#2ca02c", Class.City: "#52b352", Class.County: "#8fd18f",
+    Class.Township: "#b5e3b5", Class.Community: "#d4efd4", Class.Site: "#bcbd22", Class.Place: "#98df8a",
+    Class.Meeting: "#9467bd", Class.InfectionChain: "#8c564b", Class.Policy: "#e377c2",
 }
-
-
-RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+# The fixed parts of an evidence node (Turtle).
+_EVIDENCE_TYPES = f"a rdf:Statement , {Class.Evidence.qname} ;"
+_LOWER_BOUND = f" ;\n    {Prop.lowerBound.qname} true ."
 
 
 def turtle_chunks(groups) -> Iterator[str]:
@@ -39,7 +40,7 @@ def turtle_chunks(groups) -> Iterator[str]:
             while i < n and pairs[i][0] == p:
                 objs.append(short_term(pairs[i][1]))
                 i += 1
-            pred = "a" if p == RDF_TYPE else short_term(p)
+            pred = "a" if p == TYPE else short_term(p)
             parts.append((" " if first else " ;\n    ") + pred + " " + " , ".join(objs))
             first = False
         parts.append(" .")
@@ -57,9 +58,10 @@ def evidence_chunks(res: Resolution) -> Iterator[str]:
         head = heads.get(id(f))
         if head is None:
             obj = f"<{f.obj}>" if f.obj_is_entity else short_term(to_literal(f.obj))
-            lines = f"rdf:subject <{f.subj}> ;\n    rdf:predicate kg:{f.pred} ;\n    rdf:object {obj} ;\n    "
-            head = heads[id(f)] = (lines, " ;\n    kg:lowerBound true ." if f.lower_bound else " .")
-        yield f"\n<{node.iri}> a rdf:Statement , kg:Evidence ;\n    {head[0]}{node.tail}{head[1]}"
+            pred = Prop(f.pred).qname
+            lines = f"rdf:subject <{f.subj}> ;\n    rdf:predicate {pred} ;\n    rdf:object {obj} ;\n    "
+            head = heads[id(f)] = (lines, _LOWER_BOUND if f.lower_bound else " .")
+        yield f"\n<{node.iri}> {_EVIDENCE_TYPES}\n    {head[0]}{node.tail}{head[1]}"
 
 
 def write_evidence_section(res: Resolution, path: Path) -> None:
@@ -117,8 +119,8 @@ def _batched(chunks, size: int = 1 << 20) -> Iterator[bytes]:
 
 
 # node type -> predicate -> GraphML attribute that tells same-named nodes apart (several values joined by |)
-DISTINGUISHING = {"Meeting": {"date": "date", "organizer": "organizer"},
-                  "Post": {"postIn": "org"}}
+DISTINGUISHING = {Class.Meeting: {Prop.date: "date", Prop.organizer: "organizer"},
+                  Class.Post: {Prop.postIn: "org"}}
 
 
 def to_networkx(res: Resolution) -> nx.DiGraph:
@@ -173,5 +175,3 @@ def write_graphml(res: Resolution, path: Path, opener=atomic_open) -> None:
     with opener(path) as fh:
         _Writer(fh, graph=G, encoding="utf-8", prettyprint=True).dump()
 
-
-EXPORTERS: dict[str, Callable] = {"kg.ttl": write_turtle, "kg.graphml": write_graphml}

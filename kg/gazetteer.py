@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from kg.ns import Class
+
 
 @dataclass(frozen=True)
 class Place:
@@ -44,7 +46,7 @@ class Gazetteer:
         for p in places:
             self.by_name[p.name].append(p.code)
             for alias in p.aliases:
-                if len(alias) >= 2 and alias not in stoplist and p.level != "Township":
+                if len(alias) >= 2 and alias not in stoplist and p.level != Class.Township:
                     self.by_name[alias].append(p.code)
         for codes in self.by_name.values():
             codes.sort()
@@ -84,12 +86,12 @@ class Gazetteer:
             inside = [c for c in codes if c == ctx or self.is_within(c, ctx)]
             if len(inside) == 1:
                 return inside[0]
-            near = [c for c in codes if any(self.is_within(ctx, a.code) and a.level != "Country"
+            near = [c for c in codes if any(self.is_within(ctx, a.code) and a.level != Class.Country
                                              for a in [self.places[c]] + self.ancestors(c))]
             if len(near) == 1:
                 return near[0]
         # a province or city name beats a same-named county elsewhere
-        top = [c for c in codes if self.places[c].level in ("Province", "City", "Country")]
+        top = [c for c in codes if self.places[c].level in (Class.Province, Class.City, Class.Country)]
         return top[0] if len(top) == 1 else None
 
 

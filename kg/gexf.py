@@ -17,11 +17,14 @@ from pathlib import Path
 from lxml import etree
 
 from kg.atomic import atomic_open
+from kg.ns import Class, Prop
 from kg.resolve import Resolution
 
 NS = "http://gexf.net/1.3"
 VIZ = "http://gexf.net/1.3/viz"
-TIMED = ("Meeting", "InfectionChain", "Post")
+EVENTS = (Class.Meeting, Class.InfectionChain)  # classes with a date of their own (``DATED``)
+DATED = (Prop.date, Prop.firstReported)
+TIMED = (*EVENTS, Class.Post)
 NODE_ATTRS = (("type", "string"), ("alt_labels", "string"), ("iri", "anyURI"))
 
 
@@ -29,13 +32,13 @@ def node_times(res: Resolution) -> dict[str, tuple[str, str]]:
     """IRI -> (start, end) ISO dates for meetings, chains and posts."""
     own: dict[str, list[_dt.date]] = {}
     for fact in res.facts.values():
-        if fact.pred in ("date", "firstReported") and isinstance(fact.obj, _dt.date):
+        if fact.pred in DATED and isinstance(fact.obj, _dt.date):
             own.setdefault(fact.subj, []).append(fact.obj)
     times = {}
     for iri, ent in res.entities.items():
         if ent.cls not in TIMED:
             continue
-        dates = own.get(iri) if ent.cls != "Post" else None
+        dates = own.get(iri) if ent.cls != Class.Post else None
         if not dates:
             dates = [d.published for d in (res.documents.get(doc) for doc in ent.docs)
                      if d is not None and d.published is not None]
@@ -47,7 +50,7 @@ def node_times(res: Resolution) -> dict[str, tuple[str, str]]:
 def edge_time(cls_s: str, cls_o: str, t_s, t_o):
     """An edge's time: its meeting's or chain's, else its post's."""
     for cls, t in ((cls_s, t_s), (cls_o, t_o)):
-        if t and cls in ("Meeting", "InfectionChain"):
+        if t and cls in EVENTS:
             return t
     return t_s or t_o
 

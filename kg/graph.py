@@ -14,13 +14,14 @@ import json
 import re
 from collections.abc import Iterator
 
+from kg.ns import Class, Prop
+from kg.ontology import superclasses
 from kg.prefixes import KG_IRI, PREFIXES
-from kg.resolve import PLACE_CLASSES, Resolution, doc_iri, short_hash
+from kg.resolve import Resolution, doc_iri, short_hash
 
 # Characters XML 1.0 forbids (and lone surrogates): never written to an export.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-RDF = PREFIXES["rdf"]
 XSD = PREFIXES["xsd"]
 Triple = tuple[str, str, str]
 
@@ -84,10 +85,12 @@ def to_literal(value: object) -> str:
     return zh(text) if _CJK.search(text) else quote(text)
 
 
-KG = {name: iri(KG_IRI + name) for name in (
-    "Document", "Person", "Place", "Evidence", "sourceFile", "encoding", "published", "mentionedIn", "sentence",
-    "charStart", "charEnd", "lowerBound")}
-TYPE, LABEL, ALT = iri(RDF + "type"), iri(PREFIXES["rdfs"] + "label"), iri(PREFIXES["skos"] + "altLabel")
+TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+ALT = "<http://www.w3.org/2004/02/skos/core#altLabel>"
+# Each class's N-Triples term followed by its kg: superclasses' (a Place subclass is also a kg:Place).
+_TYPES = {c: (c.term, *(sup.term for sup in superclasses(c))) for c in Class}
+PRED_TERM = {p: p.term for p in Prop}  # a KeyError, never a new IRI, for a predicate the ontology lacks
 
 
 def ontology_triples(path) -> list[Triple]:
@@ -125,10 +128,10 @@ def _groups(triples: list[Triple]) -> Iterator[Group]:
 def _document_groups(res: Resolution) -> Iterator[Group]:
     for doc_id in sorted(res.documents, key=lambda d: iri(doc_iri(d))):
         doc = res.documents[doc_id]
-        pairs = [(TYPE, KG["Document"]), (LABEL, quote(doc.source_file)), (KG["sourceFile"], quote(doc.source_file)),
-                 (KG["encoding"], quote(doc.encoding))]
+        pairs = [(TYPE, Class.Document.term), (LABEL, quote(doc.source_file)),
+                 (Prop.sourceFile.term, quote(doc.source_file)), (Prop.encoding.term, quote(doc.encoding))]
         if doc.published:
-            pairs.append((KG["published"], to_literal(doc.published)))
+            pairs.append((Prop.published.term, to_literal(doc.published)))
         yield iri(doc_iri(doc_id)), sorted(set(pairs))
 
 
@@ -141,17 +144,12 @@ def _entity_groups(res: Resolution) -> Iterator[Group]:
         pairs = []
         ent = res.entities.get(subject)
         if ent is not None:
-            cls = ent.cls
-            pairs.append((TYPE, iri(KG_IRI + cls)))
-            if cls == "Official":
-                pairs.append((TYPE, KG["Person"]))
-            elif cls in PLACE_CLASSES and cls != "Place":
-                pairs.append((TYPE, KG["Place"]))
+            pairs += [(TYPE, t) for t in _TYPES[ent.cls]]
             pairs.append((LABEL, zh(ent.label)))
             pairs += [(ALT, zh(alt)) for alt in ent.all_alt_labels()]
-            pairs += [(KG["mentionedIn"], iri(doc_iri(d))) for d in ent.docs]
+            pairs += [(Prop.mentionedIn.term, iri(doc_iri(d))) for d in ent.docs]
         for fact in facts_by_subject.get(subject, ()):
-            pairs.append((iri(KG_IRI + fact.pred), iri(fact.obj) if fact.obj_is_entity else to_literal(fact.obj)))
+            pairs.append((PRED_TERM[fact.pred], iri(fact.obj) if fact.obj_is_entity else to_literal(fact.obj)))
         yield iri(subject), sorted(set(pairs))
 
 

@@ -1,10 +1,18 @@
-"""Where the ontology and the SHACL shapes are (packaged copies of ``ontology/``), and its terms."""
+"""The ontology next to the code: where its files are, its class hierarchy and the classes' ranking.
+
+The terms themselves are :mod:`kg.ns`. The hierarchy below is the ``kg:``
+part of ``ontology/kg.ttl``'s ``rdfs:subClassOf`` (``tests/test_ontology.py``
+checks they agree); the ranking, which the Turtle does not say, is defined
+here once and used by extraction, resolution, export and query alike.
+"""
 
 from __future__ import annotations
 
 from functools import cache
 from importlib import resources
 from pathlib import Path
+
+from kg.ns import Class, Prop
 
 
 def ontology_path() -> Path:
@@ -15,6 +23,48 @@ def shapes_path() -> Path:
     return Path(str(resources.files("kg").joinpath("data", "ontology", "shapes.ttl")))
 
 
+PLACE_CLASSES: tuple[Class, ...] = (
+    Class.Country, Class.Province, Class.City, Class.County, Class.Township, Class.Community, Class.Site,
+    Class.Place)
+"""Every place class, in administrative rank: largest first, ``Site`` below ``Community``, and
+``Place`` (a place whose level is unknown) last."""
+
+PERSON_CLASSES: tuple[Class, ...] = (Class.Official, Class.Person)
+"""Person classes, most specific first."""
+
+PARENT: dict[Class, Class] = {Class.Official: Class.Person} | {c: Class.Place for c in PLACE_CLASSES[:-1]}
+"""Each ``kg:`` class's ``kg:`` superclass (classes without one are not listed)."""
+
+PLACE_RANK: dict[Class, int] = {c: i for i, c in enumerate(PLACE_CLASSES)}
+"""A place class's administrative rank (0 = country); a smaller rank contains a larger one."""
+
+CLASS_RANK: dict[Class, int] = {c: i for i, c in enumerate(PERSON_CLASSES)} | PLACE_RANK
+"""Which class wins when mentions of one entity disagree: the lowest rank (ranks compare within a family)."""
+
+FAMILY: dict[Class, str] = {c: "place" for c in PLACE_CLASSES} | {c: "person" for c in PERSON_CLASSES}
+"""Classes whose mentions may be one entity share a family (the family is part of the entity's IRI);
+every other class is a family of its own, named in lower case."""
+
+
+def family(cls: str) -> str:
+    return FAMILY.get(Class(cls), cls.lower())
+
+
+def superclasses(cls: str) -> tuple[Class, ...]:
+    """``cls``'s ``kg:`` superclasses, nearest first."""
+    out: list[Class] = []
+    c = Class(cls)
+    while c in PARENT:
+        c = PARENT[c]
+        out.append(c)
+    return tuple(out)
+
+
+def subclasses(cls: str) -> frozenset[Class]:
+    """``cls`` and every ``kg:`` class below it."""
+    return frozenset(c for c in Class if c == cls or cls in superclasses(c))
+
+
 @cache
 def terms() -> tuple[frozenset[str], frozenset[str]]:
     """Local names of the ``kg:`` classes and properties the ontology declares.
@@ -22,15 +72,4 @@ def terms() -> tuple[frozenset[str], frozenset[str]]:
     Records read back from disk (page files, ``kg merge`` input) may name only
     these: a class or predicate becomes part of an IRI in the exports.
     """
-    import pyoxigraph as ox
-
-    from kg.prefixes import KG_IRI
-
-    owl = "http://www.w3.org/2002/07/owl#"
-    kinds = {f"{owl}Class": 0, f"{owl}ObjectProperty": 1, f"{owl}DatatypeProperty": 1}
-    found: tuple[set[str], set[str]] = (set(), set())
-    for q in ox.parse(path=str(ontology_path()), format=ox.RdfFormat.TURTLE):
-        kind = kinds.get(q.object.value) if q.predicate.value.endswith("#type") else None
-        if kind is not None and isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(KG_IRI):
-            found[kind].add(q.subject.value.removeprefix(KG_IRI))
-    return frozenset(found[0]), frozenset(found[1])
+    return frozenset(Class), frozenset(Prop)

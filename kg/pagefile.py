@@ -33,9 +33,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 from kg.model import Document
+from kg.ns import Class, Prop
 from kg.pages import PageRecord
 
 MAGIC = b"kg page file 3\n"
+_SENTENCE, _START, _END = Prop.sentence.qname, Prop.charStart.qname, Prop.charEnd.qname
 _HEAD = struct.Struct("<QQQ")  # byte lengths: the digest (JSON), its evidence offsets (int64), the evidence part (JSON)
 
 
@@ -59,8 +61,8 @@ class EvidencePart:
 
             self._doc_term = short_term(iri(doc_iri(self.doc_id)))
             self._literals = [zh(t) for t in self.texts]
-        return (f"prov:wasDerivedFrom {self._doc_term} ;\n    kg:sentence {self._literals[self.of_relation[j]]} ;"
-                f"\n    kg:charStart {start} ;\n    kg:charEnd {end}")
+        return (f"prov:wasDerivedFrom {self._doc_term} ;\n    {_SENTENCE} {self._literals[self.of_relation[j]]} ;"
+                f"\n    {_START} {start} ;\n    {_END} {end}")
 
 
 EvidenceSource = Callable[[], EvidencePart]
@@ -85,7 +87,8 @@ class PageDigest(NamedTuple):
 
 def digest(rec: PageRecord) -> PageDigest:
     """Fold a page record into its :class:`PageDigest`."""
-    from kg.resolve import family, literal_sort_key
+    from kg.ontology import family
+    from kg.resolve import literal_sort_key
 
     index: dict[tuple[str, str], int] = {}
     folded: list[tuple[str, str, dict, dict, set]] = []
@@ -109,7 +112,7 @@ def digest(rec: PageRecord) -> PageDigest:
             alts.update(a for a in m.alt_labels if a)
         if fam == "person":
             titles.setdefault(m.key, set()).update(m.attrs.get("titles", ()))
-        elif m.cls == "Meeting":
+        elif m.cls == Class.Meeting:
             a = m.attrs
             org, kind, ordinal, dates, hints = meetings.get(m.key, (a.get("org", ""), a.get("kind"),
                                                                    a.get("ordinal"), set(), set()))
@@ -134,12 +137,12 @@ def digest(rec: PageRecord) -> PageDigest:
         if rel.obj_is_mention:
             obj = of_mention[rel.obj]
             key = (subj, rel.pred, obj, True)
-            if rel.pred == "holds" and folded[subj][0] == "person":
+            if rel.pred == Prop.holds and folded[subj][0] == "person":
                 titles.setdefault(folded[subj][1], set()).add(rec.mentions[rel.obj].label)
         else:
             obj = rel.obj
             key = (subj, rel.pred, literal_sort_key(obj), False)
-            if rel.pred == "date" and rec.mentions[rel.subj].cls == "Meeting":
+            if rel.pred == Prop.date and rec.mentions[rel.subj].cls == Class.Meeting:
                 meetings[rec.mentions[rel.subj].key][3].add(str(obj))
         f = facts.get(key)
         if f is None:
@@ -274,8 +277,7 @@ def _literal_in(v):
 
 def _decode_digest(data, evidence: array) -> PageDigest:
     """A :class:`PageDigest` from its JSON form, every part checked (:class:`Damaged` otherwise)."""
-    from kg.ontology import terms
-    from kg.resolve import family
+    from kg.ontology import family, terms
 
     classes, predicates = terms()
     doc_part, entity_part, title_part, meeting_part, fact_part, sentence_part = _list(data, 6)

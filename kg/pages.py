@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
 from kg.model import Document, Mention
+from kg.ns import Class
 
 VERSION = "1"  # bump when extraction output changes shape or meaning: invalidates caches
 X = "urn:kg:x:"  # vocabulary of the intermediate records (never in the exports)
@@ -167,7 +168,7 @@ def check_record(rec: PageRecord) -> None:
         a = m.attrs
         _want(isinstance(a, dict) and _is(a.get("titles", []), list) and all(_is(t, str) for t in a.get("titles", [])),
               f"a mention with bad attributes ({m.key!r})")
-        if m.cls == "Meeting":
+        if m.cls == Class.Meeting:
             _want(all(a.get(k) is None or _is(a[k], str) for k in ("org", "kind", "date"))
                   and (a.get("ordinal") is None or _is(a["ordinal"], int))
                   and _is(a.get("hints", []), list) and all(_is(h, str) for h in a.get("hints", [])),

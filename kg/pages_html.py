@@ -13,6 +13,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from kg import query as q
+from kg.ns import Prop
+from kg.ontology import PERSON_CLASSES
 from kg.prefixes import DATA_IRI
 
 STYLE = """
@@ -65,7 +67,7 @@ def search(store, text: str) -> str:
                     text)
     items = []
     for iri, label, type_ in hits:
-        posts = "、".join(q.posts_of(store, iri)[:3]) if type_ in ("Official", "Person") else ""
+        posts = "、".join(q.posts_of(store, iri)[:3]) if type_ in PERSON_CLASSES else ""
         items.append(f"<li>{_colour(type_)}{entity_link(iri, label)} <span class=\"type\">{escape(type_)}"
                      f"{escape(' · ' + posts) if posts else ''}</span></li>")
     return page(f"{text}: {len(hits)} found", f"<h1>{len(hits)} found for {escape(text)}</h1><ul class=\"hits\">"
@@ -168,7 +170,7 @@ def source(store, doc: str, start: int, end: int, pages_dir: Path | None) -> tup
     from kg.corpus import read_document
 
     files = [qd.object.value for qd in store.quads_for_pattern(ox.NamedNode(doc), ox.NamedNode(
-        q.KG_IRI + "sourceFile"), None)] if doc.startswith(DATA_IRI) else []
+        Prop.sourceFile.iri), None)] if doc.startswith(DATA_IRI) else []
     if not files:
         return 404, page("no such page", "<p>No such source page in the graph.</p>")
     name = files[0]

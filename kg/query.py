@@ -16,16 +16,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import LookupFailed, QueryError, UsageError
+from kg.ns import Class, Prop
+from kg.ontology import PERSON_CLASSES, PLACE_CLASSES, subclasses
 from kg.prefixes import DATA_IRI, KG_IRI, PREFIXES
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
-RDFS_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
-OWL_CLASS = "http://www.w3.org/2002/07/owl#Class"
-PLACE_TYPES = {"Country", "Province", "City", "County", "Township", "Community", "Site", "Place"}
-HIDDEN = {RDF_TYPE, LABEL, ALT, KG_IRI + "mentionedIn", KG_IRI + "adminCode"}
+PLACE_TYPES = frozenset(PLACE_CLASSES)
+HIDDEN = {RDF_TYPE, LABEL, ALT, Prop.mentionedIn.iri, Prop.adminCode.iri}
 QUERY_PREFIXES = {k: v for k, v in PREFIXES.items()}
+# The class a node is shown as, when it has several (an Official is also a Person), first match wins.
+SHOWN_TYPES = (Class.Official, Class.Meeting, Class.InfectionChain, Class.Policy, Class.Post, Class.Organization,
+               Class.Person)
+DETAILS = frozenset(p.iri for p in (Prop.date, Prop.ordinal, Prop.title, Prop.firstReported, Prop.policyKind))
+DETAILED = (Class.Meeting, Class.InfectionChain, Class.Post)  # classes whose details are shown beside the label
 _PLAIN_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
@@ -293,37 +298,12 @@ class Node:
     edges: list[Edge] = field(default_factory=list)
 
 
-def kg_classes() -> dict[str, set[str]]:
-    """Each class of the ontology (kg/data/ontology/kg.ttl) -> itself and all its subclasses (local names)."""
-    import pyoxigraph as ox
-
-    from kg.ontology import ontology_path
-
-    sub = RDFS_SUBCLASS
-    parents: dict[str, set[str]] = {}
-    for q in ox.parse(path=str(ontology_path()), format=ox.RdfFormat.TURTLE):
-        s, p, o = q.subject, q.predicate.value, q.object
-        if isinstance(s, ox.NamedNode) and s.value.startswith(KG_IRI):
-            name = s.value[len(KG_IRI):]
-            if p == RDF_TYPE and o.value == OWL_CLASS:
-                parents.setdefault(name, set())
-            elif p == sub and o.value.startswith(KG_IRI):
-                parents.setdefault(name, set()).add(o.value[len(KG_IRI):])
-
-    def ancestors(name: str) -> set[str]:
-        out = {name}
-        for parent in parents.get(name, ()):
-            out |= ancestors(parent)
-        return out
-
-    tree: dict[str, set[str]] = {name: set() for name in parents}
-    for name in parents:
-        for ancestor in ancestors(name):
-            tree.setdefault(ancestor, set()).add(name)
-    return tree
+def kg_classes() -> dict[str, frozenset[Class]]:
+    """Each class of the ontology -> itself and all its subclasses (:mod:`kg.ontology`)."""
+    return {c.value: subclasses(c) for c in Class}
 
 
-def type_filter_classes(type_: str | None) -> set[str] | None:
+def type_filter_classes(type_: str | None) -> frozenset[Class] | None:
     """The classes ``--type TYPE`` keeps (TYPE and its subclasses, any letter case); UsageError when unknown."""
     if not type_:
         return None
@@ -344,16 +324,16 @@ def _type(store, iri: str) -> str:
 
     types = [q.object.value for q in store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(RDF_TYPE), None)]
     kg_types = sorted(local(t) for t in types if t.startswith(KG_IRI))
-    for preferred in ("Official", "Meeting", "InfectionChain", "Policy", "Post", "Organization", "Person"):
+    for preferred in SHOWN_TYPES:
         if preferred in kg_types:
             return preferred
-    specific = [t for t in kg_types if t != "Place"]
+    specific = [t for t in kg_types if t != Class.Place]
     return (specific or kg_types or ["?"])[0]
 
 
 def _detail(store, iri: str) -> str:
     """Date, ordinal, title or code shown beside a node."""
-    wanted = {KG_IRI + p for p in ("date", "ordinal", "title", "firstReported", "policyKind")}
+    wanted = DETAILS
     parts = sorted(f"{local(q.predicate.value)} {q.object.value}"
                    for q in store.quads_for_pattern(_node(iri), None, None) if q.predicate.value in wanted)
     return ", ".join(parts)
@@ -533,7 +513,7 @@ def posts_of(store, iri: str) -> list[str]:
 def _linked_labels(store, iri: str, pred: str) -> list[str]:
     import pyoxigraph as ox
 
-    objects = [q.object.value for q in store.quads_for_pattern(_node(iri), _node(KG_IRI + pred), None)
+    objects = [q.object.value for q in store.quads_for_pattern(_node(iri), _node(Prop(pred).iri), None)
                if isinstance(q.object, ox.NamedNode)]
     labels = labels_of(store, objects)
     return sorted(labels.get(o, o) for o in objects)
@@ -542,13 +522,13 @@ def _linked_labels(store, iri: str, pred: str) -> list[str]:
 def distinguishing(store, iri: str, type_: str) -> str:
     """What tells this entity from others of the same name: a person's posts, a meeting's date and
     organizer, a post's organization, a chain's first report, else the place it belongs to."""
-    if type_ in ("Official", "Person"):
+    if type_ in PERSON_CLASSES:
         return "、".join(posts_of(store, iri)[:3])
-    if type_ == "Meeting":
-        return ", ".join(filter(None, [_detail(store, iri), "、".join(_linked_labels(store, iri, "organizer"))]))
-    if type_ == "Post":
-        return "、".join(_linked_labels(store, iri, "postIn"))
-    parts = [_detail(store, iri), "、".join(_linked_labels(store, iri, "partOf")[:1])]
+    if type_ == Class.Meeting:
+        return ", ".join(filter(None, [_detail(store, iri), "、".join(_linked_labels(store, iri, Prop.organizer))]))
+    if type_ == Class.Post:
+        return "、".join(_linked_labels(store, iri, Prop.postIn))
+    parts = [_detail(store, iri), "、".join(_linked_labels(store, iri, Prop.partOf)[:1])]
     return ", ".join(filter(None, parts))
 
 
@@ -565,7 +545,7 @@ def resolve_name(store, name: str, iri: str | None = None, type_: str | None = N
         return full, label, _type(store, full)
     hits = find(store, name)
     if type_:
-        wanted = type_filter_classes(type_) or set()
+        wanted = type_filter_classes(type_) or frozenset()
         hits = [h for h in hits if h[2] in wanted]
     if not hits:
         raise LookupFailed(f"nothing called {name!r} in the graph; try a shorter name or kg query.")
@@ -628,14 +608,14 @@ def neighbourhood(store, iri: str, *, depth: int = 1, type_filter: str | None = 
                 s, o = (center, other.value) if direction == "out" else (other.value, center)
                 edge = Edge(local(pred), direction, other.value, labels_of(store, [other.value]).get(other.value, ""),
                             t, _evidence(store, s, pred, o) if evidence else [], children)
-                edge.label += f" [{_detail(store, other.value)}]" if t in ("Meeting", "InfectionChain", "Post") \
+                edge.label += f" [{_detail(store, other.value)}]" if t in DETAILED \
                     and _detail(store, other.value) else ""
                 edges.append(edge)
         edges.sort(key=lambda e: (e.direction, e.pred, e.label, e.other))
         return edges
 
     root.edges = expand(iri, 1)
-    if root.type in PLACE_TYPES and (wanted_types is None or "Meeting" in wanted_types):
+    if root.type in PLACE_TYPES and (wanted_types is None or Class.Meeting in wanted_types):
         # meetings held by the place's bodies (organizer -> jurisdiction), one step for the reader
         rows = store.query("SELECT ?place ?m ?o WHERE { ?m kg:organizer ?o . ?o kg:jurisdiction ?place } ORDER BY ?m",
                            prefixes=QUERY_PREFIXES, substitutions={_var("place"): _node(iri)})
@@ -645,7 +625,7 @@ def neighbourhood(store, iri: str, *, depth: int = 1, type_filter: str | None = 
             label = labels_of(store, [m]).get(m, "")
             detail = _detail(store, m)
             held.append((detail, Edge("organizer·jurisdiction", "in", m, label + (f" [{detail}]" if detail else ""),
-                                      "Meeting", _evidence(store, m, KG_IRI + "organizer", o) if evidence else [])))
+                                      Class.Meeting, _evidence(store, m, Prop.organizer.iri, o) if evidence else [])))
         root.edges += [edge for _, edge in sorted(held, key=lambda h: (h[0], h[1].label))]
     return root
 

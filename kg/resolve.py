@@ -17,6 +17,7 @@ from typing import NamedTuple, cast
 from urllib.parse import quote
 
 from kg.model import Document
+from kg.ontology import CLASS_RANK
 from kg.pagefile import EvidenceSource, PageDigest
 from kg.pages import PageRecord
 from kg.prefixes import DATA_IRI
@@ -25,16 +26,6 @@ EVIDENCE_NS = f"{DATA_IRI}evidence/"
 # Evidence nodes kept per fact and identical sentence text: a sentence copied onto many pages
 # (wire copy, reprints, 20,000 copies of one file) shows the fact a few times, not once a page.
 SAME_SENTENCE_CAP = 3
-
-PLACE_CLASSES = ("Country", "Province", "City", "County", "Township", "Community", "Site", "Place")
-# Which class wins when mentions of one entity disagree (most specific first).
-FAMILY = {c: "place" for c in PLACE_CLASSES} | {"Person": "person", "Official": "person"}
-CLASS_RANK = {"Official": 0, "Person": 1, "Country": 0, "Province": 1, "City": 2, "County": 3,
-              "Township": 4, "Community": 5, "Site": 6, "Place": 9}
-
-
-def family(cls: str) -> str:
-    return FAMILY.get(cls, cls.lower())
 
 
 def short_hash(*parts: object, n: int = 16) -> str:
@@ -71,7 +62,7 @@ class Entity:
 
     @property
     def cls(self) -> str:
-        return min(self.classes, key=lambda c: (CLASS_RANK.get(c, 5), c))
+        return min(self.classes, key=lambda c: (CLASS_RANK.get(c, len(CLASS_RANK)), c))
 
     @property
     def label(self) -> str:

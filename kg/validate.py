@@ -46,7 +46,7 @@ def _has_kg_terms(g) -> bool:
     """Whether any triple uses a kg: property or types a node with a kg: class."""
     from rdflib import RDF, URIRef
 
-    from kg.prefixes import KG_IRI
+    from kg.ns import KG_IRI
 
     return any((str(p).startswith(KG_IRI) or (p == RDF.type and isinstance(o, URIRef)
                                               and str(o).startswith(KG_IRI)))
@@ -57,7 +57,8 @@ def _has_kg_terms(g) -> bool:
 def validate(data) -> ValidationReport:
     """Validate a Turtle file (path) or an rdflib graph against ``ontology/shapes.ttl``."""
     import pyshacl
-    from rdflib import Graph, Namespace
+    from rdflib import Graph
+    from rdflib.namespace import SH
 
     from kg.ontology import ontology_path, shapes_path
 
@@ -77,7 +78,6 @@ def validate(data) -> ValidationReport:
     ont = Graph().parse(ontology_path(), format="turtle")
     conforms, results, _ = pyshacl.validate(g, shacl_graph=shapes, ont_graph=ont, inference="none",
                                             abort_on_first=False, allow_warnings=True)
-    SH = Namespace("http://www.w3.org/ns/shacl#")
     report = ValidationReport(conforms=bool(conforms))
     lines = []
     for result in results.subjects(SH.resultSeverity, None):

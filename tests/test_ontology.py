@@ -1,8 +1,17 @@
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kg.ns import KG
-from kg.ontology import ontology_path, shapes_path
+from kg.ns import KG, Class, Prop
+from kg.ontology import (
+    CLASS_RANK,
+    PARENT,
+    PLACE_CLASSES,
+    family,
+    ontology_path,
+    shapes_path,
+    subclasses,
+    terms,
+)
 
 from .conftest import ROOT
 
@@ -12,11 +21,41 @@ def test_packaged_copies_are_the_sources():
     assert shapes_path().read_bytes() == (ROOT / "ontology" / "shapes.ttl").read_bytes()
 
 
+def _declared(g: rdflib.Graph, *kinds) -> set[str]:
+    ns = str(KG._NS)
+    return {str(s)[len(ns):] for k in kinds for s in g.subjects(RDF.type, k) if str(s).startswith(ns)}
+
+
+def test_ns_lists_the_terms_of_the_ontology():
+    """kg/ns.py and ontology/kg.ttl name the same classes and the same properties."""
+    g = rdflib.Graph().parse(ROOT / "ontology" / "kg.ttl")
+    assert {c.value for c in Class} == _declared(g, OWL.Class)
+    assert {p.value for p in Prop} == _declared(g, OWL.ObjectProperty, OWL.DatatypeProperty)
+    assert set(KG.__annotations__) == {c.value for c in Class} | {p.value for p in Prop}
+    assert terms() == (frozenset(Class), frozenset(Prop))
+
+
+def test_hierarchy_is_the_ontologys():
+    """kg.ontology.PARENT is exactly the kg: part of kg.ttl's rdfs:subClassOf."""
+    g = rdflib.Graph().parse(ROOT / "ontology" / "kg.ttl")
+    ns = str(KG._NS)
+    stated = {(str(s)[len(ns):], str(o)[len(ns):]) for s, o in g.subject_objects(RDFS.subClassOf)
+              if str(s).startswith(ns) and str(o).startswith(ns)}
+    assert {(c.value, p.value) for c, p in PARENT.items()} == stated
+    assert set(PLACE_CLASSES) == subclasses(Class.Place)
+
+
+def test_ranking_most_specific_place_first_and_families():
+    assert CLASS_RANK[Class.Official] < CLASS_RANK[Class.Person]
+    assert [CLASS_RANK[c] for c in PLACE_CLASSES] == sorted(CLASS_RANK[c] for c in PLACE_CLASSES)
+    assert PLACE_CLASSES[0] == Class.Country and PLACE_CLASSES[-1] == Class.Place
+    assert family("County") == family("Place") == "place" and family("Official") == family("Person") == "person"
+    assert family("Meeting") == "meeting"
+
+
 def test_every_term_is_declared_with_labels_and_comment():
     g = rdflib.Graph().parse(ROOT / "ontology" / "kg.ttl")
     declared = {s for s in g.subjects(RDF.type, None) if str(s).startswith(str(KG._NS))}
-    names = set(KG.__annotations__)
-    assert {str(s)[len(str(KG._NS)):] for s in declared} == names
     for term in declared:
         langs = {lit.language for lit in g.objects(term, RDFS.label)}
         assert {"zh", "en"} <= langs, term
@@ -40,3 +79,20 @@ def test_closed_namespace():
 
     with pytest.raises(AttributeError):
         KG.Persn  # noqa: B018
+    with pytest.raises(AttributeError):
+        Class.Persn  # noqa: B018
+    with pytest.raises(ValueError):
+        Prop("chiar")
+    assert Prop.chair == "chair" and Prop.chair.iri == str(KG.chair) and Prop.chair.qname == "kg:chair"
+    assert Class.Meeting.term == f"<{KG.Meeting}>"
+
+
+def test_no_built_term_iris_in_the_code():
+    """No module builds a kg: IRI from the namespace and a string: terms come from kg.ns only."""
+    import re
+
+    built = re.compile(r"KG_IRI\s*\+|\{KG_IRI\}|kg:\{|f\"\{[a-z_]+\}Count\"|\.KG_IRI")
+    offenders = [f"{p.relative_to(ROOT)}:{i}" for p in sorted((ROOT / "kg").glob("*.py")) if p.name != "ns.py"
+                 for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+                 if built.search(line) and "genid-" not in line]  # genid-: the ontology's blank nodes, named
+    assert offenders == []

@@ -91,3 +91,23 @@ def test_a_big_graph_is_said_to_take_long(seed_build, monkeypatch):
     result = CliRunner().invoke(main, ["validate", str(seed_build / "kg.ttl")])
     assert result.exit_code == 0
     assert "in memory" in result.output and "no sampling" in result.output
+
+
+def test_misspelt_predicate_fails_validate(tmp_path):
+    """The shapes are closed: a predicate the ontology lacks is an error, not a new term."""
+    g, m, p, e = meeting_graph()
+    g.add((m, URIRef(str(KG.chair) + "e"), p))  # kg:chaire, a typo no namespace object would allow
+    path = tmp_path / "typo.ttl"
+    g.serialize(path, format="turtle")
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code != 0
+    assert "kg:chaire" in result.output, result.output
+
+
+def test_unknown_predicate_on_evidence_and_document_fails():
+    g, m, p, e = meeting_graph()
+    g.add((e, KG.sentence + "Text", Literal("x")))
+    g.add((DATA["doc/1"], URIRef("http://purl.org/dc/terms/title"), Literal("x")))
+    report = validate(g)
+    text = "\n".join(report.violations)
+    assert "kg:sentenceText" in text and "dc/terms/title" in text, text
