@@ -38,15 +38,13 @@ class BuildReport:
     outputs: list[Path] = field(default_factory=list)
     merges: list[str] = field(default_factory=list)
     phases: dict[str, float] = field(default_factory=dict)  # seconds per step, in order
+    _last: float = field(default_factory=time.perf_counter, init=False, repr=False, compare=False)
 
     def lap(self, name: str) -> None:
         """Record the seconds since the previous lap (or the start) as step ``name``."""
         now = time.perf_counter()
         self.phases[name] = now - self._last
         self._last = now
-
-    def __post_init__(self) -> None:
-        self._last = time.perf_counter()
 
     def timings(self) -> str:
         return "; ".join(f"{name} {s:.1f} s" for name, s in self.phases.items())
@@ -218,6 +216,10 @@ def load_ontology():
     return ontology_triples(ontology_path())
 
 
+def _nothing_to_wait_for(check: bool = True) -> None:
+    """The evidence writer's wait before the writer is started."""
+
+
 def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: bool = False, jobs: int = 2) -> None:
     """The reduce step and the exports: resolve the pages, write Turtle and GraphML (and the store).
 
@@ -243,7 +245,7 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
     # Two cores: a forked process writes the evidence section (the bulk of the Turtle)
     # while this one writes the GraphML and the entities, then appends that section.
     section = out / f".kg-evidence-{os.getpid()}.tmp"
-    evidence: Callable[..., None] = lambda check=True: None
+    evidence: Callable[..., None] = _nothing_to_wait_for  # the evidence writer's wait, once it is started
 
     def evidence_file() -> Path:
         evidence()

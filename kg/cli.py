@@ -14,6 +14,8 @@ from pathlib import Path
 import click
 
 from kg import __version__
+from kg.cli_query import neighbours, query
+from kg.cli_serve import serve
 from kg.errors import KgError
 
 
@@ -78,7 +80,8 @@ def main() -> None:
               help="Skip input files larger than this (more than 0, at most 100000).")
 @click.option("--explain-merges", is_flag=True, help="Print every entity merge decision beyond equal keys.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
-              help="Processes: N extraction workers, and two for writing the exports when N > 1 (default: the number of cores).")
+              help="Processes: N extraction workers, and two for writing the exports when N > 1 "
+                   "(default: the number of cores).")
 @click.option("--clean", "clean_build", is_flag=True,
               help="Re-extract every page instead of reusing unchanged pages from the last build.")
 @click.option("--segmenter", default="char", show_default=True,
@@ -145,6 +148,13 @@ def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, jobs,
     sys.exit(report.exit_code)
 
 
+def _say_skipped(item) -> None:
+    """One line for an input that was skipped (a ``Skipped``); nothing for a page that was read."""
+    reason = getattr(item, "reason", None)
+    if reason:
+        click.echo(f"kg: skipped {reason}", err=True)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
@@ -163,8 +173,7 @@ def extract(paths, out, year, strict, keep_contacts, jobs) -> None:
     try:
         report = extract_to(list(paths), out, year=year, strict=strict, keep_contacts=keep_contacts,
                             jobs=jobs or default_jobs(),
-                            on_item=lambda i: getattr(i, "reason", None) and click.echo(
-                                f"kg: skipped {i.reason}", err=True))
+                            on_item=_say_skipped)
     except KgError as err:
         _fail(err)
     except OSError as err:
@@ -184,7 +193,7 @@ def merge(folder, out, jobs) -> None:
 
     try:
         report = run_merge(folder, out, jobs=jobs or default_jobs(),
-                           on_item=lambda i: click.echo(f"kg: skipped {i.reason}", err=True))
+                           on_item=_say_skipped)
     except KgError as err:
         _fail(err)
     except OSError as err:
@@ -244,17 +253,10 @@ def validate(ttl: Path) -> None:
         sys.exit(1)
 
 
-try:  # the query side (kg.cli_query) registers kg query / kg neighbours / kg nb
-    from kg.cli_query import neighbours, query
-
-    main.add_command(query)
-    main.add_command(neighbours)
-    main.add_command(neighbours, name="nb")
-except ImportError:  # pragma: no cover - while the query side is being written
-    pass
-
-from kg.cli_serve import serve
-
+# The query side (kg query, kg neighbours / kg nb) and kg serve live in their own modules.
+main.add_command(query)
+main.add_command(neighbours)
+main.add_command(neighbours, name="nb")
 main.add_command(serve)
 
 

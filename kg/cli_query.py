@@ -70,7 +70,8 @@ def _fail(err: KgError):
 @click.option("--graph", type=click.Path(dir_okay=False), help="Query this Turtle file (its store is built once).")
 @click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(0, min_open=True),
               help="Stop the query after this many seconds.")
-@click.option("--bom", is_flag=True, help="Start CSV/TSV output with a UTF-8 byte-order mark (Excel then shows Chinese).")
+@click.option("--bom", is_flag=True,
+              help="Start CSV/TSV output with a UTF-8 byte-order mark (Excel then shows Chinese).")
 @click.option("--allow-service", is_flag=True,
               help="Let SERVICE clauses call other SPARQL servers (refused otherwise: queries stay offline).")
 def query(query, list_, fmt, store, graph, timeout, bom, allow_service) -> None:
@@ -132,7 +133,8 @@ def query(query, list_, fmt, store, graph, timeout, bom, allow_service) -> None:
 @click.option("--format", "fmt", type=click.Choice(("tree", "json")), default="tree", show_default=True)
 @click.option("--store", type=click.Path(file_okay=False), help="Oxigraph store folder (default exports/kg.oxigraph).")
 @click.option("--graph", type=click.Path(dir_okay=False), help="Use this Turtle file (its store is built once).")
-@click.option("--svg", "svg_file", type=click.Path(dir_okay=False), help="Also draw the neighbourhood into this SVG file.")
+@click.option("--svg", "svg_file", type=click.Path(dir_okay=False),
+              help="Also draw the neighbourhood into this SVG file.")
 def neighbours(name, depth, type_, iri, no_evidence, limit, fmt, store, graph, svg_file) -> None:
     """Show NAME and what is linked to it: posts, meetings, places, chains, with evidence.
 

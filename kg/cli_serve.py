@@ -47,6 +47,7 @@ def serve(graph, store, host, port, timeout, workers, pages_dir, verbose) -> Non
         click.echo(f"kg: cannot serve on {host}:{port} ({err.strerror or err}); try another --port.", err=True)
         sys.exit(1)
     h, p = server.server_address[:2]
+    assert isinstance(h, str)  # a TCP server's address is (host, port)
     click.echo(f"kg: serving http://{h}:{p}/ (SPARQL at http://{h}:{p}/sparql); Ctrl-C stops", err=True)
 
     def stop(signum, frame):

@@ -17,7 +17,7 @@ from kg.prefixes import PREFIXES
 from kg.resolve import Resolution
 
 # One colour per class, for Gephi.
-COLOURS = {
+COLOURS: dict[str, str] = {
     Class.Official: "#d62728", Class.Person: "#ff9896", Class.Post: "#c5b0d5", Class.Organization: "#1f77b4",
     Class.Country: "#2ca02c", Class.Province: "#2ca02c", Class.City: "#52b352", Class.County: "#8fd18f",
     Class.Township: "#b5e3b5", Class.Community: "#d4efd4", Class.Site: "#bcbd22", Class.Place: "#98df8a",
@@ -119,7 +119,7 @@ def _batched(chunks, size: int = 1 << 20) -> Iterator[bytes]:
 
 
 # node type -> predicate -> GraphML attribute that tells same-named nodes apart (several values joined by |)
-DISTINGUISHING = {Class.Meeting: {Prop.date: "date", Prop.organizer: "organizer"},
+DISTINGUISHING: dict[str, dict[str, str]] = {Class.Meeting: {Prop.date: "date", Prop.organizer: "organizer"},
                   Class.Post: {Prop.postIn: "org"}}
 
 
@@ -145,7 +145,7 @@ def to_networkx(res: Resolution) -> nx.DiGraph:
         G.nodes[node].update({name: safe_text("|".join(sorted(values))) for name, values in attrs.items()})
     for node in G.nodes:
         G.nodes[node]["size"] = float(4 + 2 * G.degree(node))
-    for node, data in G.nodes(data=True):
+    for _, data in G.nodes(data=True):
         r, g_, b = (int(data["color"][i:i + 2], 16) for i in (1, 3, 5))
         data.update(r=r, g=g_, b=b)
     return G

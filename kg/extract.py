@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
-from functools import cache, partial
+from collections.abc import Callable, Iterable
+from functools import cache
+from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.model import Document, Mention, Relation
 from kg.pages import VERSION, Evidence, PageRecord, RelationRecord, without_text
-from kg.parallel import BATCH, map_batches
+from kg.parallel import BATCH
+
+if TYPE_CHECKING:
+    from kg.pagefile import PageDigest
 
 
 def _sentence_at(sentences: list[tuple[int, int]], at: int) -> tuple[int, int]:
@@ -90,7 +95,7 @@ def page_record(doc: Document, clean, spacy_doc, contacts: list[tuple[int, int]]
     parts = spacy_doc if isinstance(spacy_doc, list) else [(0, spacy_doc)]
     sentences: list[tuple[int, int]] = []
     kg_mentions: list[Mention] = []
-    kg_relations = []
+    kg_relations: list[Relation] = []
     for offset, part in parts:
         st = state(part)
         sentences.extend((s + offset, e + offset) for s, e in sentence_spans(part))
@@ -110,8 +115,9 @@ def page_record(doc: Document, clean, spacy_doc, contacts: list[tuple[int, int]]
 
     rels = []
     for rel in kg_relations:
-        is_m = isinstance(rel.obj, Mention)
-        rels.append(RelationRecord(idx(rel.subj), rel.pred, idx(rel.obj) if is_m else rel.obj, is_m,
+        obj = rel.obj
+        is_m = isinstance(obj, Mention)
+        rels.append(RelationRecord(idx(rel.subj), rel.pred, idx(obj) if isinstance(obj, Mention) else obj, is_m,
                                    evidence(rel.at), rel.lower_bound))
     return PageRecord(without_text(doc), mentions, rels)
 
@@ -189,13 +195,13 @@ def extract_batch(docs: list[Document], keep_contacts: bool = False, segmenter: 
     cleaned = [clean(d.text) for d in docs]
     contacts: list[list[tuple[int, int]] | None] = [None] * len(docs)
     if not keep_contacts:
-        for i, (doc, cl) in enumerate(zip(docs, cleaned)):
+        for i, (doc, cl) in enumerate(zip(docs, cleaned, strict=True)):
             cleaned[i], contacts[i] = contacts_of(doc, cl)
     spacy_docs = []
     owners: list[tuple[int, int]] = []  # (page, clean offset) of each spaCy doc
-    for i, (doc, cl) in enumerate(zip(docs, cleaned)):
+    for i, (doc, cl) in enumerate(zip(docs, cleaned, strict=True)):
         starts = chunk_starts(cl.text, limit)
-        for start, end in zip(starts, starts[1:] + [len(cl.text)]):
+        for start, end in pairwise([*starts, len(cl.text)]):
             part = cl.text[start:end]
             sd = nlp.make_doc(part)
             sd._.kg_meta = doc
@@ -203,27 +209,19 @@ def extract_batch(docs: list[Document], keep_contacts: bool = False, segmenter: 
             spacy_docs.append(sd)
             owners.append((i, start))
     parts: list[list[tuple[int, object]]] = [[] for _ in docs]
-    for (i, start), sd in zip(owners, nlp.pipe(spacy_docs, batch_size=BATCH)):
+    for (i, start), sd in zip(owners, nlp.pipe(spacy_docs, batch_size=BATCH), strict=True):
         parts[i].append((start, sd))
     return [page_record(doc, cl, part if len(part) > 1 else part[0][1], found)
-            for doc, cl, part, found in zip(docs, cleaned, parts, contacts)]
-
-
-def extract(docs: Iterable[Document], *, jobs: int = 1, keep_contacts: bool = False,
-            batch: int = BATCH, segmenter: str = "char") -> Iterator[PageRecord]:
-    """Page records for ``docs`` in input order, using ``jobs`` processes."""
-    _pipeline(segmenter)  # fail early (bad model folder) and let forked workers inherit it
-    yield from map_batches(docs, partial(extract_batch, keep_contacts=keep_contacts, segmenter=segmenter),
-                           jobs=jobs, batch=batch)
+            for doc, cl, part, found in zip(docs, cleaned, parts, contacts, strict=True)]
 
 
 def extract_page_files(items: list[tuple[Document, Path]], keep_contacts: bool = False,
-                       segmenter: str = "char") -> list[PageRecord]:
+                       segmenter: str = "char") -> list[PageDigest]:
     """Worker side of a build: extract a batch, write each page's file (kg.pagefile), return digests."""
     from kg import pagefile
 
     records = extract_batch([doc for doc, _ in items], keep_contacts, segmenter)
-    return [pagefile.write(path, rec) for (_, path), rec in zip(items, records)]
+    return [pagefile.write(path, rec) for (_, path), rec in zip(items, records, strict=True)]
 
 
 def extract_nquad_files(items: list[tuple[Document, Path]], keep_contacts: bool = False) -> list[Path]:
@@ -232,7 +230,7 @@ def extract_nquad_files(items: list[tuple[Document, Path]], keep_contacts: bool 
     from kg.pages import to_nquads
 
     records = extract_batch([doc for doc, _ in items], keep_contacts)
-    for (_, path), rec in zip(items, records):
+    for (_, path), rec in zip(items, records, strict=True):
         atomic_write_text(path, to_nquads(rec))
     return [path for _, path in items]
 

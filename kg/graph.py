@@ -12,7 +12,7 @@ import datetime as _dt
 import heapq
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from kg.ns import Class, Prop
 from kg.ontology import superclasses
@@ -89,8 +89,8 @@ TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
 ALT = "<http://www.w3.org/2004/02/skos/core#altLabel>"
 # Each class's N-Triples term followed by its kg: superclasses' (a Place subclass is also a kg:Place).
-_TYPES = {c: (c.term, *(sup.term for sup in superclasses(c))) for c in Class}
-PRED_TERM = {p: p.term for p in Prop}  # a KeyError, never a new IRI, for a predicate the ontology lacks
+_TYPES: dict[str, tuple[str, ...]] = {c: (c.term, *(sup.term for sup in superclasses(c))) for c in Class}
+PRED_TERM: dict[str, str] = {p: p.term for p in Prop}  # a KeyError, never a new IRI, for a predicate the ontology lacks
 
 
 def ontology_triples(path) -> list[Triple]:
@@ -153,7 +153,7 @@ def _entity_groups(res: Resolution) -> Iterator[Group]:
         yield iri(subject), sorted(set(pairs))
 
 
-def graph_groups(res: Resolution, ontology: list[Triple] = ()) -> Iterator[Group]:
+def graph_groups(res: Resolution, ontology: Iterable[Triple] = ()) -> Iterator[Group]:
     """The ontology, documents and entities with their pairs, sorted by subject (evidence: kg.export).
 
     Documents and entities have disjoint IRI spaces, so merging their sorted

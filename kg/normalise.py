@@ -24,7 +24,8 @@ HEADING_HASHES = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
 INNER_PUNCT = re.compile(r"[，。；：！？、,;:!?]")
 # An inline pinyin gloss after a character on mirror sites: 領(lǐng)導(dǎo). Toned syllables only,
 # so a bracketed word in Latin letters (BA.2) stays.
-PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,7}\)")
+PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])"
+                          r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,7}\)")
 # Half-width punctuation in Chinese text means the full-width mark (the patterns are written with those);
 # a comma or colon between digits (1,000; 09:39) stays.
 HALF_WIDTH = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "!": "！", "?": "？"}

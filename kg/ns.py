@@ -70,7 +70,7 @@ class Prop(Term):
     """Every ``owl:ObjectProperty`` and ``owl:DatatypeProperty`` of ``kg:``."""
 
     holds = "holds"
-    title = "title"
+    title = "title"  # type: ignore[assignment]  # kg:title hides str.title on Prop members, never called
     postIn = "postIn"
     jurisdiction = "jurisdiction"
     partOf = "partOf"
@@ -107,12 +107,12 @@ class Prop(Term):
 
 def _rdflib_namespaces() -> dict[str, Any]:
     from rdflib import Namespace, URIRef
-    from rdflib.namespace import DefinedNamespace
+    from rdflib.namespace import DefinedNamespace, DefinedNamespaceMeta
 
     body = {"_NS": Namespace(KG_IRI), "_fail": True,
             "__annotations__": {t.value: URIRef for t in (*Class, *Prop)},
             "__doc__": "The kg: ontology as a closed rdflib namespace (see kg.ns)."}
-    return {"KG": type(DefinedNamespace)("KG", (DefinedNamespace,), body), "DATA": Namespace(DATA_IRI)}
+    return {"KG": DefinedNamespaceMeta("KG", (DefinedNamespace,), body), "DATA": Namespace(DATA_IRI)}
 
 
 _LAZY: dict[str, Any] = {}

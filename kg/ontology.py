@@ -35,19 +35,19 @@ PERSON_CLASSES: tuple[Class, ...] = (Class.Official, Class.Person)
 PARENT: dict[Class, Class] = {Class.Official: Class.Person} | {c: Class.Place for c in PLACE_CLASSES[:-1]}
 """Each ``kg:`` class's ``kg:`` superclass (classes without one are not listed)."""
 
-PLACE_RANK: dict[Class, int] = {c: i for i, c in enumerate(PLACE_CLASSES)}
+PLACE_RANK: dict[str, int] = {c: i for i, c in enumerate(PLACE_CLASSES)}
 """A place class's administrative rank (0 = country); a smaller rank contains a larger one."""
 
-CLASS_RANK: dict[Class, int] = {c: i for i, c in enumerate(PERSON_CLASSES)} | PLACE_RANK
+CLASS_RANK: dict[str, int] = {c: i for i, c in enumerate(PERSON_CLASSES)} | PLACE_RANK
 """Which class wins when mentions of one entity disagree: the lowest rank (ranks compare within a family)."""
 
-FAMILY: dict[Class, str] = {c: "place" for c in PLACE_CLASSES} | {c: "person" for c in PERSON_CLASSES}
+FAMILY: dict[str, str] = {**{c: "place" for c in PLACE_CLASSES}, **{c: "person" for c in PERSON_CLASSES}}
 """Classes whose mentions may be one entity share a family (the family is part of the entity's IRI);
 every other class is a family of its own, named in lower case."""
 
 
 def family(cls: str) -> str:
-    return FAMILY.get(Class(cls), cls.lower())
+    return FAMILY.get(cls, cls.lower())
 
 
 def superclasses(cls: str) -> tuple[Class, ...]:

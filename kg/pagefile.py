@@ -30,7 +30,7 @@ import sys
 from array import array
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from kg.model import Document
 from kg.ns import Class, Prop
@@ -122,10 +122,12 @@ def digest(rec: PageRecord) -> PageDigest:
             meetings[m.key] = (org, kind, ordinal, dates, hints)
         of_mention.append(i)
     facts: dict[tuple, int] = {}
-    fact_rows: list[tuple] = []
+    fact_rows: list[list] = []  # [subject, predicate, object, object is an entity, lower bound]
     evidence = array("q")
     sentences = array("q")
     hashes: dict[str, int] = {}
+    obj: object
+    key: tuple
     for rel in rec.relations:
         text = rel.evidence.sentence
         h = hashes.get(text)
@@ -135,10 +137,11 @@ def digest(rec: PageRecord) -> PageDigest:
         sentences.append(h)
         subj = of_mention[rel.subj]
         if rel.obj_is_mention:
-            obj = of_mention[rel.obj]
+            m_obj = cast(int, rel.obj)  # a mention's index when obj_is_mention
+            obj = of_mention[m_obj]
             key = (subj, rel.pred, obj, True)
             if rel.pred == Prop.holds and folded[subj][0] == "person":
-                titles.setdefault(folded[subj][1], set()).add(rec.mentions[rel.obj].label)
+                titles.setdefault(folded[subj][1], set()).add(rec.mentions[m_obj].label)
         else:
             obj = rel.obj
             key = (subj, rel.pred, literal_sort_key(obj), False)
@@ -311,7 +314,7 @@ def _decode_digest(data, evidence: array) -> PageDigest:
     if evidence:
         fids, starts, ends = evidence[0::3], evidence[1::3], evidence[2::3]
         _want(min(fids) >= -1 and max(fids) < len(facts) and min(starts) >= 0, "evidence offsets")
-        _want(all(s <= e for s, e in zip(starts, ends)), "evidence offsets")
+        _want(all(s <= e for s, e in zip(starts, ends, strict=True)), "evidence offsets")
     sentences = array("q", (_int(h) for h in _list(sentence_part)))
     _want(len(sentences) == len(evidence) // 3, "a sentence hash per relation")
     return PageDigest(doc, entities, titles, meetings, facts, evidence, sentences)

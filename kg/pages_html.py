@@ -237,7 +237,8 @@ def timeline(store, place: str = "") -> str:
                       for p, label in places)
     form = ("<form action=\"/timeline\" method=\"get\">Place: <select name=\"place\" id=\"place\">"
             f"<option value=\"\">everywhere</option>{options}</select> <button>Show</button></form>")
-    items, year = [], ""
+    items: list[str] = []
+    year = ""
     for r in rows:
         date = r["date"].value
         if date[:4] != year:

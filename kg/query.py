@@ -107,9 +107,9 @@ class Table:
     def to_text(self) -> str:
         cells = [[self.cell(t) for t in row] for row in self.rows]
         widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(self.columns)]
-        lines = ["  ".join(_pad(c, w) for c, w in zip(self.columns, widths)).rstrip()]
+        lines = ["  ".join(_pad(c, w) for c, w in zip(self.columns, widths, strict=True)).rstrip()]
         lines.append("  ".join("-" * w for w in widths))
-        lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths)).rstrip() for r in cells]
+        lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
         lines.append(f"({len(self.rows)} rows)")
         return "\n".join(lines)
 
@@ -125,14 +125,14 @@ class Table:
         rows: list[list[object]] = [[] for _ in self.rows]
         for i, c in enumerate(self.columns):
             columns.append(c)
-            for out, row in zip(rows, self.rows):
+            for out, row in zip(rows, self.rows, strict=True):
                 out.append(row[i])
             if i in labelled:
                 name = c + "Label"
                 while name in self.columns or name in columns:
                     name += "_"
                 columns.append(name)
-                for out, row in zip(rows, self.rows):
+                for out, row in zip(rows, self.rows, strict=True):
                     label = self.labels.get(iri(row[i]) or "")
                     out.append(ox.Literal(label, language="zh") if label is not None else None)
         return columns, rows
@@ -168,7 +168,7 @@ class Table:
             return out
 
         columns, rows = self.with_labels() if labels else (self.columns, self.rows)
-        bindings = [{c: binding(t) for c, t in zip(columns, row) if t is not None} for row in rows]
+        bindings = [{c: binding(t) for c, t in zip(columns, row, strict=True) if t is not None} for row in rows]
         return json.dumps({"head": {"vars": columns}, "results": {"bindings": bindings}},
                           ensure_ascii=False, indent=1)
 
@@ -434,7 +434,8 @@ def find(store, name: str) -> list[tuple[str, str, str]]:
 
     Tried in order, the first step that finds something wins: the exact label or
     alternative label; the label with a party prefix (山西省委 → 中共山西省委);
-    labels holding the name in quotes (8·18 → every “8·18”… chain); the label ignoring quotes, spaces and interpunct forms (8·18 → “8·18”…), then
+    labels holding the name in quotes (8·18 → every “8·18”… chain); the label ignoring quotes, spaces
+    and interpunct forms (8·18 → “8·18”…), then
     as a prefix, then inside the label; the name without a title or honorific
     after it (王某同志, 王某书记 → 王某); Traditional → Simplified; and for names
     in Latin letters, pinyin with or without tones and spaces (Taiyuan, Lin Wu,

@@ -179,11 +179,12 @@ class Resolver:
 
     def add(self, page: PageRecord | PageDigest, source: EvidenceSource | None = None) -> None:
         """Fold in one page: a digest and its evidence source, or a whole record (sentences kept in memory)."""
-        if source is None:
+        if isinstance(page, PageRecord):
             from kg.pagefile import split
 
             page, part = split(page)
-            source = _Kept(part)
+            source = source or _Kept(part)
+        assert source is not None, "a PageDigest comes with its evidence source"
         doc_id = page.doc.doc_id
         self.documents[doc_id] = page.doc
         keys = []
@@ -226,7 +227,7 @@ class Resolver:
         for j in range(0, len(ev), 3):
             if ev[j] >= 0:
                 ev[j] = fids[ev[j]]
-        self.pages.append(_Page(doc_id, ev, source, array("q", cast(PageDigest, page).sentences)))
+        self.pages.append(_Page(doc_id, ev, source, array("q", page.sentences)))
 
     def resolve(self) -> Resolution:
         merges: list[str] = []
@@ -254,16 +255,17 @@ class Resolver:
         for (subj_key, pred, _), fid in self.fact_ids.items():
             subj = iri_of[subj_key]
             obj, is_entity = self.fact_obj[fid]
+            fact_key: tuple
             if is_entity:
-                obj = iri_of[obj]
+                obj = iri_of[cast(tuple[str, str], obj)]  # the entity's raw key, when is_entity
                 if obj == subj:
                     continue
-                fkey = (subj, pred, obj)
+                fact_key = (subj, pred, obj)
             else:
-                fkey = (subj, pred, literal_sort_key(obj))
-            fact = facts.get(fkey)
+                fact_key = (subj, pred, literal_sort_key(obj))
+            fact = facts.get(fact_key)
             if fact is None:
-                fact = facts[fkey] = Fact(subj, pred, obj, is_entity)
+                fact = facts[fact_key] = Fact(subj, pred, obj, is_entity)
             fact.lower_bound |= fid in self.lower_bound
             fact_of[fid] = fact
 

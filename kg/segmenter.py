@@ -82,6 +82,9 @@ def blank(segmenter: str = "char"):
     if not (Path(model) / "features.msgpack").is_file():
         raise InputError(f"{model}: not a pkuseg model folder (no features.msgpack); train one with "
                          "kg train-segmenter.")
+    from spacy.lang.zh import ChineseTokenizer
+
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
+    assert isinstance(nlp.tokenizer, ChineseTokenizer)  # what spacy.blank("zh") makes
     nlp.tokenizer.initialize(pkuseg_model=model)
     return nlp

@@ -1,4 +1,5 @@
-"""The pages in a real headless browser (Debian's chromium): search 林武, his page, the 82nd meeting's evidence, the picture.
+"""The pages in a real headless browser (Debian's chromium): search 林武, his page, the 82nd meeting's evidence,
+the picture.
 
 Skips with a message where no chromium can be found (.ci/run installs it).
 """

@@ -223,7 +223,7 @@ def test_changed_page_is_the_only_one_extracted_again_and_the_graph_equals_a_cle
     assert "1 unchanged, reused" in result.output
     after = [line.split("\t") for line in (out / ".kg-cache" / "manifest.tsv").read_text(encoding="utf-8")
              .splitlines() if not line.startswith("#")]
-    changed = [a for a, b in zip(sorted(after), sorted(rows)) if a != b]
+    changed = [a for a, b in zip(sorted(after), sorted(rows), strict=True) if a != b]
     assert [c[0] for c in changed] == [page.name]
     build([corpus, "--out", tmp_path / "clean", "--jobs", "1", "--clean"])
     for name in ("kg.ttl", "kg.graphml"):

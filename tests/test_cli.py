@@ -52,3 +52,14 @@ def test_build_of_one_traditional_page(tmp_path):
     assert result.exit_code == 0, result.output
     ttl = (tmp_path / "out" / "kg.ttl").read_text(encoding="utf-8")
     assert "王明" in ttl and "河北省" in ttl
+
+
+def test_a_broken_query_module_is_an_error_not_two_missing_commands():
+    """cli.py does not swallow ImportError around our own modules: a bug there must show."""
+    import subprocess
+    import sys
+
+    code = "import sys; sys.modules['kg.cli_query'] = None\nimport kg.cli"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode != 0
+    assert "kg.cli_query" in result.stderr

@@ -146,6 +146,7 @@ def test_second_build_into_a_locked_folder_is_refused(tmp_path):
 
 
 def test_year_from_a_bare_year_in_the_text(tmp_path):
-    (tmp_path / "c.txt").write_text("在2021年科协年会召开之际，回顾1998年以来的发展。5月6日，会议召开。", encoding="utf-8")
+    text = "在2021年科协年会召开之际，回顾1998年以来的发展。5月6日，会议召开。"
+    (tmp_path / "c.txt").write_text(text, encoding="utf-8")
     [doc] = list(iter_documents([tmp_path]))
     assert doc.year == 2021 and doc.published is None

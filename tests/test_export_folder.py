@@ -151,8 +151,8 @@ def test_a_killed_build_leaves_no_temporary_files_after_the_next_one(tmp_path):
     result = _run("build", corpus, "--out", out, "--jobs", "1")
     assert result.exit_code == 0, result.output
     left = sorted(p.name for p in out.iterdir())
-    assert left == sorted([".kg-build.lock", ".kg-cache", ".kg.oxigraph.lock", ".kg.ttl.zzzzzzzz.tmp", "kg.gexf", "kg.graphml", "kg.ttl",
-                          *theirs])
+    assert left == sorted([".kg-build.lock", ".kg-cache", ".kg.oxigraph.lock", ".kg.ttl.zzzzzzzz.tmp", "kg.gexf",
+                           "kg.graphml", "kg.ttl", *theirs])
     assert mine.read_text(encoding="utf-8") == "mine"
     assert all((out / n).read_text(encoding="utf-8") == "mine" for n in theirs)
 

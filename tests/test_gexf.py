@@ -1,4 +1,4 @@
-"""exports/kg.gexf: GEXF 1.3 beside the GraphML, the same nodes, with time on meetings, chains, posts and their edges."""
+"""exports/kg.gexf: GEXF 1.3 beside the GraphML, the same nodes, with time on meetings, chains, posts, edges."""
 
 from __future__ import annotations
 

@@ -47,7 +47,7 @@ def test_chunks_are_sentence_aligned_and_bounded():
     sentences = set(sentence_starts(text))
     assert starts[0] == 0 and len(starts) > 5
     assert all(s in sentences for s in starts)
-    assert all(b - a <= 200 for a, b in zip(starts, starts[1:] + [len(text)]))
+    assert all(b - a <= 200 for a, b in pairwise([*starts, len(text)]))
     assert chunk_starts(text, len(text)) == [0]
     # one sentence longer than a chunk is cut at the limit
     assert chunk_starts("无" * 50, 20) == [0, 20, 40]
@@ -93,7 +93,8 @@ def test_sentences_without_punctuation_are_cut_to_a_bounded_length():
 
 
 def _old_plan():
-    return re.compile(r"第[一二三四五六七八九十\d]+版[\u4e00-\u9fff]{0,4}方案|[一二三四五六七八九十百\d]+条[\u4e00-\u9fff]{0,4}措施")
+    return re.compile(r"第[一二三四五六七八九十\d]+版[\u4e00-\u9fff]{0,4}方案"
+                      r"|[一二三四五六七八九十百\d]+条[\u4e00-\u9fff]{0,4}措施")
 
 
 def test_plan_pattern_finds_what_it_found_before():

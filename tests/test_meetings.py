@@ -93,7 +93,8 @@ def test_home_lead_and_bad_starts_are_replaced():
 
 
 def test_press_conference_speakers_take_part_and_a_chair_may_speak_from_afar():
-    doc = run("本报讯 5月9日，市政府新闻办举行疫情防控新闻发布会。市卫健委副主任周某某、市疾控中心主任吴某某等介绍情况。",
+    doc = run("本报讯 5月9日，市政府新闻办举行疫情防控新闻发布会。"
+              "市卫健委副主任周某某、市疾控中心主任吴某某等介绍情况。",
               PIPE_ALL, home_province="330000", home_city="330100")
     [label] = _meetings(doc)
     assert {("吴某某"), ("周某某")} <= {p for m, p in facts(doc, "attendee") if m == label}

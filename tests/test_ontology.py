@@ -66,7 +66,10 @@ def test_every_term_is_declared_with_labels_and_comment():
 
 def test_alignments():
     g = rdflib.Graph().parse(ROOT / "ontology" / "kg.ttl")
-    sc = lambda a, b: (KG[a], RDFS.subClassOf, rdflib.URIRef(b)) in g
+
+    def sc(a: str, b: str) -> bool:
+        return (KG[a], RDFS.subClassOf, rdflib.URIRef(b)) in g
+
     assert sc("Person", "https://schema.org/Person")
     assert sc("Post", "http://www.w3.org/ns/org#Post")
     assert sc("Policy", "http://www.w3.org/2004/02/skos/core#Concept")

@@ -65,7 +65,8 @@ def test_departments_media_and_task_forces_of_other_provinces(text, org):
 
 
 def test_a_county_body_keeps_its_short_name_as_an_alias():
-    doc = run("县委书记孙某某主持会议，横州市、宾阳县各部门参加。宾阳县", PIPE, home_province="450000", home_city="450100")
+    doc = run("县委书记孙某某主持会议，横州市、宾阳县各部门参加。宾阳县", PIPE,
+              home_province="450000", home_city="450100")
     [org] = [m for m in doc._.kg_mentions if m.cls == "Organization" and m.label.endswith("县委")]
     assert org.label == "中共南宁市宾阳县委" and "中共宾阳县委" in org.alt_labels
 

@@ -105,7 +105,8 @@ def test_titles_drop_bodies_and_regions(text, title):
 
 
 def test_company_short_form_is_the_company():
-    doc = run("，河北恒信科技股份有限公司展区人头攒动。“我们很忙。”恒信科技副总经理何丽说。", PIPE, home_province="130000")
+    doc = run("，河北恒信科技股份有限公司展区人头攒动。“我们很忙。”恒信科技副总经理何丽说。", PIPE,
+              home_province="130000")
     assert labels(doc, "Organization") == ["河北恒信科技股份有限公司"]
     assert facts(doc, "title") == {("副总经理", "副总经理")}
     assert ("副总经理", "河北恒信科技股份有限公司") in facts(doc, "postIn")

@@ -34,7 +34,8 @@ def test_quotes_that_are_not_policies(text):
 
 def test_issued_by_where_the_text_says_so():
     doc = run("近日，市卫健委印发《关于做好重点人群健康监测工作的通知》，要求各区落实。", home_city="130100")
-    assert ("关于做好重点人群健康监测工作的通知", "石家庄市卫生健康委员会") in facts(doc, "issuedBy")  # the short form written out
+    # the short form written out
+    assert ("关于做好重点人群健康监测工作的通知", "石家庄市卫生健康委员会") in facts(doc, "issuedBy")
 
 
 def test_a_measure_without_a_place_applies_where_its_speaker_governs():
@@ -73,7 +74,8 @@ def test_unquoted_parallel_slogans_are_measures_and_rhetoric_is_not():
 
 
 def test_a_measure_applies_to_the_most_specific_places_of_its_clause():
-    doc = run("宁波市海曙区、江北区实施全域静默管理，其他区开展区域核酸检测。", home_city="330200", home_province="330000")
+    doc = run("宁波市海曙区、江北区实施全域静默管理，其他区开展区域核酸检测。",
+              home_city="330200", home_province="330000")
     applies = {p for m, p in facts(doc, "appliesTo") if m == "全域静默管理"}
     assert applies == {"海曙区", "江北区"}  # not 宁波市, their city
 

@@ -112,7 +112,7 @@ def test_contact_forms_found_on_the_clean_text(contact):
 @pytest.mark.parametrize("contact", LEAKED_FORMS)
 def test_contact_forms_never_reach_a_record(contact):
     docs = [_page(t.format(c=contact)) for t in TEMPLATES]
-    for doc, rec in zip(docs, extract_batch(docs)):
+    for doc, rec in zip(docs, extract_batch(docs), strict=True):
         assert rec.relations, doc.text
         assert _leaks(rec, contact) == []
         for r in rec.relations:  # offsets stay exact

@@ -31,7 +31,7 @@ def check_exports(out: Path) -> None:
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(alphabet=st.one_of(st.characters(codec="utf-8", exclude_categories=("Cs",)),
-                                  st.sampled_from(list(NASTY) + list("省委书记王明主持召开第八次会议“8·17”疫情太原市。，、"))),
+                                  st.sampled_from([*NASTY, *"省委书记王明主持召开第八次会议“8·17”疫情太原市。，、"])),
                min_size=1, max_size=300))
 def test_random_text_builds_parseable_exports(tmp_path, text):
     page = tmp_path / "page.txt"

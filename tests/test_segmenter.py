@@ -20,7 +20,8 @@ def test_train_and_use_a_segmenter(tmp_path):
     import random
 
     rng = random.Random(0)
-    vocab = ["省委", "书记", "主持", "召开", "会议", "疫情", "防控", "工作", "领导", "小组", "强调", "坚持", "全面", "落实", "措施"]
+    vocab = ["省委", "书记", "主持", "召开", "会议", "疫情", "防控", "工作", "领导", "小组", "强调", "坚持",
+             "全面", "落实", "措施"]
     corpus = tmp_path / "corpus.txt"
     corpus.write_text("\n".join(" ".join(rng.choice(vocab) for _ in range(10)) for _ in range(120)),
                       encoding="utf-8")
@@ -61,7 +62,10 @@ def test_pkuseg_pipeline_finds_the_same_facts(tmp_path):
     doc._.kg_meta = run(text)._.kg_meta
     doc = seg(doc)
     char = run(text)
-    key = lambda d: sorted((m.cls, m.key, m.start, m.end) for m in d._.kg_mentions)
+
+    def key(d):
+        return sorted((m.cls, m.key, m.start, m.end) for m in d._.kg_mentions)
+
     assert key(doc) == key(char)
 
 

@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 import pytest
 
 from kg.components.sentences import sentence_starts
@@ -15,7 +17,7 @@ from kg.nlp import make_pipeline
 )
 def test_sentence_starts(text, sentences):
     starts = sentence_starts(text) + [len(text)]
-    got = [text[a:b].strip() for a, b in zip(starts, starts[1:])]
+    got = [text[a:b].strip() for a, b in pairwise(starts)]
     assert got == sentences
 
 

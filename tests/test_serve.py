@@ -237,7 +237,7 @@ def test_fifty_concurrent_clients_each_get_their_own_answer(server, store_dir):
     expected = {label: ask(label) for label in set(jobs)}
     with ThreadPoolExecutor(50) as pool:
         answers = list(pool.map(ask, jobs))
-    for label, got in zip(jobs, answers):
+    for label, got in zip(jobs, answers, strict=True):
         assert got == expected[label] and got[0] == 200 and len(got[1]) == 1
 
 
