@@ -470,38 +470,50 @@ def _find(store, name: str, depth: int) -> list[str]:
         if not name.startswith(prefix) and (hits := _exact(store, prefix + name)):
             return hits
     names = _names(store)
-    quoted = [f"“{name}”", f'"{name}"', f"「{name}」", f"‘{name}’"]  # a name in quotes inside a label: 我市“8·18”疫情
-    hits = [iri for iri, label in names if any(q in label for q in quoted)]
-    if hits:
-        return hits
-    key = _norm(name)
-    if key:
-        for test in (str.__eq__, str.startswith, str.__contains__):
-            hits = [iri for iri, label in names if test(_norm(label), key)]
-            if hits:
-                return hits
-    if depth < 2:
-        for suffix in suffixes:
-            if name.endswith(suffix) and len(name) - len(suffix) >= 2 and \
-                    (hits := _find(store, name[: -len(suffix)], depth + 1)):
-                return hits
-        try:
-            import opencc
+    hits = _in_labels(names, name)
+    if not hits and depth < 2:
+        hits = _find_variant(store, name, suffixes, depth)
+    if not hits and _is_latin(name):
+        hits = _by_pinyin(names, name)
+    return hits
 
-            simplified = opencc.OpenCC("t2s").convert(name)
-        except ImportError:  # pragma: no cover - opencc is a dependency
-            simplified = name
-        if simplified != name:
-            return _find(store, simplified, depth + 1)
-    if _is_latin(name):
-        wanted = _pinyin_key(name)
-        # convert only labels whose first character can be read with the name's first letter (about 1 in 15)
-        keyed = [(iri, _pinyin_key(label)) for iri, label in names
-                 if wanted and wanted[0] in _initials(label.lstrip("“\"「‘《"))]
-        for test in (str.__eq__, str.startswith):
-            hits = [iri for iri, k in keyed if wanted and test(k, wanted)]
-            if hits:
-                return hits
+
+def _in_labels(names: list[tuple[str, str]], name: str) -> list[str]:
+    """Labels holding ``name`` in quotes (我市“8·18”疫情), else equal to it, starting with it, holding it
+    (ignoring quotes, spaces and interpunct forms)."""
+    quoted = [f"“{name}”", f'"{name}"', f"「{name}」", f"‘{name}’"]
+    hits = [iri for iri, label in names if any(q in label for q in quoted)]
+    key = _norm(name)
+    for test in (str.__eq__, str.startswith, str.__contains__):
+        if hits or not key:
+            break
+        hits = [iri for iri, label in names if test(_norm(label), key)]
+    return hits
+
+
+def _find_variant(store, name: str, suffixes, depth: int) -> list[str]:
+    """``name`` without a title or honorific, or in Simplified characters."""
+    import opencc
+
+    for suffix in suffixes:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2 and \
+                (hits := _find(store, name[: -len(suffix)], depth + 1)):
+            return hits
+    simplified = opencc.OpenCC("t2s").convert(name)
+    return _find(store, simplified, depth + 1) if simplified != name else []
+
+
+def _by_pinyin(names: list[tuple[str, str]], name: str) -> list[str]:
+    """Labels read in pinyin, equal to the name's or starting with it."""
+    wanted = _pinyin_key(name)
+    if not wanted:
+        return []
+    # convert only labels whose first character can be read with the name's first letter (about 1 in 15)
+    keyed = [(iri, _pinyin_key(label)) for iri, label in names if wanted[0] in _initials(label.lstrip("“\"「‘《"))]
+    for test in (str.__eq__, str.startswith):
+        hits = [iri for iri, k in keyed if test(k, wanted)]
+        if hits:
+            return hits
     return []
 
 
