@@ -102,3 +102,20 @@ def test_a_written_place_names_the_current_outbreak_and_keeps_its_written_form()
 def test_no_current_outbreak_chain(text):
     doc = run(text, home_province="520000", home_city="520300", published=PUB)
     assert not any("本轮" in m.label for m in doc._.kg_mentions if m.cls == "InfectionChain")
+
+
+def test_a_chain_takes_its_running_total_not_the_days_count():
+    text = ("“6·3”疫情新增确诊病例2例。截至4日12时，“6·3”疫情累计报告本土确诊病例41例、无症状感染者9例，"
+            "共报告关联病例50例。")
+    doc = run(text, home_province="610000", home_city="610100", published=PUB)
+    [chain] = labels(doc, "InfectionChain")
+    assert (chain, 41) in facts(doc, "confirmedCount") and (chain, 2) not in facts(doc, "confirmedCount")
+    assert (chain, 50) in facts(doc, "positiveCount")
+
+
+def test_a_quote_around_the_whole_name_is_kept_balanced():
+    doc = run("经流调判定，“6·3疫情”为外地感染者抵达后引发，累计报告阳性感染者12个。", home_province="610000",
+              home_city="610100", published=PUB)
+    [chain] = labels(doc, "InfectionChain")
+    assert chain.count("“") == chain.count("”") == 1
+    assert (chain, 12) in facts(doc, "positiveCount")

@@ -45,6 +45,8 @@ PLACED_MIDDLE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}?(?:快递|物流|物流园|
                            r"(?:输入性|输入|关联|聚集性|突发|本土)?")
 # the page's current outbreak, named by where it is
 CURRENT = re.compile(r"(?:本轮|本次|此轮)(?:新冠肺炎|新冠病毒|新冠|本土|地方)?疫情")
+# a running total: the chain's count, not the day's (累计报告, 共发现, 已报告)
+CUMULATIVE = re.compile(r"累计|总计|共(?:发现|报告|确诊|检出|有)|已(?:发现|报告)[^，。；]{0,8}$|[^，。；新]{0,6}共计")
 HOME_WORDS = ("我市", "全市", "本市", "该市", "我省", "全省", "本省")
 CASES = re.compile(r"[\d一二三四五六七八九十两百]+(?:例|名)|感染者|病例|阳性")
 NOT_CHAIN_AFTER = re.compile(r"防控|形势|防治|期间")
@@ -84,11 +86,14 @@ class ChainRecognizer:
                 start = inside[0].start if inside else m.start("pre") + len(pre)
                 if start > m.start("pre") and text[start - 2:start] in ("我市", "我省"):
                     start -= 2
-            label = text[start:m.end()]
-            in_name = [p for p in starting(start, m.end()) if p.end <= m.end()]
+            end = m.end()
+            if text[end:end + 1] in "”\"" and text[start:end].count("“") > text[start:end].count("”"):
+                end += 1  # “7·22疫情”: the quote closes after the whole name
+            label = text[start:end]
+            in_name = [p for p in starting(start, end) if p.end <= end]
             code = f"{int(m.group('m'))}·{int(m.group('d'))}"
             key_place = in_name[-1].key if in_name else self._home(doc)
-            found.append((start, m.end(), f"{code}|{key_place}", label, in_name))
+            found.append((start, end, f"{code}|{key_place}", label, in_name))
         coded = sorted((s, e) for s, e, *_ in found)
         coded_starts = [s for s, _ in coded]
         reach = []  # the furthest end of the coded names starting at or before each one
@@ -251,7 +256,7 @@ class ChainRecognizer:
             keys = keys if keys and len(set().union(*(chain_keys[k] for k in keys))) == 1 else set()
             first = bisect_right(sent_ends, stop)  # the first sentence that ends after the context
             for prop, rx in self.counts.items():
-                c = _first_count(rx, text, start, stop)
+                c = _best_count(rx, text, start, stop)
                 if c is None and keys:
                     found = []
                     for k in sorted(keys):
@@ -287,6 +292,20 @@ class ChainRecognizer:
             if c is not None:
                 counts.append((i, c))
         return [i for i, _ in counts], counts
+
+
+def _best_count(rx: re.Pattern, text: str, start: int, end: int) -> re.Match | None:
+    """The count a reader takes for a chain in ``text[start:end]``: the first cumulative one
+    (累计报告…56例, 共发现…), else the first (新增3例 is the day's, not the chain's)."""
+    first = None
+    for c in rx.finditer(text, start, end):
+        raw = next((g for g in c.groups() if g), None)
+        if not raw or to_int(raw) is None:
+            continue
+        if CUMULATIVE.search(text, max(start, c.start() - 14), c.start() + 4):
+            return c
+        first = first or c
+    return first
 
 
 def _first_count(rx: re.Pattern, text: str, start: int, end: int) -> re.Match | None:

@@ -29,6 +29,7 @@ CONTEXT_CHARS = 600  # how far back a contextual parent may be named
 PARAGRAPH_REACH = 3000  # how far back before that the paragraph start is looked for (a page without any)
 HOME_PROVINCE = ("我省", "全省", "本省")
 HOME_CITY = ("我市", "全市", "本市")
+LOCAL_AFTER = re.compile(r"街道|镇(?!压|静|定)|乡(?!村|镇|亲)|村(?!镇)|社区")
 MUNICIPALITIES = {"110000", "120000", "310000", "500000"}  # province-level cities: 市委 is theirs
 HOME = re.compile("|".join(HOME_PROVINCE + HOME_CITY))
 # Characters that cannot start a place name written without a gazetteer prefix.
@@ -116,6 +117,9 @@ class PlaceRecognizer:
             place = self.gaz.get(code)
             if place.level == "Township" and (len(place.name) < 3 or place.name in BAD_NAME or text in self.gaz.stoplist):
                 continue
+            if text != place.name and place.level in ("City", "County") and \
+                    LOCAL_AFTER.match(text_of(doc), end_char):
+                continue  # 黄石街道: a street of its own, not the city 黄石 short
             if place.level == "County" and (text != place.name or text in self.gaz.stoplist):
                 # a county's short form counts at home, or right after its own city or province;
                 # a name that is also a common word (郊区) only right after its city
