@@ -107,3 +107,12 @@ def test_a_vague_reference_is_not_a_relayed_meeting():
     doc = run("本报讯 4月1日，市疫情防控领导小组召开第5次调度会，传达学习近期省委、市委相关会议精神。", PIPE_ALL,
               home_province="140000", home_city="140500")
     assert facts(doc, "relays") == set()
+
+
+def test_an_inspection_visit_is_an_event_named_as_written_with_the_leader_as_chair():
+    text = ("本报讯 市委书记郭某某昨天在江宁区检查疫情防控工作时强调，要压实四方责任。"
+            "市领导孙某某陪同。")
+    doc = run(text, PIPE_ALL, home_province="320000", home_city="320100", published=dt.date(2022, 6, 9))
+    [(label, m)] = _meetings(doc).items()
+    assert label == "郭某某在江宁区检查疫情防控工作" and m.attrs["kind"] == "调研检查"
+    assert (label, "郭某某") in facts(doc, "chair")

@@ -50,8 +50,9 @@ LEAD = re.compile(r"^(?:的|贯彻落实|学习贯彻|参加|出席|收听收看
 VAGUE = re.compile(r"、|相关|有关|系列|近期|上级|历次|各次|一系列")
 HOME_LEAD = re.compile(r"^(?:我市|我省|全市|全省)")
 IMPLICIT = re.compile(r"^(?:自治区|自治州|省|市|区|县|州|盟)")
-# an inspection visit reported by its headline: X在Y暗访检查…工作 / X调研…
-VISIT = re.compile(r"(?:暗访检查|暗访|调研检查|检查督导|督导检查|实地检查|检查|调研|督导|督查|察看|巡查)")
+# an inspection visit as the text names it: X在Y暗访检查…工作 (after the leader's name)
+VISIT = re.compile(r"(?:昨天|今天|昨日|近日|日前|当天|上午|下午)?(?P<what>(?:在[^，。；、\n]{1,12}?)?"
+                   r"(?:暗访检查|调研检查|检查督导|督导检查|实地检查|暗访|检查|调研|督导|督查)[^，。；、\n]{0,16}?工作)")
 # a meeting the text only reports from: 记者从…新闻发布会获悉
 HEARD = re.compile(r"从([^，。；\n]{4,40}?(?:新闻发布会|发布会))(?:上)?获悉")
 # a host at a press conference: 主持人：
@@ -237,7 +238,10 @@ class MeetingRecognizer:
                             add_relation(doc, m, "date", date, s)
                         main.append(m)
             if not main:
-                continue
+                visit = self._visit(doc, persons, a_start, a_end, dates)
+                if visit is None:
+                    continue
+                main.append(visit)
             # relayed meetings
             for r in RELAY.finditer(text, body, a_end):
                 ref = text[r.start("ref"):r.end() - 2]  # the name, with its 会议, without 精神
@@ -265,6 +269,29 @@ class MeetingRecognizer:
                     for m in main:
                         add_relation(doc, m, "discusses", t, t.start)
         return doc
+
+    def _visit(self, doc: Doc, persons: list[Mention], start: int, end: int, dates: list) -> Mention | None:
+        """An inspection visit as an event, named as the text names it (X在Y暗访检查…工作), with the
+        leader as its chair: the first such clause of an article that reports no meeting."""
+        text = text_of(doc)
+        for p in persons:
+            if not start <= p.start < end or p.cls != "Official":
+                continue
+            m = VISIT.match(text, p.end)
+            if m is None:
+                continue
+            label = p.label + m.group("what")
+            when = dates or sorted({d for _, _, d in dates_in(text[start:min(end, start + 300)], meta(doc))})[:1]
+            date = when[0] if when else None
+            key = f"visit|{p.key}|{date.isoformat() if date else label}"
+            attrs = {"org": "", "kind": "调研检查", "ordinal": None, "date": date.isoformat() if date else None,
+                     "hints": []}
+            visit = add_mention(doc, Mention("Meeting", key, label, p.start, m.end(), attrs=attrs))
+            if date:
+                add_relation(doc, visit, "date", date, p.start)
+            add_relation(doc, visit, "chair", p, p.start)
+            return visit
+        return None
 
     def _place_government(self, doc: Doc, at: int) -> Mention | None:
         places = [p for p in of_class(doc, "County", "City", "Province") if p.end == at]
