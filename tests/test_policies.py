@@ -83,3 +83,17 @@ def test_risk_areas_apply_to_the_places_listed_after_the_colon():
               home_city="330200", home_province="330000")
     assert {p for m, p in facts(doc, "appliesTo") if m == "高风险区"} == {"东风村", "西门街道"}
     assert {p for m, p in facts(doc, "appliesTo") if m == "中风险区"} == {"北门社区"}
+
+
+@pytest.mark.parametrize("text, policy", [
+    ("各县区要实施分层分类防控措施，守牢底线。", "分层分类防控措施"),
+    ("宝鸡市、咸阳市实施常态化防控措施。", "常态化防控措施"),
+    ("明日起开展第三轮全员核酸检测。", "第三轮全员核酸检测"),
+])
+def test_measures_named_by_their_manner_before_a_head_word(text, policy):
+    assert policy in labels(run(text, home_city="610100", home_province="610000"), "Policy")
+
+
+@pytest.mark.parametrize("text", ["督促落实各项疫情防控措施。", "对密接人员采取测温等防控措施。", "市场人员管控措施到位。"])
+def test_no_measure_from_a_generic_modifier(text):
+    assert not any(p.endswith("措施") for p in labels(run(text, home_city="610100", home_province="610000"), "Policy"))
