@@ -119,3 +119,10 @@ def test_a_quote_around_the_whole_name_is_kept_balanced():
     [chain] = labels(doc, "InfectionChain")
     assert chain.count("“") == chain.count("”") == 1
     assert (chain, 12) in facts(doc, "positiveCount")
+
+
+def test_origin_in_the_chains_own_sentence_and_only_the_most_specific_place():
+    text = "经流调，从天津市津南区返回咸阳市的一名学生锁定为咸阳市疫情的感染来源，累计报告确诊病例16例。"
+    doc = run(text, home_province="610000", home_city="610400", published=PUB)
+    [chain] = labels(doc, "InfectionChain")
+    assert facts(doc, "origin") == {(chain, "津南区")}

@@ -215,7 +215,12 @@ class ChainRecognizer:
             para = text.find("\n\n", end + 200, stop)
             if para != -1:
                 stop = para
-            ctx_places = places[bisect_left(at, start):bisect_left(at, stop)]
+            # the chain's own sentence counts from its start: 从A返回B的一名学生锁定了B疫情的来源
+            k = bisect_right(sent_starts, start) - 1
+            ctx_start = sents[k][0] if k >= 0 and start < sents[k][1] else start
+            if i > 0 and chains[i - 1][1] > ctx_start:
+                ctx_start = start
+            ctx_places = places[bisect_left(at, ctx_start):bisect_left(at, stop)]
             for p in in_name:
                 add_relation(doc, chain, "reportedIn", p, start)
             code = CODE.search(label)
@@ -229,16 +234,20 @@ class ChainRecognizer:
                 if date:
                     add_relation(doc, chain, "firstReported", date, d.start())
                 break
+            origins = []
             for p in ctx_places:
                 after = text[p.end:p.end + 8]
                 here = info is not None and p.key in (info.home_city, info.home_province)
                 if ORIGIN_CUE.match(after) and p not in in_name and not here and p.end - p.start > 1:
-                    add_relation(doc, chain, "origin", p, p.start)
+                    origins.append(p)
                 elif p.cls == "Site":
                     add_relation(doc, chain, "site", p, p.start)
                 elif p.cls in ("City", "County", "Township") and p not in in_name and CASES_AFTER.match(text, p.end) \
                         and not ORIGIN_BEFORE.search(text, max(0, p.start - 3), p.start):
                     add_relation(doc, chain, "reportedIn", p, p.start)
+            for p in origins:  # 天津市津南区: the district, not also its city
+                if not any(o.start == p.end or (o.key != p.key and self.gaz.is_within(o.key, p.key)) for o in origins):
+                    add_relation(doc, chain, "origin", p, p.start)
             for t in self.train.finditer(text, start, stop):
                 site = add_mention(doc, Mention("Site", t.group(), t.group(), t.start(), t.end()))
                 add_relation(doc, chain, "site", site, t.start())
