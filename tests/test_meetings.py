@@ -116,3 +116,28 @@ def test_an_inspection_visit_is_an_event_named_as_written_with_the_leader_as_cha
     [(label, m)] = _meetings(doc).items()
     assert label == "郭某某在江宁区检查疫情防控工作" and m.attrs["kind"] == "调研检查"
     assert (label, "郭某某") in facts(doc, "chair")
+
+
+def test_chair_who_also_speaks_and_attendees_at_a_branch_venue():
+    text = ("本报讯 7月2日，省委副书记、省长韩某某主持召开省疫情防控指挥部视频调度会议并讲话，"
+            "区委书记林某某，副区长高某某在青秀区分会场收听收看会议。")
+    doc = run(text, PIPE_ALL, home_province="450000", home_city="450100")
+    [label] = _meetings(doc)
+    assert (label, "韩某某") in facts(doc, "chair") and (label, "韩某某") in facts(doc, "speaker")
+    assert {(label, "林某某"), (label, "高某某")} <= facts(doc, "attendee")
+
+
+def test_a_list_closed_by_other_leaders_attends():
+    text = ("本报讯 9月1日，市疫情防控工作领导小组召开会议。市委副书记、市长唐某某，市委副书记秦某某，"
+            "有关市领导出席。")
+    doc = run(text, PIPE_ALL, home_province="500000", home_city="500000")
+    [label] = _meetings(doc)
+    assert {(label, "唐某某"), (label, "秦某某")} <= facts(doc, "attendee")
+
+
+def test_a_press_conference_reported_from_and_its_speaker():
+    text = ("新华社南京5月3日电 记者3日从南京市新冠肺炎疫情防控工作新闻发布会获悉，全市新增确诊病例2例。"
+            "市疾控中心副主任蒋某某表示，要做好个人防护。")
+    doc = run(text, PIPE_ALL, home_province="320000", home_city="320100")
+    [label] = _meetings(doc)
+    assert label.endswith("新闻发布会") and (label, "蒋某某") in facts(doc, "speaker")

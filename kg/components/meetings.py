@@ -41,7 +41,12 @@ WHEN = re.compile(r"\s*(?:\d{1,2}月\d{1,2}日|\d{1,2}日|昨天|昨日|今天|�
 MANNER = re.compile(r"(?:在[^，。；、\n]{1,12}?|通过视频(?:连线)?(?:方式|形式)?|以视频(?:会议)?(?:方式|形式)|"
                     r"立即|随即|专门|再次|亲自|当天|当晚|晚上|上午|下午){1,3}?(?=主持)")
 # 等 / 等同志 closing a list before its cue: 王某、李某等出席
-LIST_END = re.compile(r"等(?:同志|人)?")
+LIST_END = re.compile(r"等(?:同志|人)?|，?(?:有关|相关|其他)(?:省|市|区|县)?领导(?:同志)?")
+# after a chair's cue, what makes the chair a speaker too: 主持会议并讲话
+ALSO_SPEAKS = re.compile(r"并(?:作)?(?:重要)?(?:讲话|部署|提出要求|作出部署)")
+SAYS = re.compile(r"表示|说")
+CLAUSE_END = re.compile(r"[，。；！？\n]")
+VENUE = re.compile(r"在[^，。；\n]{0,20}?(?:发布会|会议|分会场|主会场|会场)上?")
 HEADLINE = re.compile(r"\n\s*\n[^\n。！？；]{2,30}\n\s*\n")
 ORD = re.compile(rf"第{NUM}[次场届](?:[、和]{NUM}[次场届])*")
 # what never starts a meeting's name: 的, a clause verb run into it, an ordinal's date
@@ -219,10 +224,11 @@ class MeetingRecognizer:
                     main.append(m)
                 break
             if not main:
-                m2 = re.search(r"([^，。\n]{2,40}?)召开", text[body:a_end])
+                m2 = re.search(r"([^，。\n]{2,40}?)(?:召开|举行)", text[body:a_end]) or HEARD.search(text, body, a_end)
                 if m2:
-                    s = body + m2.start(1)
-                    found = self._name_at(text, s, body + m2.end())
+                    heard = m2.re is HEARD
+                    s = m2.start(1) if heard else body + m2.start(1)
+                    found = self._name_at(text, s, m2.end(1) if heard else body + m2.end())
                     if found:
                         end, kind, ords = found
                         s2 = re.search(r"\d+日，?", text[s:end])
@@ -314,10 +320,15 @@ class MeetingRecognizer:
             group.append(p)
             nxt = inside[i + 1] if i + 1 < len(inside) else None
             cue = self._cue_after(text, p.end, nxt.start if nxt else end)
+            if cue is None and press:
+                venue = VENUE.match(text, p.end, nxt.start if nxt else end)
+                cue = SAYS.match(text, venue.end() if venue else p.end)  # at a press conference, 表示 briefs
             if cue:
-                role = self.cues[cue.group()]
+                role = self.cues.get(cue.group(), "speaker")
                 roles = [role]
-                if cue.group() == "主持并讲话":
+                clause = CLAUSE_END.search(text, cue.end())
+                also = role == "chair" and ALSO_SPEAKS.search(text, cue.end(), clause.start() if clause else len(text))
+                if cue.group() == "主持并讲话" or also:
                     roles.append("speaker")
                 if press and role == "speaker":  # who briefs a press conference takes part in it
                     roles.append("attendee")
@@ -348,5 +359,10 @@ class MeetingRecognizer:
         if manner:
             cue = self.cue_re.match(text, manner.end())
             if cue and self.cues[cue.group()] == "chair":
+                return cue
+        venue = VENUE.match(text, at, min(limit, at + 30))  # 在1月9日召开的新闻发布会上表示 / 在安州区分会场收听收看
+        if venue:
+            cue = self.cue_re.match(text, venue.end())
+            if cue and self.cues[cue.group()] in ("speaker", "attendee"):
                 return cue
         return None
