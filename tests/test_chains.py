@@ -126,3 +126,10 @@ def test_origin_in_the_chains_own_sentence_and_only_the_most_specific_place():
     doc = run(text, home_province="610000", home_city="610400", published=PUB)
     [chain] = labels(doc, "InfectionChain")
     assert facts(doc, "origin") == {(chain, "津南区")}
+
+
+def test_districts_counted_in_a_bulletin_are_where_the_chain_was_reported():
+    text = "截至4月11日，本轮疫情累计报告感染者30例。从区域分布看，天河区20例，海珠区7例，越秀区、番禺区各1例。"
+    doc = run(text, home_province="440000", home_city="440100", published=PUB)
+    [chain] = labels(doc, "InfectionChain")
+    assert {(chain, "天河区"), (chain, "海珠区"), (chain, "越秀区"), (chain, "番禺区")} <= facts(doc, "reportedIn")

@@ -38,8 +38,8 @@ REPORT = re.compile(r"报告|发现|确诊|检出|阳性")
 ORIGIN_BEFORE = re.compile(r"(?:从|自|来自|赴|去|到)$")
 # a place whose cases are counted or found right after it (阳曲县阳性检出者, 小店区新增3例确诊病例),
 # or the first of a list that ends so (杏花岭区、晋源区、阳曲县阳性检出者)
-CASES_AFTER = re.compile(r"(?:、[\u4e00-\u9fff]{2,8}?)*(?:新增|发现|报告|出现|累计)?(?:[\d一二三四五六七八九十两]+[例名])?"
-                         r"(?:阳性|确诊|无症状感染者|感染者|病例)")
+CASES_AFTER = re.compile(r"(?:、[\u4e00-\u9fff]{2,8}?)*(?:(?:新增|发现|报告|出现|累计)?(?:[\d一二三四五六七八九十两]+[例名])?"
+                         r"(?:阳性|确诊|无症状感染者|感染者|病例)|各?[\d一二三四五六七八九十两]+例(?=[，。；、）)]))")
 # between a place and 疫情: nothing, a kind of outbreak, or a company or site (清徐韵达快递疫情)
 PLACED_MIDDLE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}?(?:快递|物流|物流园|超市|市场|医院|酒店|小区|学校|公司|工地))?"
                            r"(?:输入性|输入|关联|聚集性|突发|本土)?")
@@ -270,7 +270,7 @@ class ChainRecognizer:
                     found = []
                     for k in sorted(keys):
                         if (k, prop) not in later:
-                            later[k, prop] = self._later_counts(text, by_key[k], sents, sent_starts, rx)
+                            later[k, prop] = self._later_counts(text, by_key.get(k, []), sents, sent_starts, rx)
                         idx, counts = later[k, prop]
                         j = bisect_left(idx, first)
                         if j < len(idx):
