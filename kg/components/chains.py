@@ -88,7 +88,7 @@ class ChainRecognizer:
                     start -= 2
             end = m.end()
             if text[end:end + 1] in "”\"" and text[start:end].count("“") > text[start:end].count("”"):
-                end += 1  # “7·22疫情”: the quote closes after the whole name
+                end += 1  # “6·3疫情”: the quote closes after the whole name
             label = text[start:end]
             in_name = [p for p in starting(start, end) if p.end <= end]
             code = f"{int(m.group('m'))}·{int(m.group('d'))}"
@@ -126,7 +126,7 @@ class ChainRecognizer:
             if p.cls == "City" and not middle:
                 if text[p.start:p.end] in HOME_WORDS:
                     continue  # 我市疫情: the city's situation, not a chain's name
-                # 长春市疫情: the city's current outbreak, one chain with its 本轮疫情
+                # 南宁市疫情: the city's current outbreak, one chain with its 本轮疫情
                 found.append((start, m.end(), f"{p.key}|current|{month}", label, [p], []))
             else:
                 found.append((start, m.end(), f"{p.key}|{month}", label, starting(start, m.end())))
@@ -245,7 +245,7 @@ class ChainRecognizer:
                 elif p.cls in ("City", "County", "Township") and p not in in_name and CASES_AFTER.match(text, p.end) \
                         and not ORIGIN_BEFORE.search(text, max(0, p.start - 3), p.start):
                     add_relation(doc, chain, "reportedIn", p, p.start)
-            for p in origins:  # 天津市津南区: the district, not also its city
+            for p in origins:  # 天津市河西区: the district, not also its city
                 if not any(o.start == p.end or (o.key != p.key and self.gaz.is_within(o.key, p.key)) for o in origins):
                     add_relation(doc, chain, "origin", p, p.start)
             for t in self.train.finditer(text, start, stop):

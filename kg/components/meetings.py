@@ -37,7 +37,7 @@ HOLD = re.compile(r"(?:主持召开|召开|举行|举办)")
 # where an article's body starts: 本报讯, 新华社北京6月5日电, 本报太原6月5日电
 DATELINE = re.compile(r"本报讯|新华社[^。\n，]{0,15}电|本报[^。\n，]{2,15}电")
 WHEN = re.compile(r"\s*(?:\d{1,2}月\d{1,2}日|\d{1,2}日|昨天|昨日|今天|当天|当日|日前|近日)(?:上午|下午|晚|晚上)?")
-# where and how a chair holds a meeting, between the name and 主持: 在北京以视频形式, 在织金县, 通过视频
+# where and how a chair holds a meeting, between the name and 主持: 在北京以视频形式, 在某县, 通过视频
 MANNER = re.compile(r"(?:在[^，。；、\n]{1,12}?|通过视频(?:连线)?(?:方式|形式)?|以视频(?:会议)?(?:方式|形式)|"
                     r"立即|随即|专门|再次|亲自|当天|当晚|晚上|上午|下午){1,3}?(?=主持)")
 # 等 / 等同志 closing a list before its cue: 王某、李某等出席
@@ -162,7 +162,7 @@ class MeetingRecognizer:
     def _named(self, doc: Doc, label: str, org: Mention | None) -> tuple[str, list[str]]:
         """The label a reader can use, and the text's form as an alias: no leading 的 or clause
         words, and the organizer's place written out where the text leaves it implicit
-        (市委第六十二次… on a 阳泉 page -> 阳泉市委第六十二次…; 我市… -> 监利市…)."""
+        (市委第三十一次… on a 苏州 page -> 苏州市委第三十一次…; 我市… -> 荆州市…)."""
         label = LEAD.sub("", label.strip())
         place = jurisdiction_of(doc, org) if org is not None else None
         if HOME_LEAD.match(label):
@@ -360,7 +360,7 @@ class MeetingRecognizer:
             cue = self.cue_re.match(text, manner.end())
             if cue and self.cues[cue.group()] == "chair":
                 return cue
-        venue = VENUE.match(text, at, min(limit, at + 30))  # 在1月9日召开的新闻发布会上表示 / 在安州区分会场收听收看
+        venue = VENUE.match(text, at, min(limit, at + 30))  # 在5月3日召开的新闻发布会上表示 / 在青秀区分会场收听收看
         if venue:
             cue = self.cue_re.match(text, venue.end())
             if cue and self.cues[cue.group()] in ("speaker", "attendee"):

@@ -40,6 +40,9 @@ NAME_THEN_CUE = set("说等")
 REGIONS = {"华北", "华东", "华南", "华中", "西北", "西南", "东北"}
 PUNCT = set("，。、；：！？“”‘’（）()《》「」 \n\t\u3000,.;:!?")
 SEP = "、"
+# where a title's run starts, read back from its role: after a date, a verb or a preposition (not the
+# 对 of 应对 or the 和 of 文化和旅游局)
+TITLE_CUT = re.compile(r".*(?:日|召开|主持|讯|是|由|(?<!数)据|在|(?<!应)对|(?<![化房业源康展])和|向|的|作为)")
 SPACE = re.compile(r"[ \u3000]")
 
 
@@ -98,8 +101,8 @@ class PersonRecognizer:
         self.spaced_paren_re = re.compile(
             r"(?<=[。！？”])[ \u3000]*[（(]([\u4e00-\u9fff][ \u3000][\u4e00-\u9fff])[)）][ \u3000]*(?=\n|$)")
         # the few titles written after the name: X总书记
-        self.after_re = re.compile(r"([\u4e00-\u9fff]{2,3})(?=总书记|总理|委员长)")
-        self.after_title_re = re.compile(r"总书记|总理|委员长")
+        self.after_re = re.compile(r"([\u4e00-\u9fff]{2,3})(?=总书记|副总理|总理|委员长)")
+        self.after_title_re = re.compile(r"总书记|副总理|总理|委员长")
 
     # ------------------------------------------------------------ names
     def is_surname_start(self, text: str) -> bool:
@@ -247,7 +250,7 @@ class PersonRecognizer:
                 while start > 0 and text[start - 1] not in PUNCT and end - start < 24:
                     start -= 1
                 title = text[start:end]
-                cut = re.search(r".*(?:日|召开|主持|讯|是|由|(?<!数)据|在|对|和|向|的|作为)", title)
+                cut = TITLE_CUT.search(title)
                 if cut and cut.end() <= len(title) - len(role):
                     start += cut.end()
                     title = text[start:end]
@@ -393,7 +396,7 @@ class PersonRecognizer:
             if i and self._org_reach[i - 1] > s:
                 continue  # 国务院总理: the organization, not a name
             if self.is_surname_start(m.group(1)) and len(m.group(1)) == 3 and (s, e) not in found:
-                role = next(r for r in ("总书记", "总理", "委员长") if text_of(doc).startswith(r, e))
+                role = next(r for r in ("总书记", "副总理", "总理", "委员长") if text_of(doc).startswith(r, e))
                 p = self._person(doc, s, e, True, [role])
                 found[(s, e)] = p
                 self._post(doc, p, role, e, e + len(role), role, orgs)

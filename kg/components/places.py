@@ -185,7 +185,7 @@ class PlaceRecognizer:
                 continue
             end = suffix.end()
             while (more := self.suffix_alt.match(text, end)) is not None:
-                end = more.end()  # 员村 + 街道: the name runs on through a second suffix
+                end = more.end()  # 梅花村 + 街道: the name runs on through a second suffix
             out.append((max(pos, q - 12, runs[r][0]), end))
             pos = end
         return out
@@ -325,7 +325,7 @@ class PlaceRecognizer:
         mostly belong to (a local paper writes about its own area), when one clearly leads.
 
         A province-level city (北京, 重庆) is its own home city; a county-level city written more
-        often than any prefecture (霍州市 on a 霍州 page) is the home city that 市委 / 全市 mean there.
+        often than any prefecture (某县级市 on its own page) is the home city that 市委 / 全市 mean there.
         """
         info = meta(doc)
         if info is None or (info.home_province and info.home_city):

@@ -113,8 +113,8 @@ class PolicyRecognizer:
 
     def _targets(self, doc: Doc, s: int, e: int, start: int, end: int, places: list[Mention]) -> list[Mention]:
         """Where a measure applies: the places of its own clause, else those written before it in its
-        sentence (永济市、临猗县…实施常态化防控措施，区域核酸检测…), the most specific of a line of
-        ancestors only (大同市平城区 -> 平城区)."""
+        sentence (宝鸡市、咸阳市…实施常态化防控措施，区域核酸检测…), the most specific of a line of
+        ancestors only (宁波市海曙区 -> 海曙区)."""
         text = text_of(doc)
         c_start = max(s, *(text.rfind(p, s, start) + 1 for p in CLAUSE))
         ends = [i for p in CLAUSE if (i := text.find(p, end, e)) != -1]
@@ -127,7 +127,7 @@ class PolicyRecognizer:
         found = found or self._places(doc, c_start, c_end, places) or self._places(doc, s, start, places)
         keys = {p.key for p in found}
         starts = {p.start for p in found}
-        return [p for p in found if p.end not in starts  # 古陶镇西城村: the village, not its township
+        return [p for p in found if p.end not in starts  # 某镇东风村: the village, not its township
                 and not any(k != p.key and self.gaz.is_within(k, p.key) for k in keys)]
 
     def _add(self, doc, start, end, label, kind, places, sentences, alts=()):
@@ -242,7 +242,7 @@ class PolicyRecognizer:
                     and "\u4e00" <= text[start - 1] <= "\u9fff":
                 start -= 1
             for p in self._place_ends(start, m.start()):
-                start = max(start, p)  # 临猗县实施…: the place is where, not what
+                start = max(start, p)  # 咸阳市实施…: the place is where, not what
             verbs = list(HEAD_VERB.finditer(text, start, m.start()))
             if verbs:
                 v = verbs[-1]
