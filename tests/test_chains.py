@@ -133,3 +133,13 @@ def test_districts_counted_in_a_bulletin_are_where_the_chain_was_reported():
     doc = run(text, home_province="440000", home_city="440100", published=PUB)
     [chain] = labels(doc, "InfectionChain")
     assert {(chain, "天河区"), (chain, "海珠区"), (chain, "越秀区"), (chain, "番禺区")} <= facts(doc, "reportedIn")
+
+
+@pytest.mark.parametrize("text, chain", [
+    ("当地共排查到与阳性感染者7关联的密接31人，均已隔离。", "阳性感染者7关联"),
+    ("确诊病例中多例与青秀区万象购物中心存在流行病学关联，已封闭。", "万象购物中心关联"),
+    ("涉及2条传播链，其中1条为某某服装店关联，涉及9例感染者。", "某某服装店关联"),
+])
+def test_clusters_named_by_what_links_their_cases(text, chain):
+    doc = run(text, home_province="450000", home_city="450100", published=PUB)
+    assert any(label.endswith(chain) for label in labels(doc, "InfectionChain"))

@@ -47,6 +47,10 @@ PLACED_MIDDLE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}?(?:快递|物流|物流园|
 CURRENT = re.compile(r"(?:本轮|本次|此轮)(?:新冠肺炎|新冠病毒|新冠|本土|地方)?疫情")
 # a running total: the chain's count, not the day's (累计报告, 共发现, 已报告)
 CUMULATIVE = re.compile(r"累计|总计|共(?:发现|报告|确诊|检出|有)|已(?:发现|报告)[^，。；]{0,8}$|[^，。；新]{0,6}共计")
+# a cluster named by what links its cases
+CLUSTER = re.compile(r"与(?P<n>(?:阳性感染者|确诊病例|感染者|病例)[\d、]+关联)"
+                     r"|与(?P<site>[\u4e00-\u9fff]{2,16}?)(?:存在)?(?:流行病学?)?关联(?=[，。；的])"
+                     r"|[条起]为(?P<n2>[^，。；为]{2,16}?关联)(?=[，。；及])")
 HOME_WORDS = ("我市", "全市", "本市", "该市", "我省", "全省", "本省")
 CASES = re.compile(r"[\d一二三四五六七八九十两百]+(?:例|名)|感染者|病例|阳性")
 NOT_CHAIN_AFTER = re.compile(r"防控|形势|防治|期间")
@@ -131,9 +135,33 @@ class ChainRecognizer:
             else:
                 found.append((start, m.end(), f"{p.key}|{month}", label, starting(start, m.end())))
             placed_end = max(placed_end, m.end())
+        found += self._clusters(doc, places, found)
         found += self._current(doc, places, found)
         found.sort()
         return found
+
+    def _clusters(self, doc: Doc, places: list[Mention], named: list) -> list:
+        """Clusters named by what links their cases: 与阳性感染者12关联, 与某购物中心存在流行病学关联,
+        (1条)为某服装店关联 — one chain each, named by the link."""
+        text = text_of(doc)
+        sites = {p.end: p for p in places if p.cls == "Site"}
+        out = []
+        for m in CLUSTER.finditer(text):
+            if any(s <= m.start() < e for s, e, *_ in named):
+                continue
+            if m.group("site") is not None:
+                site = sites.get(m.end("site"))
+                if site is None:
+                    continue  # 与X关联 names a cluster only when X is a site
+                s, e = site.start, m.end()
+                label = text[site.start:m.end("site")] + "关联"
+            else:
+                group = "n" if m.group("n") else "n2"
+                s, e = m.span(group)
+                label = m.group(group)
+            at_places = [p for p in places if s <= p.start and p.end <= e and p.cls != "Site"]
+            out.append((s, e, f"cluster|{label}", label, at_places))
+        return out
 
     def _current(self, doc: Doc, places: list[Mention], named: list) -> list:
         """The page's current outbreak (本轮疫情, 本次疫情, 该市本轮新冠肺炎疫情): one chain per place,
@@ -143,7 +171,8 @@ class ChainRecognizer:
         info = meta(doc)
         month = info.published.strftime("%Y-%m") if info and info.published else ""
         out: list = []
-        if any("|current|" not in c[2] for c in named):  # 本轮疫情 on a page that names its chains is one of them
+        if any("|current|" not in c[2] and not c[2].startswith("cluster|") for c in named):
+            # 本轮疫情 on a page that names its chains is one of them (a cluster is part of it)
             return out
         at = [p.start for p in places]
         sents = sentence_spans(doc)
@@ -209,8 +238,12 @@ class ChainRecognizer:
         later: dict[tuple[str, str], tuple[list[int], list[tuple[int, re.Match]]]] = {}
         for i, (start, end, key, label, in_name, *alts) in enumerate(chains):
             chain = add_mention(doc, Mention("InfectionChain", key, label, start, end, alts[0] if alts else []))
-            stop = min(chains[i + 1][0] if i + 1 < len(chains) and chains[i + 1][2] != key else len(text),
-                       start + CONTEXT)
+            # the next chain ends this one's context; a cluster inside an outbreak's bulletin does not
+            nxt = next((c[0] for c in chains[i + 1:i + 8] if c[2] != key and not c[2].startswith("cluster|")),
+                       len(text))
+            stop = min(nxt, start + CONTEXT)
+            if key.startswith("cluster|") and i + 1 < len(chains):
+                stop = min(stop, chains[i + 1][0])
             # a chain's own paragraphs: stop at the next blank line after the context's first 200 characters
             para = text.find("\n\n", end + 200, stop)
             if para != -1:
