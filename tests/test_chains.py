@@ -143,3 +143,13 @@ def test_districts_counted_in_a_bulletin_are_where_the_chain_was_reported():
 def test_clusters_named_by_what_links_their_cases(text, chain):
     doc = run(text, home_province="450000", home_city="450100", published=PUB)
     assert any(label.endswith(chain) for label in labels(doc, "InfectionChain"))
+
+
+def test_infections_written_plainly_are_positives_and_asymptomatic_short():
+    text = "截至5月3日，本次疫情累计报告新冠病毒感染者40例。从感染情况看，无症状12例、轻症28例。"
+    doc = run(text, home_province="440000", home_city="440300", published=PUB)
+    [chain] = labels(doc, "InfectionChain")
+    assert (chain, 40) in facts(doc, "positiveCount") and (chain, 12) in facts(doc, "asymptomaticCount")
+    doc = run("其中1条为某服装店关联，涉及9例感染者。", home_province="440000", home_city="440300", published=PUB)
+    [chain] = labels(doc, "InfectionChain")
+    assert (chain, 9) in facts(doc, "positiveCount")
