@@ -29,6 +29,7 @@ CONTEXT_CHARS = 600  # how far back a contextual parent may be named
 PARAGRAPH_REACH = 3000  # how far back before that the paragraph start is looked for (a page without any)
 HOME_PROVINCE = ("我省", "全省", "本省")
 HOME_CITY = ("我市", "全市", "本市")
+ESTATE_NOT = re.compile(r"[进入包到下上]")  # 采样点位进小区: a verb phrase, not an estate's name
 LOCAL_AFTER = re.compile(r"街道|街(?!头|面|巷)|镇(?!压|静|定)|乡(?!村|镇|亲)|村(?!镇)|社区")
 MUNICIPALITIES = {"110000", "120000", "310000", "500000"}  # province-level cities: 市委 is theirs
 HOME = re.compile("|".join(HOME_PROVINCE + HOME_CITY))
@@ -248,7 +249,8 @@ class PlaceRecognizer:
             if len(stem) < 2 or name in BAD_NAME or any(b in name for b in BAD_PARTS) or stem[0] in BAD_START:
                 continue
             if parent is None and suffix in self.need_place and not (
-                    suffix == "小区" and "、" in (text[end:end + 1], text[start - 1:start])):
+                    suffix == "小区" and "、" in (text[end:end + 1], text[start - 1:start])
+                    and len(stem) <= 4 and not ESTATE_NOT.search(stem)):
                 continue  # (a housing estate in a list of them stands: 永安小区、城南小区)  # 网站, 农贸市场, 指导景区: generic without a place name before them
             if parent is not None and cls == "Site" and start in ends:
                 start = ends[start][0]  # 山西孟信垣省级自然保护区: the place is part of the site's name

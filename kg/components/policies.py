@@ -48,6 +48,10 @@ LOOKS_LIKE = re.compile(r"[+＋]|\d+[天日次检小时色条米]|[一二三四�
                         r"、|检$|管控$|管理$|隔离$|核酸$|码$|清$|线$|看$|阵地$|早$|要素$|快$")
 SPEECH = re.compile(r"[。！？]$|，.{8,}")
 NOT_POLICY = re.compile(r"^\d+[·•・.．]\d+$|后$|银行|企业|称号|荣誉|单位|奖|^[\u4e00-\u9fff]{1}$|感染链|变身|数字")
+# a watchword quoted on its own: four to eight characters, then a clause boundary, 的 or what it is
+SLOGAN = re.compile(r"[\u4e00-\u9fff]{4,8}")
+SLOGAN_AFTER = re.compile(r"[，、。；）]|的|重要|精神|要求|原则|理念|上下功夫|落到实处")
+NOT_SLOGAN = re.compile(r"的|材料|系统|平台|程序|项目|产品|技术|专区|热线")  # a name of a thing, not a watchword
 PRAISE = re.compile(r"(荣获|获得|评为|被誉为|打造|称号)$")
 
 
@@ -186,6 +190,9 @@ class PolicyRecognizer:
                     kind = k
             if kind is None and (after.startswith(MEASURE_AFTER) or LOOKS_LIKE.search(content)):
                 kind = "measure"
+            if kind is None and SLOGAN.fullmatch(content) and SLOGAN_AFTER.match(text, m.end(1) + 1) \
+                    and not NOT_SLOGAN.search(content) and not self._places(doc, m.start(1), m.end(1), places):
+                kind = "guideline"  # “坚持就是胜利”重要指示, “时时放心不下”的责任感: a watchword in quotes
             if kind is None:
                 continue
             if content in self.lexicon:
