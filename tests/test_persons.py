@@ -135,3 +135,12 @@ def test_a_chain_of_titles_through_an_应对_body_and_a_vice_premier_after_her_n
     assert {"省委常委", "市委书记"} <= titles
     doc = run("按照陈晓红副总理部署要求，坚决落实。", PIPE, home_province="520000")
     assert "陈晓红" in labels(doc, "Official")
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("官方通报，本轮疫情总体可控。", "官方"),
+    ("网络编辑 咸阳 2022-07-08", "咸阳"),
+    ("对密接人员王某萍进行流调。", "王某"),
+])
+def test_words_and_places_that_only_look_like_names(text, absent):
+    assert absent not in labels(run(text, PIPE, home_province="610000"), "Person", "Official")

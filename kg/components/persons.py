@@ -22,9 +22,11 @@ from kg.components.base import (
     add_mention,
     add_relation,
     matches_near,
+    mentions,
     meta,
     of_class,
     relations,
+    state,
     text_of,
     written_places,
 )
@@ -90,7 +92,10 @@ class PersonRecognizer:
         self.paren_re = re.compile(r"[（(]([\u4e00-\u9fff][ \u3000]?[\u4e00-\u9fff]{1,2})[)）][ \u3000]*(?=\n|$)")
         self.photo_re = re.compile(r"([\u4e00-\u9fff][ \u3000]?[\u4e00-\u9fff]{1,2})[ \u3000]+(?:文/)?摄")
         self.author_re = re.compile(r"由([\u4e00-\u9fff][ \u3000]?[\u4e00-\u9fff]{1,2})采写")
-        self.anon_re = re.compile(r"[\u4e00-\u9fff]某某?")
+        # an anonymised name: X某某, or X某 where the name ends (张某萍 masks a given name, no name of its own)
+        self.anon_re = re.compile(r"[\u4e00-\u9fff]某(?:某|(?![\u4e00-\u9fff]))")
+        self.not_names = {w.strip() for w in data_text("not_names.txt").splitlines()
+                          if w.strip() and not w.startswith("#")}
         nouns = [w.strip() for w in data_text("person_nouns.txt").splitlines()
                  if w.strip() and not w.startswith("#")]
         self.nouns = set(nouns)
@@ -402,7 +407,23 @@ class PersonRecognizer:
                 self._post(doc, p, role, e, e + len(role), role, orgs)
         self._described(doc, found)
         self._repeat_known(doc, found)
+        self._drop_not_names(doc)
         return doc
+
+    def _drop_not_names(self, doc: Doc) -> None:
+        """Words that look like a surname and a name but are none (官方, 连日来) and place names read as
+        bylines (编辑 某地): dropped with what was said of them."""
+        bad = {id(m) for m in mentions(doc) if m.cls in ("Person", "Official") and (
+            m.key in self.not_names or self.gaz.by_name.get(m.key))}
+        if not bad:
+            return
+        rels = relations(doc)
+        posts = {id(r.obj) for r in rels if id(r.subj) in bad and r.pred == "holds"}
+        gone = bad | posts
+        rels[:] = [r for r in rels if id(r.subj) not in gone and id(r.obj) not in gone]
+        ms = mentions(doc)
+        ms[:] = [m for m in ms if id(m) not in gone]
+        state(doc).by_class.clear()  # of_class keeps sorted views of the mention list: rebuild them
 
     def _described(self, doc: Doc, found: dict) -> None:
         """女孩儿某某，… (a noun for a person before a name), 某某故居, and a spaced closing byline."""
