@@ -141,3 +141,19 @@ def test_a_press_conference_reported_from_and_its_speaker():
     doc = run(text, PIPE_ALL, home_province="320000", home_city="320100")
     [label] = _meetings(doc)
     assert label.endswith("新闻发布会") and (label, "蒋某某") in facts(doc, "speaker")
+
+
+def test_leaders_listed_before_a_later_attend_cue_and_a_guest_who_speaks():
+    text = ("本报讯 7月8日，市委书记钱某某主持召开市委第五次疫情防控专题会议。市领导孙某某、周某某、吴某某，"
+            "某某学院主要负责同志参加会议。省督导组组长郑某某出席会议并讲话。")
+    doc = run(text, PIPE_ALL, home_province="320000", home_city="320500")
+    [label] = _meetings(doc)
+    assert {(label, "孙某某"), (label, "周某某"), (label, "吴某某")} <= facts(doc, "attendee")
+    assert (label, "郑某某") in facts(doc, "speaker")
+
+
+def test_the_leader_of_a_visit_who_gives_requirements_speaks():
+    text = "本报讯 市委书记郭某某昨天在江宁区检查疫情防控工作时指出，要压实四方责任。"
+    doc = run(text, PIPE_ALL, home_province="320000", home_city="320100")
+    [label] = _meetings(doc)
+    assert (label, "郭某某") in facts(doc, "speaker")

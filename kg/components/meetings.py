@@ -45,6 +45,9 @@ LIST_END = re.compile(r"等(?:同志|人)?|，?(?:有关|相关|其他)(?:省|�
 # after a chair's cue, what makes the chair a speaker too: 主持会议并讲话
 ALSO_SPEAKS = re.compile(r"并(?:作)?(?:重要)?(?:讲话|部署|提出要求|作出部署)")
 SAYS = re.compile(r"表示|说")
+GIVES_REQUIREMENTS = re.compile(r"强调|指出|要求")
+LEADERS_BEFORE = re.compile(r"(?:省|市|县|区|自治区)领导(?:同志)?$")
+ATTENDS = re.compile(r"出席|参加|列席")
 CLAUSE_END = re.compile(r"[，。；！？\n]")
 VENUE = re.compile(r"在[^，。；\n]{0,20}?(?:发布会|会议|分会场|主会场|会场)上?")
 HEADLINE = re.compile(r"\n\s*\n[^\n。！？；]{2,30}\n\s*\n")
@@ -296,6 +299,9 @@ class MeetingRecognizer:
             if date:
                 add_relation(doc, visit, "date", date, p.start)
             add_relation(doc, visit, "chair", p, p.start)
+            said = GIVES_REQUIREMENTS.search(text, m.end(), end)
+            if said:  # …时指出 / 他强调: the leader's requirements on the visit
+                add_relation(doc, visit, "speaker", p, said.start())
             return visit
         return None
 
@@ -327,7 +333,8 @@ class MeetingRecognizer:
                 role = self.cues.get(cue.group(), "speaker")
                 roles = [role]
                 clause = CLAUSE_END.search(text, cue.end())
-                also = role == "chair" and ALSO_SPEAKS.search(text, cue.end(), clause.start() if clause else len(text))
+                also = role in ("chair", "attendee") and ALSO_SPEAKS.search(
+                    text, cue.end(), clause.start() if clause else len(text))
                 if cue.group() == "主持并讲话" or also:
                     roles.append("speaker")
                 if press and role == "speaker":  # who briefs a press conference takes part in it
@@ -341,12 +348,29 @@ class MeetingRecognizer:
             gap = text[p.end:nxt.start] if nxt else ""
             # a list runs over titles, 、 and ， only: a byline's bracket or a date ends it
             if nxt is None or len(gap) > 30 or self.cue_re.search(gap) or re.search(r"[。\n（）()\d；：]", gap):
+                self._leaders_attend(doc, group, main)
                 group = []
         for h in HOST.finditer(text, start, end):  # 主持人：X at a press conference
             host = next((p for p in inside if 0 <= p.start - h.end() <= 30 and "\n" not in text[h.end():p.start]), None)
             if host is not None:
                 for m in main:
                     add_relation(doc, m, "chair", host, host.start)
+
+    def _leaders_attend(self, doc: Doc, group: list[Mention], main: list[Mention]) -> None:
+        """市领导A、B、C，某校负责同志参加会议: a list after 省领导 / 市领导 attends when its sentence
+        says so further on (出席, 参加, 列席)."""
+        if not group:
+            return
+        text = text_of(doc)
+        if not LEADERS_BEFORE.search(text, max(0, group[0].start - 4), group[0].start):
+            return
+        stop = CLAUSE_END.search(text, group[-1].end)
+        while stop is not None and stop.group() == "，":  # to the end of the sentence
+            stop = CLAUSE_END.search(text, stop.end())
+        if ATTENDS.search(text, group[-1].end, stop.start() if stop else len(text)):
+            for q in group:
+                for m in main:
+                    add_relation(doc, m, "attendee", q, q.start)
 
     def _cue_after(self, text: str, at: int, limit: int):
         """The role cue right after a name, or after a date (李某3月8日主持召开), or for 主持 after a
