@@ -102,3 +102,54 @@ def test_a_written_place_names_the_current_outbreak_and_keeps_its_written_form()
 def test_no_current_outbreak_chain(text):
     doc = run(text, home_province="520000", home_city="520300", published=PUB)
     assert not any("本轮" in m.label for m in doc._.kg_mentions if m.cls == "InfectionChain")
+
+
+def test_a_chain_takes_its_running_total_not_the_days_count():
+    text = ("“6·3”疫情新增确诊病例2例。截至4日12时，“6·3”疫情累计报告本土确诊病例41例、无症状感染者9例，"
+            "共报告关联病例50例。")
+    doc = run(text, home_province="610000", home_city="610100", published=PUB)
+    [chain] = labels(doc, "InfectionChain")
+    assert (chain, 41) in facts(doc, "confirmedCount") and (chain, 2) not in facts(doc, "confirmedCount")
+    assert (chain, 50) in facts(doc, "positiveCount")
+
+
+def test_a_quote_around_the_whole_name_is_kept_balanced():
+    doc = run("经流调判定，“6·3疫情”为外地感染者抵达后引发，累计报告阳性感染者12个。", home_province="610000",
+              home_city="610100", published=PUB)
+    [chain] = labels(doc, "InfectionChain")
+    assert chain.count("“") == chain.count("”") == 1
+    assert (chain, 12) in facts(doc, "positiveCount")
+
+
+def test_origin_in_the_chains_own_sentence_and_only_the_most_specific_place():
+    text = "经流调，从天津市津南区返回咸阳市的一名学生锁定为咸阳市疫情的感染来源，累计报告确诊病例16例。"
+    doc = run(text, home_province="610000", home_city="610400", published=PUB)
+    [chain] = labels(doc, "InfectionChain")
+    assert facts(doc, "origin") == {(chain, "津南区")}
+
+
+def test_districts_counted_in_a_bulletin_are_where_the_chain_was_reported():
+    text = "截至4月11日，本轮疫情累计报告感染者30例。从区域分布看，天河区20例，海珠区7例，越秀区、番禺区各1例。"
+    doc = run(text, home_province="440000", home_city="440100", published=PUB)
+    [chain] = labels(doc, "InfectionChain")
+    assert {(chain, "天河区"), (chain, "海珠区"), (chain, "越秀区"), (chain, "番禺区")} <= facts(doc, "reportedIn")
+
+
+@pytest.mark.parametrize("text, chain", [
+    ("当地共排查到与阳性感染者7关联的密接31人，均已隔离。", "阳性感染者7关联"),
+    ("确诊病例中多例与青秀区万象购物中心存在流行病学关联，已封闭。", "万象购物中心关联"),
+    ("涉及2条传播链，其中1条为某某服装店关联，涉及9例感染者。", "某某服装店关联"),
+])
+def test_clusters_named_by_what_links_their_cases(text, chain):
+    doc = run(text, home_province="450000", home_city="450100", published=PUB)
+    assert any(label.endswith(chain) for label in labels(doc, "InfectionChain"))
+
+
+def test_infections_written_plainly_are_positives_and_asymptomatic_short():
+    text = "截至5月3日，本次疫情累计报告新冠病毒感染者40例。从感染情况看，无症状12例、轻症28例。"
+    doc = run(text, home_province="440000", home_city="440300", published=PUB)
+    [chain] = labels(doc, "InfectionChain")
+    assert (chain, 40) in facts(doc, "positiveCount") and (chain, 12) in facts(doc, "asymptomaticCount")
+    doc = run("其中1条为某服装店关联，涉及9例感染者。", home_province="440000", home_city="440300", published=PUB)
+    [chain] = labels(doc, "InfectionChain")
+    assert (chain, 9) in facts(doc, "positiveCount")

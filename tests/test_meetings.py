@@ -108,3 +108,53 @@ def test_a_vague_reference_is_not_a_relayed_meeting():
     doc = run("本报讯 4月1日，市疫情防控领导小组召开第5次调度会，传达学习近期省委、市委相关会议精神。", PIPE_ALL,
               home_province="140000", home_city="140500")
     assert facts(doc, "relays") == set()
+
+
+def test_an_inspection_visit_is_an_event_named_as_written_with_the_leader_as_chair():
+    text = ("本报讯 市委书记郭某某昨天在江宁区检查疫情防控工作时强调，要压实四方责任。"
+            "市领导孙某某陪同。")
+    doc = run(text, PIPE_ALL, home_province="320000", home_city="320100", published=dt.date(2022, 6, 9))
+    [(label, m)] = _meetings(doc).items()
+    assert label == "郭某某在江宁区检查疫情防控工作" and m.attrs["kind"] == "调研检查"
+    assert (label, "郭某某") in facts(doc, "chair")
+
+
+def test_chair_who_also_speaks_and_attendees_at_a_branch_venue():
+    text = ("本报讯 7月2日，省委副书记、省长韩某某主持召开省疫情防控指挥部视频调度会议并讲话，"
+            "区委书记林某某，副区长高某某在青秀区分会场收听收看会议。")
+    doc = run(text, PIPE_ALL, home_province="450000", home_city="450100")
+    [label] = _meetings(doc)
+    assert (label, "韩某某") in facts(doc, "chair") and (label, "韩某某") in facts(doc, "speaker")
+    assert {(label, "林某某"), (label, "高某某")} <= facts(doc, "attendee")
+
+
+def test_a_list_closed_by_other_leaders_attends():
+    text = ("本报讯 9月1日，市疫情防控工作领导小组召开会议。市委副书记、市长唐某某，市委副书记秦某某，"
+            "有关市领导出席。")
+    doc = run(text, PIPE_ALL, home_province="500000", home_city="500000")
+    [label] = _meetings(doc)
+    assert {(label, "唐某某"), (label, "秦某某")} <= facts(doc, "attendee")
+
+
+def test_a_press_conference_reported_from_and_its_speaker():
+    text = ("新华社南京5月3日电 记者3日从南京市新冠肺炎疫情防控工作新闻发布会获悉，全市新增确诊病例2例。"
+            "市疾控中心副主任蒋某某表示，要做好个人防护。")
+    doc = run(text, PIPE_ALL, home_province="320000", home_city="320100")
+    [label] = _meetings(doc)
+    assert label.endswith("新闻发布会") and (label, "蒋某某") in facts(doc, "speaker")
+
+
+def test_leaders_listed_before_a_later_attend_cue_and_a_guest_who_speaks():
+    text = ("本报讯 7月8日，市委书记钱某某主持召开市委第五次疫情防控专题会议。市领导孙某某、周某某、吴某某，"
+            "某某学院主要负责同志参加会议。省督导组组长郑某某出席会议并讲话。")
+    doc = run(text, PIPE_ALL, home_province="320000", home_city="320500")
+    [label] = _meetings(doc)
+    assert {(label, "孙某某"), (label, "周某某"), (label, "吴某某")} <= facts(doc, "attendee")
+    assert (label, "郑某某") in facts(doc, "speaker")
+
+
+def test_the_leader_of_a_visit_who_gives_requirements_speaks():
+    text = "本报讯 市委书记郭某某昨天在江宁区检查疫情防控工作时指出，要压实四方责任。"
+    doc = run(text, PIPE_ALL, home_province="320000", home_city="320100")
+    [label] = _meetings(doc)
+    assert (label, "郭某某") in facts(doc, "speaker")

@@ -74,3 +74,19 @@ def test_a_county_body_keeps_its_short_name_as_an_alias():
 @pytest.mark.parametrize("text", ["各市州党委政府要落实责任。", "充实专班力量，做好保供。"])
 def test_collective_and_generic_words_are_no_organizations(text):
     assert labels(run(text, PIPE, home_province="510000"), "Organization") == []
+
+
+@pytest.mark.parametrize("text, org, alias", [
+    ("乌鲁木齐疾控中心副主任何某介绍，", "乌鲁木齐市疾病预防控制中心", "乌鲁木齐疾控中心"),  # a place name is not cut at 和/木
+    ("海珠区新型冠状病毒肺炎疫情防控指挥部办公室发布通告。", "广州市海珠区新型冠状病毒肺炎疫情防控指挥部办公室",
+     "海珠区新型冠状病毒肺炎疫情防控指挥部办公室"),
+])
+def test_long_and_short_written_bodies(text, org, alias):
+    doc = run(text, PIPE, home_province="440000", home_city="440100")
+    [m] = [m for m in doc._.kg_mentions if m.cls == "Organization"]
+    assert m.label == org and alias in m.alt_labels
+
+
+def test_a_deputy_directors_title_is_no_body():
+    doc = run("县卫健局副局长冯某某通报，", PIPE, home_province="440000", home_city="440100")
+    assert not any(label.endswith("副局") for label in labels(doc, "Organization"))

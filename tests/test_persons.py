@@ -127,3 +127,21 @@ def test_editors_datelines_and_more_titles(text, name):
 def test_a_name_before_deng_in_a_list():
     doc = run("市领导周某某、吴某某、王强等出席会议。", PIPE, home_province="140000")
     assert "王强等" not in labels(doc, "Person", "Official")
+
+
+def test_a_chain_of_titles_through_an_应对_body_and_a_vice_premier_after_her_name():
+    text = "省委常委、市委书记、市应对新冠肺炎疫情防控领导小组组长、现场处置指挥部指挥长杜某某在会上讲话。"
+    doc = run(text, PIPE, home_province="520000", home_city="520500")
+    titles = {t for p, t in facts(doc, "holds") if p == "杜某某"}
+    assert {"省委常委", "市委书记"} <= titles
+    doc = run("按照陈晓红副总理部署要求，坚决落实。", PIPE, home_province="520000")
+    assert "陈晓红" in labels(doc, "Official")
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("官方通报，本轮疫情总体可控。", "官方"),
+    ("网络编辑 咸阳 2022-07-08", "咸阳"),
+    ("对密接人员王某萍进行流调。", "王某"),
+])
+def test_words_and_places_that_only_look_like_names(text, absent):
+    assert absent not in labels(run(text, PIPE, home_province="610000"), "Person", "Official")

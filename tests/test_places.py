@@ -131,3 +131,8 @@ def test_gazetteer_spans_follow_spacy_filter_spans():
 ])
 def test_street_estate_and_plaza_names_of_other_cities(text, place):
     assert place in labels(run(text, None, home_province="440000", home_city="440100"))
+
+
+def test_a_street_named_like_a_city_is_the_street():
+    doc = run("白云区黄石街道、同和街道划为高风险区。", None, home_province="440000", home_city="440100")
+    assert "黄石街道" in labels(doc) and "黄石市" not in labels(doc)

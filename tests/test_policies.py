@@ -85,3 +85,30 @@ def test_risk_areas_apply_to_the_places_listed_after_the_colon():
               home_city="330200", home_province="330000")
     assert {p for m, p in facts(doc, "appliesTo") if m == "高风险区"} == {"东风村", "西门街道"}
     assert {p for m, p in facts(doc, "appliesTo") if m == "中风险区"} == {"北门社区"}
+
+
+@pytest.mark.parametrize("text, policy", [
+    ("各县区要实施分层分类防控措施，守牢底线。", "分层分类防控措施"),
+    ("宝鸡市、咸阳市实施常态化防控措施。", "常态化防控措施"),
+    ("明日起开展第三轮全员核酸检测。", "第三轮全员核酸检测"),
+])
+def test_measures_named_by_their_manner_before_a_head_word(text, policy):
+    assert policy in labels(run(text, home_city="610100", home_province="610000"), "Policy")
+
+
+@pytest.mark.parametrize("text", ["督促落实各项疫情防控措施。", "对密接人员采取测温等防控措施。", "市场人员管控措施到位。"])
+def test_no_measure_from_a_generic_modifier(text):
+    assert not any(p.endswith("措施") for p in labels(run(text, home_city="610100", home_province="610000"), "Policy"))
+
+
+@pytest.mark.parametrize("text, slogan", [
+    ("要保持“宁可十防九空”的警觉，压实责任。", "宁可十防九空"),
+    ("各地要将感染者“应收尽收”、扎实做好收尾工作。", "应收尽收"),
+])
+def test_quoted_watchwords_are_guidelines_or_measures(text, slogan):
+    assert slogan in labels(run(text, home_city="610100", home_province="610000"), "Policy")
+
+
+@pytest.mark.parametrize("text", ["下载“我的西安”小程序。", "研发“新型节能保温材料”，产值过亿。", "扫描“咸阳报备”二维码，"])
+def test_quoted_names_of_things_are_no_watchwords(text):
+    assert labels(run(text, home_city="610100", home_province="610000"), "Policy") == []

@@ -38,13 +38,19 @@ REPORT = re.compile(r"报告|发现|确诊|检出|阳性")
 ORIGIN_BEFORE = re.compile(r"(?:从|自|来自|赴|去|到)$")
 # a place whose cases are counted or found right after it (阳曲县阳性检出者, 小店区新增3例确诊病例),
 # or the first of a list that ends so (杏花岭区、晋源区、阳曲县阳性检出者)
-CASES_AFTER = re.compile(r"(?:、[\u4e00-\u9fff]{2,8}?)*(?:新增|发现|报告|出现|累计)?(?:[\d一二三四五六七八九十两]+[例名])?"
-                         r"(?:阳性|确诊|无症状感染者|感染者|病例)")
+CASES_AFTER = re.compile(r"(?:、[\u4e00-\u9fff]{2,8}?)*(?:(?:新增|发现|报告|出现|累计)?(?:[\d一二三四五六七八九十两]+[例名])?"
+                         r"(?:阳性|确诊|无症状感染者|感染者|病例)|各?[\d一二三四五六七八九十两]+例(?=[，。；、）)]))")
 # between a place and 疫情: nothing, a kind of outbreak, or a company or site (清徐韵达快递疫情)
 PLACED_MIDDLE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}?(?:快递|物流|物流园|超市|市场|医院|酒店|小区|学校|公司|工地))?"
                            r"(?:输入性|输入|关联|聚集性|突发|本土)?")
 # the page's current outbreak, named by where it is
 CURRENT = re.compile(r"(?:本轮|本次|此轮)(?:新冠肺炎|新冠病毒|新冠|本土|地方)?疫情")
+# a running total: the chain's count, not the day's (累计报告, 共发现, 已报告)
+CUMULATIVE = re.compile(r"累计|总计|共(?:发现|报告|确诊|检出|有)|已(?:发现|报告)[^，。；]{0,8}$|[^，。；新]{0,6}共计")
+# a cluster named by what links its cases
+CLUSTER = re.compile(r"与(?P<n>(?:阳性感染者|确诊病例|感染者|病例)[\d、]+关联)"
+                     r"|与(?P<site>[\u4e00-\u9fff]{2,16}?)(?:存在)?(?:流行病学?)?关联(?=[，。；的])"
+                     r"|[条起]为(?P<n2>[^，。；为]{2,16}?关联)(?=[，。；及])")
 HOME_WORDS = ("我市", "全市", "本市", "该市", "我省", "全省", "本省")
 CASES = re.compile(r"[\d一二三四五六七八九十两百]+(?:例|名)|感染者|病例|阳性")
 NOT_CHAIN_AFTER = re.compile(r"防控|形势|防治|期间")
@@ -84,11 +90,14 @@ class ChainRecognizer:
                 start = inside[0].start if inside else m.start("pre") + len(pre)
                 if start > m.start("pre") and text[start - 2:start] in ("我市", "我省"):
                     start -= 2
-            label = text[start:m.end()]
-            in_name = [p for p in starting(start, m.end()) if p.end <= m.end()]
+            end = m.end()
+            if text[end:end + 1] in "”\"" and text[start:end].count("“") > text[start:end].count("”"):
+                end += 1  # “6·3疫情”: the quote closes after the whole name
+            label = text[start:end]
+            in_name = [p for p in starting(start, end) if p.end <= end]
             code = f"{int(m.group('m'))}·{int(m.group('d'))}"
             key_place = in_name[-1].key if in_name else self._home(doc)
-            found.append((start, m.end(), f"{code}|{key_place}", label, in_name))
+            found.append((start, end, f"{code}|{key_place}", label, in_name))
         coded = sorted((s, e) for s, e, *_ in found)
         coded_starts = [s for s, _ in coded]
         reach = []  # the furthest end of the coded names starting at or before each one
@@ -121,14 +130,38 @@ class ChainRecognizer:
             if p.cls == "City" and not middle:
                 if text[p.start:p.end] in HOME_WORDS:
                     continue  # 我市疫情: the city's situation, not a chain's name
-                # 长春市疫情: the city's current outbreak, one chain with its 本轮疫情
+                # 南宁市疫情: the city's current outbreak, one chain with its 本轮疫情
                 found.append((start, m.end(), f"{p.key}|current|{month}", label, [p], []))
             else:
                 found.append((start, m.end(), f"{p.key}|{month}", label, starting(start, m.end())))
             placed_end = max(placed_end, m.end())
+        found += self._clusters(doc, places, found)
         found += self._current(doc, places, found)
         found.sort()
         return found
+
+    def _clusters(self, doc: Doc, places: list[Mention], named: list) -> list:
+        """Clusters named by what links their cases: 与阳性感染者12关联, 与某购物中心存在流行病学关联,
+        (1条)为某服装店关联 — one chain each, named by the link."""
+        text = text_of(doc)
+        sites = {p.end: p for p in places if p.cls == "Site"}
+        out = []
+        for m in CLUSTER.finditer(text):
+            if any(s <= m.start() < e for s, e, *_ in named):
+                continue
+            if m.group("site") is not None:
+                site = sites.get(m.end("site"))
+                if site is None:
+                    continue  # 与X关联 names a cluster only when X is a site
+                s, e = site.start, m.end()
+                label = text[site.start:m.end("site")] + "关联"
+            else:
+                group = "n" if m.group("n") else "n2"
+                s, e = m.span(group)
+                label = m.group(group)
+            at_places = [p for p in places if s <= p.start and p.end <= e and p.cls != "Site"]
+            out.append((s, e, f"cluster|{label}", label, at_places))
+        return out
 
     def _current(self, doc: Doc, places: list[Mention], named: list) -> list:
         """The page's current outbreak (本轮疫情, 本次疫情, 该市本轮新冠肺炎疫情): one chain per place,
@@ -138,7 +171,8 @@ class ChainRecognizer:
         info = meta(doc)
         month = info.published.strftime("%Y-%m") if info and info.published else ""
         out: list = []
-        if any("|current|" not in c[2] for c in named):  # 本轮疫情 on a page that names its chains is one of them
+        if any("|current|" not in c[2] and not c[2].startswith("cluster|") for c in named):
+            # 本轮疫情 on a page that names its chains is one of them (a cluster is part of it)
             return out
         at = [p.start for p in places]
         sents = sentence_spans(doc)
@@ -204,13 +238,22 @@ class ChainRecognizer:
         later: dict[tuple[str, str], tuple[list[int], list[tuple[int, re.Match]]]] = {}
         for i, (start, end, key, label, in_name, *alts) in enumerate(chains):
             chain = add_mention(doc, Mention("InfectionChain", key, label, start, end, alts[0] if alts else []))
-            stop = min(chains[i + 1][0] if i + 1 < len(chains) and chains[i + 1][2] != key else len(text),
-                       start + CONTEXT)
+            # the next chain ends this one's context; a cluster inside an outbreak's bulletin does not
+            nxt = next((c[0] for c in chains[i + 1:i + 8] if c[2] != key and not c[2].startswith("cluster|")),
+                       len(text))
+            stop = min(nxt, start + CONTEXT)
+            if key.startswith("cluster|") and i + 1 < len(chains):
+                stop = min(stop, chains[i + 1][0])
             # a chain's own paragraphs: stop at the next blank line after the context's first 200 characters
             para = text.find("\n\n", end + 200, stop)
             if para != -1:
                 stop = para
-            ctx_places = places[bisect_left(at, start):bisect_left(at, stop)]
+            # the chain's own sentence counts from its start: 从A返回B的一名学生锁定了B疫情的来源
+            k = bisect_right(sent_starts, start) - 1
+            ctx_start = sents[k][0] if k >= 0 and start < sents[k][1] else start
+            if i > 0 and chains[i - 1][1] > ctx_start:
+                ctx_start = start
+            ctx_places = places[bisect_left(at, ctx_start):bisect_left(at, stop)]
             for p in in_name:
                 add_relation(doc, chain, "reportedIn", p, start)
             code = CODE.search(label)
@@ -224,16 +267,20 @@ class ChainRecognizer:
                 if date:
                     add_relation(doc, chain, "firstReported", date, d.start())
                 break
+            origins = []
             for p in ctx_places:
                 after = text[p.end:p.end + 8]
                 here = info is not None and p.key in (info.home_city, info.home_province)
                 if ORIGIN_CUE.match(after) and p not in in_name and not here and p.end - p.start > 1:
-                    add_relation(doc, chain, "origin", p, p.start)
+                    origins.append(p)
                 elif p.cls == "Site":
                     add_relation(doc, chain, "site", p, p.start)
                 elif p.cls in ("City", "County", "Township") and p not in in_name and CASES_AFTER.match(text, p.end) \
                         and not ORIGIN_BEFORE.search(text, max(0, p.start - 3), p.start):
                     add_relation(doc, chain, "reportedIn", p, p.start)
+            for p in origins:  # 天津市河西区: the district, not also its city
+                if not any(o.start == p.end or (o.key != p.key and self.gaz.is_within(o.key, p.key)) for o in origins):
+                    add_relation(doc, chain, "origin", p, p.start)
             for t in self.train.finditer(text, start, stop):
                 site = add_mention(doc, Mention("Site", t.group(), t.group(), t.start(), t.end()))
                 add_relation(doc, chain, "site", site, t.start())
@@ -251,12 +298,12 @@ class ChainRecognizer:
             keys = keys if keys and len(set().union(*(chain_keys[k] for k in keys))) == 1 else set()
             first = bisect_right(sent_ends, stop)  # the first sentence that ends after the context
             for prop, rx in self.counts.items():
-                c = _first_count(rx, text, start, stop)
+                c = _best_count(rx, text, start, stop)
                 if c is None and keys:
                     found = []
                     for k in sorted(keys):
                         if (k, prop) not in later:
-                            later[k, prop] = self._later_counts(text, by_key[k], sents, sent_starts, rx)
+                            later[k, prop] = self._later_counts(text, by_key.get(k, []), sents, sent_starts, rx)
                         idx, counts = later[k, prop]
                         j = bisect_left(idx, first)
                         if j < len(idx):
@@ -287,6 +334,20 @@ class ChainRecognizer:
             if c is not None:
                 counts.append((i, c))
         return [i for i, _ in counts], counts
+
+
+def _best_count(rx: re.Pattern, text: str, start: int, end: int) -> re.Match | None:
+    """The count a reader takes for a chain in ``text[start:end]``: the first cumulative one
+    (累计报告…56例, 共发现…), else the first (新增3例 is the day's, not the chain's)."""
+    first = None
+    for c in rx.finditer(text, start, end):
+        raw = next((g for g in c.groups() if g), None)
+        if not raw or to_int(raw) is None:
+            continue
+        if CUMULATIVE.search(text, max(start, c.start() - 14), c.start() + 4):
+            return c
+        first = first or c
+    return first
 
 
 def _first_count(rx: re.Pattern, text: str, start: int, end: int) -> re.Match | None:

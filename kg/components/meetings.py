@@ -37,11 +37,19 @@ HOLD = re.compile(r"(?:主持召开|召开|举行|举办)")
 # where an article's body starts: 本报讯, 新华社北京6月5日电, 本报太原6月5日电
 DATELINE = re.compile(r"本报讯|新华社[^。\n，]{0,15}电|本报[^。\n，]{2,15}电")
 WHEN = re.compile(r"\s*(?:\d{1,2}月\d{1,2}日|\d{1,2}日|昨天|昨日|今天|当天|当日|日前|近日)(?:上午|下午|晚|晚上)?")
-# where and how a chair holds a meeting, between the name and 主持: 在北京以视频形式, 在织金县, 通过视频
+# where and how a chair holds a meeting, between the name and 主持: 在北京以视频形式, 在某县, 通过视频
 MANNER = re.compile(r"(?:在[^，。；、\n]{1,12}?|通过视频(?:连线)?(?:方式|形式)?|以视频(?:会议)?(?:方式|形式)|"
                     r"立即|随即|专门|再次|亲自|当天|当晚|晚上|上午|下午){1,3}?(?=主持)")
 # 等 / 等同志 closing a list before its cue: 王某、李某等出席
-LIST_END = re.compile(r"等(?:同志|人)?")
+LIST_END = re.compile(r"等(?:同志|人)?|，?(?:有关|相关|其他)(?:省|市|区|县)?领导(?:同志)?")
+# after a chair's cue, what makes the chair a speaker too: 主持会议并讲话
+ALSO_SPEAKS = re.compile(r"并(?:作)?(?:重要)?(?:讲话|部署|提出要求|作出部署)")
+SAYS = re.compile(r"表示|说")
+GIVES_REQUIREMENTS = re.compile(r"强调|指出|要求")
+LEADERS_BEFORE = re.compile(r"(?:省|市|县|区|自治区)领导(?:同志)?$")
+ATTENDS = re.compile(r"出席|参加|列席")
+CLAUSE_END = re.compile(r"[，。；！？\n]")
+VENUE = re.compile(r"在[^，。；\n]{0,20}?(?:发布会|会议|分会场|主会场|会场)上?")
 HEADLINE = re.compile(r"\n\s*\n[^\n。！？；]{2,30}\n\s*\n")
 ORD = re.compile(rf"第{NUM}[次场届](?:[、和]{NUM}[次场届])*")
 # what never starts a meeting's name: 的, a clause verb run into it, an ordinal's date
@@ -50,8 +58,9 @@ LEAD = re.compile(r"^(?:的|贯彻落实|学习贯彻|参加|出席|收听收看
 VAGUE = re.compile(r"、|相关|有关|系列|近期|上级|历次|各次|一系列")
 HOME_LEAD = re.compile(r"^(?:我市|我省|全市|全省)")
 IMPLICIT = re.compile(r"^(?:自治区|自治州|省|市|区|县|州|盟)")
-# an inspection visit reported by its headline: X在Y暗访检查…工作 / X调研…
-VISIT = re.compile(r"(?:暗访检查|暗访|调研检查|检查督导|督导检查|实地检查|检查|调研|督导|督查|察看|巡查)")
+# an inspection visit as the text names it: X在Y暗访检查…工作 (after the leader's name)
+VISIT = re.compile(r"(?:昨天|今天|昨日|近日|日前|当天|上午|下午)?(?P<what>(?:在[^，。；、\n]{1,12}?)?"
+                   r"(?:暗访检查|调研检查|检查督导|督导检查|实地检查|暗访|检查|调研|督导|督查)[^，。；、\n]{0,16}?工作)")
 # a meeting the text only reports from: 记者从…新闻发布会获悉
 HEARD = re.compile(r"从([^，。；\n]{4,40}?(?:新闻发布会|发布会))(?:上)?获悉")
 # a host at a press conference: 主持人：
@@ -156,7 +165,7 @@ class MeetingRecognizer:
     def _named(self, doc: Doc, label: str, org: Mention | None) -> tuple[str, list[str]]:
         """The label a reader can use, and the text's form as an alias: no leading 的 or clause
         words, and the organizer's place written out where the text leaves it implicit
-        (市委第六十二次… on a 阳泉 page -> 阳泉市委第六十二次…; 我市… -> 监利市…)."""
+        (市委第三十一次… on a 苏州 page -> 苏州市委第三十一次…; 我市… -> 荆州市…)."""
         label = LEAD.sub("", label.strip())
         place = jurisdiction_of(doc, org) if org is not None else None
         if HOME_LEAD.match(label):
@@ -218,10 +227,11 @@ class MeetingRecognizer:
                     main.append(m)
                 break
             if not main:
-                m2 = re.search(r"([^，。\n]{2,40}?)召开", text[body:a_end])
+                m2 = re.search(r"([^，。\n]{2,40}?)(?:召开|举行)", text[body:a_end]) or HEARD.search(text, body, a_end)
                 if m2:
-                    s = body + m2.start(1)
-                    found = self._name_at(text, s, body + m2.end())
+                    heard = m2.re is HEARD
+                    s = m2.start(1) if heard else body + m2.start(1)
+                    found = self._name_at(text, s, m2.end(1) if heard else body + m2.end())
                     if found:
                         end, kind, ords = found
                         s2 = re.search(r"\d+日，?", text[s:end])
@@ -237,7 +247,10 @@ class MeetingRecognizer:
                             add_relation(doc, m, "date", date, s)
                         main.append(m)
             if not main:
-                continue
+                visit = self._visit(doc, persons, a_start, a_end, dates)
+                if visit is None:
+                    continue
+                main.append(visit)
             # relayed meetings
             for r in RELAY.finditer(text, body, a_end):
                 ref = text[r.start("ref"):r.end() - 2]  # the name, with its 会议, without 精神
@@ -266,6 +279,32 @@ class MeetingRecognizer:
                         add_relation(doc, m, "discusses", t, t.start)
         return doc
 
+    def _visit(self, doc: Doc, persons: list[Mention], start: int, end: int, dates: list) -> Mention | None:
+        """An inspection visit as an event, named as the text names it (X在Y暗访检查…工作), with the
+        leader as its chair: the first such clause of an article that reports no meeting."""
+        text = text_of(doc)
+        for p in persons:
+            if not start <= p.start < end or p.cls != "Official":
+                continue
+            m = VISIT.match(text, p.end)
+            if m is None:
+                continue
+            label = p.label + m.group("what")
+            when = dates or sorted({d for _, _, d in dates_in(text[start:min(end, start + 300)], meta(doc))})[:1]
+            date = when[0] if when else None
+            key = f"visit|{p.key}|{date.isoformat() if date else label}"
+            attrs = {"org": "", "kind": "调研检查", "ordinal": None, "date": date.isoformat() if date else None,
+                     "hints": []}
+            visit = add_mention(doc, Mention("Meeting", key, label, p.start, m.end(), attrs=attrs))
+            if date:
+                add_relation(doc, visit, "date", date, p.start)
+            add_relation(doc, visit, "chair", p, p.start)
+            said = GIVES_REQUIREMENTS.search(text, m.end(), end)
+            if said:  # …时指出 / 他强调: the leader's requirements on the visit
+                add_relation(doc, visit, "speaker", p, said.start())
+            return visit
+        return None
+
     def _place_government(self, doc: Doc, at: int) -> Mention | None:
         places = [p for p in of_class(doc, "County", "City", "Province") if p.end == at]
         if not places:
@@ -287,10 +326,16 @@ class MeetingRecognizer:
             group.append(p)
             nxt = inside[i + 1] if i + 1 < len(inside) else None
             cue = self._cue_after(text, p.end, nxt.start if nxt else end)
+            if cue is None and press:
+                venue = VENUE.match(text, p.end, nxt.start if nxt else end)
+                cue = SAYS.match(text, venue.end() if venue else p.end)  # at a press conference, 表示 briefs
             if cue:
-                role = self.cues[cue.group()]
+                role = self.cues.get(cue.group(), "speaker")
                 roles = [role]
-                if cue.group() == "主持并讲话":
+                clause = CLAUSE_END.search(text, cue.end())
+                also = role in ("chair", "attendee") and ALSO_SPEAKS.search(
+                    text, cue.end(), clause.start() if clause else len(text))
+                if cue.group() == "主持并讲话" or also:
                     roles.append("speaker")
                 if press and role == "speaker":  # who briefs a press conference takes part in it
                     roles.append("attendee")
@@ -303,12 +348,29 @@ class MeetingRecognizer:
             gap = text[p.end:nxt.start] if nxt else ""
             # a list runs over titles, 、 and ， only: a byline's bracket or a date ends it
             if nxt is None or len(gap) > 30 or self.cue_re.search(gap) or re.search(r"[。\n（）()\d；：]", gap):
+                self._leaders_attend(doc, group, main)
                 group = []
         for h in HOST.finditer(text, start, end):  # 主持人：X at a press conference
             host = next((p for p in inside if 0 <= p.start - h.end() <= 30 and "\n" not in text[h.end():p.start]), None)
             if host is not None:
                 for m in main:
                     add_relation(doc, m, "chair", host, host.start)
+
+    def _leaders_attend(self, doc: Doc, group: list[Mention], main: list[Mention]) -> None:
+        """市领导A、B、C，某校负责同志参加会议: a list after 省领导 / 市领导 attends when its sentence
+        says so further on (出席, 参加, 列席)."""
+        if not group:
+            return
+        text = text_of(doc)
+        if not LEADERS_BEFORE.search(text, max(0, group[0].start - 4), group[0].start):
+            return
+        stop = CLAUSE_END.search(text, group[-1].end)
+        while stop is not None and stop.group() == "，":  # to the end of the sentence
+            stop = CLAUSE_END.search(text, stop.end())
+        if ATTENDS.search(text, group[-1].end, stop.start() if stop else len(text)):
+            for q in group:
+                for m in main:
+                    add_relation(doc, m, "attendee", q, q.start)
 
     def _cue_after(self, text: str, at: int, limit: int):
         """The role cue right after a name, or after a date (李某3月8日主持召开), or for 主持 after a
@@ -321,5 +383,10 @@ class MeetingRecognizer:
         if manner:
             cue = self.cue_re.match(text, manner.end())
             if cue and self.cues[cue.group()] == "chair":
+                return cue
+        venue = VENUE.match(text, at, min(limit, at + 30))  # 在5月3日召开的新闻发布会上表示 / 在青秀区分会场收听收看
+        if venue:
+            cue = self.cue_re.match(text, venue.end())
+            if cue and self.cues[cue.group()] in ("speaker", "attendee"):
                 return cue
         return None

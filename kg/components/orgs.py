@@ -109,7 +109,7 @@ class OrgRecognizer:
         return (self.gaz.get(code), at) if code else (None, at)
 
     def _full_name(self, place) -> str:
-        """A county's name with its city's before it (绵阳市安州区): county names repeat across China."""
+        """A county's name with its city's before it (南宁市青秀区): county names repeat across China."""
         parent = self.gaz.get(place.parent) if place.level == "County" and place.parent else None
         return parent.name + place.name if parent is not None and parent.level == "City" else place.name
 
@@ -215,7 +215,12 @@ class OrgRecognizer:
         kind, max_before = self.suffix_kind[m.group()]
         party = kind == "party-committee"
         end, k = m.end(), m.start()
+        if len(m.group()) == 1 and text[end:end + 1] == "长":
+            return None  # 副局长, 厅长: a title, not a body
         start = self._left_edge(text, k, max_before)
+        i = bisect_left(self._place_at, start) - 1  # a place name holding a break character (乌鲁木齐, 呼和浩特)
+        if i >= 0 and places[i].start < start < places[i].end <= k:
+            start = places[i].start
         # a run longer than the suffix allows is the tail of some longer word (股份制商业银行)
         open_ended = start > 0 and text[start - 1] not in BREAK
         cut = None
@@ -285,6 +290,10 @@ class OrgRecognizer:
             written = text[prefix_place.start:prefix_place.end]
             canonical = place.name + name[len(written):] if written != place.name and \
                 place.level in ("Province", "City") and name.startswith(written) else name
+            full = self._full_name(place)
+            if full != place.name and name.startswith(written):  # a county's body: named with its city
+                short = self._expand(place.name + name[len(written):])
+                return _Cand(start, end, self._expand(full + name[len(written):]), place, kind, short)
         return _Cand(start, end, self._expand(canonical), place, kind)
 
     def _short_forms(self, text: str, cands: list[_Cand], taken: bytearray) -> list[_Cand]:

@@ -22,9 +22,11 @@ from kg.components.base import (
     add_mention,
     add_relation,
     matches_near,
+    mentions,
     meta,
     of_class,
     relations,
+    state,
     text_of,
     written_places,
 )
@@ -40,6 +42,9 @@ NAME_THEN_CUE = set("说等")
 REGIONS = {"华北", "华东", "华南", "华中", "西北", "西南", "东北"}
 PUNCT = set("，。、；：！？“”‘’（）()《》「」 \n\t\u3000,.;:!?")
 SEP = "、"
+# where a title's run starts, read back from its role: after a date, a verb or a preposition (not the
+# 对 of 应对 or the 和 of 文化和旅游局)
+TITLE_CUT = re.compile(r".*(?:日|召开|主持|讯|是|由|(?<!数)据|在|(?<!应)对|(?<![化房业源康展])和|向|的|作为)")
 SPACE = re.compile(r"[ \u3000]")
 
 
@@ -87,7 +92,10 @@ class PersonRecognizer:
         self.paren_re = re.compile(r"[（(]([\u4e00-\u9fff][ \u3000]?[\u4e00-\u9fff]{1,2})[)）][ \u3000]*(?=\n|$)")
         self.photo_re = re.compile(r"([\u4e00-\u9fff][ \u3000]?[\u4e00-\u9fff]{1,2})[ \u3000]+(?:文/)?摄")
         self.author_re = re.compile(r"由([\u4e00-\u9fff][ \u3000]?[\u4e00-\u9fff]{1,2})采写")
-        self.anon_re = re.compile(r"[\u4e00-\u9fff]某某?")
+        # an anonymised name: X某某, or X某 where the name ends (张某萍 masks a given name, no name of its own)
+        self.anon_re = re.compile(r"[\u4e00-\u9fff]某(?:某|(?![\u4e00-\u9fff]))")
+        self.not_names = {w.strip() for w in data_text("not_names.txt").splitlines()
+                          if w.strip() and not w.startswith("#")}
         nouns = [w.strip() for w in data_text("person_nouns.txt").splitlines()
                  if w.strip() and not w.startswith("#")]
         self.nouns = set(nouns)
@@ -98,8 +106,8 @@ class PersonRecognizer:
         self.spaced_paren_re = re.compile(
             r"(?<=[。！？”])[ \u3000]*[（(]([\u4e00-\u9fff][ \u3000][\u4e00-\u9fff])[)）][ \u3000]*(?=\n|$)")
         # the few titles written after the name: X总书记
-        self.after_re = re.compile(r"([\u4e00-\u9fff]{2,3})(?=总书记|总理|委员长)")
-        self.after_title_re = re.compile(r"总书记|总理|委员长")
+        self.after_re = re.compile(r"([\u4e00-\u9fff]{2,3})(?=总书记|副总理|总理|委员长)")
+        self.after_title_re = re.compile(r"总书记|副总理|总理|委员长")
 
     # ------------------------------------------------------------ names
     def is_surname_start(self, text: str) -> bool:
@@ -247,7 +255,7 @@ class PersonRecognizer:
                 while start > 0 and text[start - 1] not in PUNCT and end - start < 24:
                     start -= 1
                 title = text[start:end]
-                cut = re.search(r".*(?:日|召开|主持|讯|是|由|(?<!数)据|在|对|和|向|的|作为)", title)
+                cut = TITLE_CUT.search(title)
                 if cut and cut.end() <= len(title) - len(role):
                     start += cut.end()
                     title = text[start:end]
@@ -393,13 +401,29 @@ class PersonRecognizer:
             if i and self._org_reach[i - 1] > s:
                 continue  # 国务院总理: the organization, not a name
             if self.is_surname_start(m.group(1)) and len(m.group(1)) == 3 and (s, e) not in found:
-                role = next(r for r in ("总书记", "总理", "委员长") if text_of(doc).startswith(r, e))
+                role = next(r for r in ("总书记", "副总理", "总理", "委员长") if text_of(doc).startswith(r, e))
                 p = self._person(doc, s, e, True, [role])
                 found[(s, e)] = p
                 self._post(doc, p, role, e, e + len(role), role, orgs)
         self._described(doc, found)
         self._repeat_known(doc, found)
+        self._drop_not_names(doc)
         return doc
+
+    def _drop_not_names(self, doc: Doc) -> None:
+        """Words that look like a surname and a name but are none (官方, 连日来) and place names read as
+        bylines (编辑 某地): dropped with what was said of them."""
+        bad = {id(m) for m in mentions(doc) if m.cls in ("Person", "Official") and (
+            m.key in self.not_names or self.gaz.by_name.get(m.key))}
+        if not bad:
+            return
+        rels = relations(doc)
+        posts = {id(r.obj) for r in rels if id(r.subj) in bad and r.pred == "holds"}
+        gone = bad | posts
+        rels[:] = [r for r in rels if id(r.subj) not in gone and id(r.obj) not in gone]
+        ms = mentions(doc)
+        ms[:] = [m for m in ms if id(m) not in gone]
+        state(doc).by_class.clear()  # of_class keeps sorted views of the mention list: rebuild them
 
     def _described(self, doc: Doc, found: dict) -> None:
         """女孩儿某某，… (a noun for a person before a name), 某某故居, and a spaced closing byline."""

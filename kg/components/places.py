@@ -29,6 +29,8 @@ CONTEXT_CHARS = 600  # how far back a contextual parent may be named
 PARAGRAPH_REACH = 3000  # how far back before that the paragraph start is looked for (a page without any)
 HOME_PROVINCE = ("我省", "全省", "本省")
 HOME_CITY = ("我市", "全市", "本市")
+ESTATE_NOT = re.compile(r"[进入包到下上]")  # 采样点位进小区: a verb phrase, not an estate's name
+LOCAL_AFTER = re.compile(r"街道|街(?!头|面|巷)|镇(?!压|静|定)|乡(?!村|镇|亲)|村(?!镇)|社区")
 MUNICIPALITIES = {"110000", "120000", "310000", "500000"}  # province-level cities: 市委 is theirs
 HOME = re.compile("|".join(HOME_PROVINCE + HOME_CITY))
 # Characters that cannot start a place name written without a gazetteer prefix.
@@ -116,6 +118,9 @@ class PlaceRecognizer:
             place = self.gaz.get(code)
             if place.level == "Township" and (len(place.name) < 3 or place.name in BAD_NAME or text in self.gaz.stoplist):
                 continue
+            if text != place.name and place.level in ("City", "County") and \
+                    LOCAL_AFTER.match(text_of(doc), end_char):
+                continue  # 黄石街道: a street of its own, not the city 黄石 short
             if place.level == "County" and (text != place.name or text in self.gaz.stoplist):
                 # a county's short form counts at home, or right after its own city or province;
                 # a name that is also a common word (郊区) only right after its city
@@ -181,7 +186,7 @@ class PlaceRecognizer:
                 continue
             end = suffix.end()
             while (more := self.suffix_alt.match(text, end)) is not None:
-                end = more.end()  # 员村 + 街道: the name runs on through a second suffix
+                end = more.end()  # 梅花村 + 街道: the name runs on through a second suffix
             out.append((max(pos, q - 12, runs[r][0]), end))
             pos = end
         return out
@@ -244,7 +249,8 @@ class PlaceRecognizer:
             if len(stem) < 2 or name in BAD_NAME or any(b in name for b in BAD_PARTS) or stem[0] in BAD_START:
                 continue
             if parent is None and suffix in self.need_place and not (
-                    suffix == "小区" and "、" in (text[end:end + 1], text[start - 1:start])):
+                    suffix == "小区" and "、" in (text[end:end + 1], text[start - 1:start])
+                    and len(stem) <= 4 and not ESTATE_NOT.search(stem)):
                 continue  # (a housing estate in a list of them stands: 永安小区、城南小区)  # 网站, 农贸市场, 指导景区: generic without a place name before them
             if parent is not None and cls == "Site" and start in ends:
                 start = ends[start][0]  # 山西孟信垣省级自然保护区: the place is part of the site's name
@@ -321,7 +327,7 @@ class PlaceRecognizer:
         mostly belong to (a local paper writes about its own area), when one clearly leads.
 
         A province-level city (北京, 重庆) is its own home city; a county-level city written more
-        often than any prefecture (霍州市 on a 霍州 page) is the home city that 市委 / 全市 mean there.
+        often than any prefecture (某县级市 on its own page) is the home city that 市委 / 全市 mean there.
         """
         info = meta(doc)
         if info is None or (info.home_province and info.home_city):

@@ -48,6 +48,10 @@ LOOKS_LIKE = re.compile(r"[+＋]|\d+[天日次检小时色条米]|[一二三四�
                         r"、|检$|管控$|管理$|隔离$|核酸$|码$|清$|线$|看$|阵地$|早$|要素$|快$")
 SPEECH = re.compile(r"[。！？]$|，.{8,}")
 NOT_POLICY = re.compile(r"^\d+[·•・.．]\d+$|后$|银行|企业|称号|荣誉|单位|奖|^[\u4e00-\u9fff]{1}$|感染链|变身|数字")
+# a watchword quoted on its own: four to eight characters, then a clause boundary, 的 or what it is
+SLOGAN = re.compile(r"[\u4e00-\u9fff]{4,8}")
+SLOGAN_AFTER = re.compile(r"[，、。；）]|的|重要|精神|要求|原则|理念|上下功夫|落到实处")
+NOT_SLOGAN = re.compile(r"的|材料|系统|平台|程序|项目|产品|技术|专区|热线")  # a name of a thing, not a watchword
 PRAISE = re.compile(r"(荣获|获得|评为|被誉为|打造|称号)$")
 
 
@@ -79,6 +83,15 @@ def policy_key(name: str) -> str:
 
 
 CLAUSE = "，；：。！？"  # what ends a clause
+# a measure named by its head word, the modifier before it saying which (常态化防控措施, 第四轮核酸检测)
+HEADED = re.compile(r"防控措施|管控措施")
+# the modifier says how (常态化, 分层分类, 分级动态实施社会面), not who or what (人员, 测温等, 各项疫情)
+MANNER_END = re.compile(r"[化类级层面态施准]$")
+NOT_MANNER = re.compile(r"[各等]|疫情|人员|场所|解除|部分|督促|责令|完成")
+ROUND = re.compile(r"第[\d一二三四五六七八九十]+轮(?:全员)?核酸(?:检测|筛查)")
+HEAD_REACH = 10
+HEAD_STOP = set("，。；：、！？“”‘’（）《》 的和与及在对\n")
+HEAD_VERB = re.compile(r"开展|实施|落实|执行|采取|调整|优化|出台|制定|加强|启动|进行")
 AREA_LIST = re.compile(r"[\d一二三四五六七八九十百]*(?:个|处)?[：:]")  # 高风险区4个：… lists the places
 
 
@@ -104,8 +117,8 @@ class PolicyRecognizer:
 
     def _targets(self, doc: Doc, s: int, e: int, start: int, end: int, places: list[Mention]) -> list[Mention]:
         """Where a measure applies: the places of its own clause, else those written before it in its
-        sentence (永济市、临猗县…实施常态化防控措施，区域核酸检测…), the most specific of a line of
-        ancestors only (大同市平城区 -> 平城区)."""
+        sentence (宝鸡市、咸阳市…实施常态化防控措施，区域核酸检测…), the most specific of a line of
+        ancestors only (宁波市海曙区 -> 海曙区)."""
         text = text_of(doc)
         c_start = max(s, *(text.rfind(p, s, start) + 1 for p in CLAUSE))
         ends = [i for p in CLAUSE if (i := text.find(p, end, e)) != -1]
@@ -118,7 +131,7 @@ class PolicyRecognizer:
         found = found or self._places(doc, c_start, c_end, places) or self._places(doc, s, start, places)
         keys = {p.key for p in found}
         starts = {p.start for p in found}
-        return [p for p in found if p.end not in starts  # 古陶镇西城村: the village, not its township
+        return [p for p in found if p.end not in starts  # 某镇东风村: the village, not its township
                 and not any(k != p.key and self.gaz.is_within(k, p.key) for k in keys)]
 
     def _add(self, doc, start, end, label, kind, places, sentences, alts=()):
@@ -162,6 +175,7 @@ class PolicyRecognizer:
         places = [p for p in written_places(doc) if p.cls not in ("Country", "Site")]
         sentences = sentence_spans(doc)
         self._place_at = [p.start for p in places]  # places and sentences are in text order
+        self._places_sorted = places
         self._sent_at = [a for a, _ in sentences]
         self._orgs = of_class(doc, "Organization")
         self._org_at = [o.start for o in self._orgs]
@@ -176,6 +190,9 @@ class PolicyRecognizer:
                     kind = k
             if kind is None and (after.startswith(MEASURE_AFTER) or LOOKS_LIKE.search(content)):
                 kind = "measure"
+            if kind is None and SLOGAN.fullmatch(content) and SLOGAN_AFTER.match(text, m.end(1) + 1) \
+                    and not NOT_SLOGAN.search(content) and not self._places(doc, m.start(1), m.end(1), places):
+                kind = "guideline"  # “坚持就是胜利”重要指示, “时时放心不下”的责任感: a watchword in quotes
             if kind is None:
                 continue
             if content in self.lexicon:
@@ -204,6 +221,9 @@ class PolicyRecognizer:
                 continue
             label, kind = self.lexicon[m.group()]
             self._add(doc, m.start(), m.end(), label, kind, places, sentences, [m.group()])
+        for start, end, label in self._headed(text, taken):
+            self._add(doc, start, end, label, "measure", places, sentences)
+            taken[start:end] = b"\x01" * (end - start)
         named = bytearray(len(text) + 1)  # characters inside any mention found so far
         for other in mentions(doc):
             named[other.start:other.end] = b"\x01" * (other.end - other.start)
@@ -211,6 +231,39 @@ class PolicyRecognizer:
             if not any(taken[start:end]) and not any(named[start:end]):
                 self._add(doc, start, end, label, "measure", places, sentences)
         return doc
+
+    def _place_ends(self, lo: int, hi: int) -> list[int]:
+        """Ends of the places written inside ``text[lo:hi]``."""
+        return [p.end for p in self._places_sorted[bisect_left(self._place_at, lo):bisect_left(self._place_at, hi)]
+                if p.end <= hi]
+
+    def _headed(self, text: str, taken: bytearray) -> list[tuple[int, int, str]]:
+        """Measures named by what they do before a head word (常态化防控措施, 分层分类防控措施,
+        第四轮核酸检测): the modifier runs back to a clause boundary, a verb or 的, and must say something."""
+        out = []
+        for m in HEADED.finditer(text):
+            if taken[m.start()] or taken[m.end() - 1]:
+                continue
+            start = m.start()
+            while start > 0 and m.start() - start < HEAD_REACH and text[start - 1] not in HEAD_STOP \
+                    and "\u4e00" <= text[start - 1] <= "\u9fff":
+                start -= 1
+            for p in self._place_ends(start, m.start()):
+                start = max(start, p)  # 咸阳市实施…: the place is where, not what
+            verbs = list(HEAD_VERB.finditer(text, start, m.start()))
+            if verbs:
+                v = verbs[-1]
+                # 实施分层分类防控措施 -> after the verb; 分类实施防控措施 -> the manner keeps its verb
+                start = v.end() if m.start() - v.end() >= 2 or v.start() - start < 2 else start
+            modifier = text[start:m.start()]
+            if len(modifier) < 2 or not MANNER_END.search(modifier) or NOT_MANNER.search(modifier) \
+                    or any(taken[start:m.start()]):
+                continue
+            out.append((start, m.end(), text[start:m.end()]))
+        for m in ROUND.finditer(text):  # 第四轮核酸检测
+            if not any(taken[m.start():m.end()]):
+                out.append((m.start(), m.end(), m.group()))
+        return out
 
     @staticmethod
     def _parallel(text: str) -> list[tuple[int, int, str]]:
