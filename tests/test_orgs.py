@@ -77,7 +77,8 @@ def test_collective_and_generic_words_are_no_organizations(text):
 
 
 @pytest.mark.parametrize("text, org, alias", [
-    ("乌鲁木齐疾控中心副主任何某介绍，", "乌鲁木齐市疾病预防控制中心", "乌鲁木齐疾控中心"),  # a place name is not cut at 和/木
+    # a place name is not cut at 和/木
+    ("乌鲁木齐疾控中心副主任何某介绍，", "乌鲁木齐市疾病预防控制中心", "乌鲁木齐疾控中心"),
     ("海珠区新型冠状病毒肺炎疫情防控指挥部办公室发布通告。", "广州市海珠区新型冠状病毒肺炎疫情防控指挥部办公室",
      "海珠区新型冠状病毒肺炎疫情防控指挥部办公室"),
 ])

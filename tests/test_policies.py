@@ -96,7 +96,8 @@ def test_measures_named_by_their_manner_before_a_head_word(text, policy):
     assert policy in labels(run(text, home_city="610100", home_province="610000"), "Policy")
 
 
-@pytest.mark.parametrize("text", ["督促落实各项疫情防控措施。", "对密接人员采取测温等防控措施。", "市场人员管控措施到位。"])
+@pytest.mark.parametrize("text", ["督促落实各项疫情防控措施。", "对密接人员采取测温等防控措施。",
+                                  "市场人员管控措施到位。"])
 def test_no_measure_from_a_generic_modifier(text):
     assert not any(p.endswith("措施") for p in labels(run(text, home_city="610100", home_province="610000"), "Policy"))
 
@@ -109,6 +110,7 @@ def test_quoted_watchwords_are_guidelines_or_measures(text, slogan):
     assert slogan in labels(run(text, home_city="610100", home_province="610000"), "Policy")
 
 
-@pytest.mark.parametrize("text", ["下载“我的西安”小程序。", "研发“新型节能保温材料”，产值过亿。", "扫描“咸阳报备”二维码，"])
+@pytest.mark.parametrize("text", ["下载“我的西安”小程序。", "研发“新型节能保温材料”，产值过亿。",
+                                  "扫描“咸阳报备”二维码，"])
 def test_quoted_names_of_things_are_no_watchwords(text):
     assert labels(run(text, home_city="610100", home_province="610000"), "Policy") == []
