@@ -2,7 +2,8 @@
 
 A chain's context runs from its name to the next chain's name (at most a few
 paragraphs): its first date is ``firstReported``, places named as reporting
-or as having its cases (阳曲县阳性检出者) are ``reportedIn``, places written before 返晋 / 返程 / 输入 are ``origin``,
+or as having its cases (阳曲县阳性检出者) are ``reportedIn``, places written before a travel
+cue (返京, 入川, 返程, 输入; kg.lexicon) are ``origin``,
 sites are ``site``, and the counts are read exactly as stated (余 / 多 mark a
 lower bound).
 """
@@ -27,12 +28,14 @@ from kg.components.base import (
 )
 from kg.dates import DATE, resolve
 from kg.gazetteer import data_rows, gazetteer
+from kg.lexicon import travel_cue
 from kg.model import Mention
 from kg.numerals import to_int
 
 CONTEXT = 700
 CODE = re.compile(r"(\d{1,2})\s*[·•・.．]\s*(\d{1,2})")
-ORIGIN_CUE = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:返晋|返并|入晋|返程|返回|输入|来晋|来并|旅居|返太)")
+# a place people came from: written before a travel cue (包头返京, 西安来蓉, 返程) — cues from kg.lexicon
+ORIGIN_CUE = re.compile(rf"^[\u4e00-\u9fff]{{0,4}}?(?:{travel_cue()})")
 GENERIC = re.compile(r"^(?:本轮|国内|全国|全省|全市|此轮|当前|近期|这轮|局部|各地|省外|境外|新冠肺炎|突发)")
 REPORT = re.compile(r"报告|发现|确诊|检出|阳性")
 ORIGIN_BEFORE = re.compile(r"(?:从|自|来自|赴|去|到)$")

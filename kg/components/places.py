@@ -2,8 +2,9 @@
 
 Gazetteer names are matched with spaCy's PhraseMatcher (longest match wins);
 我省 / 我市 resolve through the page's manifest entry; one-character
-abbreviations (返晋, 入并) only in the contexts listed in
-``place_abbrev.tsv``; townships, villages and sites that no gazetteer lists are
+abbreviations (返京, 入并, 入川, 来蓉) only in the contexts listed in
+``place_abbrev.tsv`` or after a verb of travel (``place_short.tsv``, read by
+kg.lexicon); townships, villages and sites that no gazetteer lists are
 found by the suffixes in ``place_patterns.tsv`` with a guarded left boundary.
 Every place gets ``partOf`` its parent (gazetteer, or the place written right
 before it: 晋源区赤桥村) and gazetteer places get ``adminCode``.
@@ -22,6 +23,7 @@ from spacy.tokens import Doc
 
 from kg.components.base import add_mention, add_relation, meta, text_of
 from kg.gazetteer import Place, data_rows, gazetteer
+from kg.lexicon import short_form_patterns
 from kg.model import Mention
 
 RANK = {"Country": 0, "Province": 1, "City": 2, "County": 3, "Township": 4, "Community": 5, "Site": 6, "Place": 7}
@@ -71,6 +73,10 @@ class PlaceRecognizer:
         names = sorted(self.gaz.by_name)
         self.matcher.add("PLACE", [self.chars.make_doc(n) for n in names])
         self.abbrevs = [(re.compile(p), code) for p, code in data_rows("place_abbrev.tsv")]
+        # every province's (and a few cities') short form after a verb of travel (入川, 返京, 来蓉),
+        # where place_abbrev.tsv does not already say how that character is read
+        special = {m.group(1) for p, _ in self.abbrevs for m in re.finditer(r"\(\?P<p>(.)\)", p.pattern)}
+        self.abbrevs += [(rx, code) for short, rx, code in short_form_patterns() if short not in special]
         patterns = []
         for row in data_rows("place_patterns.tsv"):
             suffix, cls, max_name = row[0], row[1], int(row[2])

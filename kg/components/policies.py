@@ -29,6 +29,7 @@ from kg.components.base import (
     written_places,
 )
 from kg.gazetteer import data_rows, gazetteer
+from kg.lexicon import travel_cue
 from kg.model import Mention
 
 CUE_REACH = 1500  # characters back to the body or scope that speaks
@@ -72,7 +73,7 @@ FIRST_ITEM = 6  # characters: a longer first item without a verb to cut at is no
 JURISDICTION = re.compile(r"省委|省政府|省人大|省政协|全省|我省|本省|省疫情|省新冠|省长|省领导|"
                           r"市委|市政府|市人大|市政协|全市|我市|本市|市疫情|市新冠|市长|市领导")
 RELAYED = ("落实", "贯彻", "按照", "根据", "传达", "及", "和")  # 落实省委部署: the province is not the speaker
-ORIGIN_AFTER = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:返晋|返并|入晋|来晋|返回|返程|籍|来返|旅居|入返|等地|等省)")
+ORIGIN_AFTER = re.compile(rf"[\u4e00-\u9fff]{{0,3}}?(?:{travel_cue()}|籍|来返|入返|等地|等省)")
 ORIGIN_BEFORE = re.compile(r"(?:从|自|赴|去|离开|来自)$")
 
 
@@ -109,7 +110,7 @@ class PolicyRecognizer:
         self.lexicon_re = re.compile("|".join(re.escape(v) for v in sorted(self.lexicon, key=len, reverse=True)))
 
     def _places(self, doc: Doc, start: int, end: int, places: list[Mention]) -> list[Mention]:
-        """The places of the sentence where a policy is applied: not those people come from (西安返晋)."""
+        """The places of the sentence where a policy is applied: not those people come from (西安返京, 成都来蓉)."""
         text = text_of(doc)
         at = self._place_at
         return [p for p in places[bisect_left(at, start):bisect_left(at, end)] if p.end > p.start
@@ -191,7 +192,7 @@ class PolicyRecognizer:
             if kind is None and (after.startswith(MEASURE_AFTER) or LOOKS_LIKE.search(content)):
                 kind = "measure"
             if kind is None and SLOGAN.fullmatch(content) and SLOGAN_AFTER.match(text, m.end(1) + 1) \
-                    and not NOT_SLOGAN.search(content) and not self._places(doc, m.start(1), m.end(1), places):
+                    and not NOT_SLOGAN.search(content) and not self._place_ends(m.start(1), m.end(1)):
                 kind = "guideline"  # “坚持就是胜利”重要指示, “时时放心不下”的责任感: a watchword in quotes
             if kind is None:
                 continue
