@@ -153,3 +153,10 @@ def test_infections_written_plainly_are_positives_and_asymptomatic_short():
     doc = run("其中1条为某服装店关联，涉及9例感染者。", home_province="440000", home_city="440300", published=PUB)
     [chain] = labels(doc, "InfectionChain")
     assert (chain, 9) in facts(doc, "positiveCount")
+
+
+def test_where_cases_live_or_were_found_after_a_count_is_where_the_chain_was_reported():
+    text = ("“6·3”疫情新增确诊病例3例，3人均常住雁塔区。6月3日，西安市未央区发现一例外地来西安确诊病例。")
+    doc = run(text, home_province="610000", home_city="610100", published=PUB)
+    [chain] = labels(doc, "InfectionChain")
+    assert {(chain, "雁塔区"), (chain, "未央区")} <= facts(doc, "reportedIn")

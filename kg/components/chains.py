@@ -42,7 +42,10 @@ ORIGIN_BEFORE = re.compile(r"(?:从|自|来自|赴|去|到)$")
 # a place whose cases are counted or found right after it (阳曲县阳性检出者, 小店区新增3例确诊病例),
 # or the first of a list that ends so (杏花岭区、晋源区、阳曲县阳性检出者)
 CASES_AFTER = re.compile(r"(?:、[\u4e00-\u9fff]{2,8}?)*(?:(?:新增|发现|报告|出现|累计)?(?:[\d一二三四五六七八九十两]+[例名])?"
-                         r"(?:阳性|确诊|无症状感染者|感染者|病例)|各?[\d一二三四五六七八九十两]+例(?=[，。；、）)]))")
+                         r"(?:阳性|确诊|无症状感染者|感染者|病例)|各?[\d一二三四五六七八九十两]+例(?=[，。；、）)])"
+                         r"|(?:新增|发现|报告|出现)[\d一二三四五六七八九十两]+[例名][^，。；]{0,6}?(?:阳性|确诊|感染者|病例))")
+# where cases live: 3人均常住某区
+LIVES_IN = re.compile(r"(?:常住|居住在|居住于|住在)$")
 # between a place and 疫情: nothing, a kind of outbreak, or a company or site (清徐韵达快递疫情)
 PLACED_MIDDLE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}?(?:快递|物流|物流园|超市|市场|医院|酒店|小区|学校|公司|工地))?"
                            r"(?:输入性|输入|关联|聚集性|突发|本土)?")
@@ -278,7 +281,8 @@ class ChainRecognizer:
                     origins.append(p)
                 elif p.cls == "Site":
                     add_relation(doc, chain, "site", p, p.start)
-                elif p.cls in ("City", "County", "Township") and p not in in_name and CASES_AFTER.match(text, p.end) \
+                elif p.cls in ("City", "County", "Township") and p not in in_name and (
+                        CASES_AFTER.match(text, p.end) or LIVES_IN.search(text, max(0, p.start - 4), p.start)) \
                         and not ORIGIN_BEFORE.search(text, max(0, p.start - 3), p.start):
                     add_relation(doc, chain, "reportedIn", p, p.start)
             for p in origins:  # 天津市河西区: the district, not also its city
