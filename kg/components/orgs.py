@@ -37,7 +37,7 @@ VARIANT = re.compile("新冠肺炎")
 # Words that make a suffix generic rather than a name: 定点医院, 方舱医院, 先进党支部, 合作银行
 GENERIC_STEM = re.compile(r"^(?:定点|方舱|先进|伙伴|合作|贴心|理财|商业|商场|各级|基层|临时|当地|属地|相关|有关|上级|下属)")
 # Words that end the run before an organization's name: verbs, ordinals, quantities.
-CUT = re.compile(r"召开|套开|同时|主持|举行|成立|转至|转运至|启用|贡献|公布|部分|参加的|全国|下属|暨|已|均|各|传达|学习|贯彻|落实|"
+CUT = re.compile(r"召开|套开|同时|主持|加紧(?:建设)?|发挥|统筹|优化|要求|^要|(?<=[，。；])要|举行|成立|转至|转运至|启用|贡献|公布|部分|参加的|全国|下属|暨|已|均|各|传达|学习|贯彻|落实|"
                  r"第[0-9一二三四五六七八九十百]+[次届]|[0-9]+[日月年号次家个名]|[0-9]+多家")
 PARTY = ("党总支", "党支部", "党委", "党组")
 LEGAL = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")

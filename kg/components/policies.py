@@ -91,7 +91,7 @@ MANNER_END = re.compile(r"[化类级层面态施准]$")
 NOT_MANNER = re.compile(r"[各等]|疫情|人员|场所|解除|部分|督促|责令|完成")
 ROUND = re.compile(r"第[\d一二三四五六七八九十]+轮(?:全员)?核酸(?:检测|筛查)")
 HEAD_REACH = 10
-HEAD_STOP = set("，。；：、！？“”‘’（）《》 的和与及在对\n")
+HEAD_STOP = set("，。；：、！？“”‘’（）《》 的和与及在对内\n")
 HEAD_VERB = re.compile(r"开展|实施|落实|执行|采取|调整|优化|出台|制定|加强|启动|进行")
 AREA_LIST = re.compile(r"[\d一二三四五六七八九十百]*(?:个|处)?[：:]")  # 高风险区4个：… lists the places
 
