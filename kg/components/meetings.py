@@ -45,6 +45,8 @@ LIST_END = re.compile(r"等(?:同志|人)?|，?(?:有关|相关|其他)(?:省|�
 # after a chair's cue, what makes the chair a speaker too: 主持会议并讲话
 ALSO_SPEAKS = re.compile(r"并(?:作)?(?:重要)?(?:讲话|部署|提出要求|作出部署)")
 SAYS = re.compile(r"表示|说")
+# what an unnamed meeting was for: 会议，专题研究X等工作
+TOPIC = re.compile(r"，?(?P<special>专题)?(?:研究|部署|调度)(?P<topic>[^，。；、等]{4,30}?)(?:等)?工作")
 GIVES_REQUIREMENTS = re.compile(r"强调|指出|要求")
 LEADERS_BEFORE = re.compile(r"(?:省|市|县|区|自治区)领导(?:同志)?$")
 ATTENDS = re.compile(r"出席|参加|列席")
@@ -149,6 +151,9 @@ class MeetingRecognizer:
         attrs = {"org": org_key, "kind": kind, "ordinal": ordinal, "date": date.isoformat() if date else None,
                  "hints": sorted(h.isoformat() for h in hints)}
         label, alts = self._named(doc, label, org)
+        topic = TOPIC.match(text_of(doc), end) if label in ("会议", "专题会议") else None
+        if topic:  # 主持召开会议专题研究X等工作: the meeting on X
+            alts, label = [*alts, label], f"{topic.group('topic')}工作{'专题' if topic.group('special') else ''}会议"
         m = add_mention(doc, Mention("Meeting", key, label, start, end, alts, attrs=attrs))
         if ordinal is not None:
             add_relation(doc, m, "ordinal", ordinal, start)
@@ -246,11 +251,11 @@ class MeetingRecognizer:
                         if date:
                             add_relation(doc, m, "date", date, s)
                         main.append(m)
-            if not main:
-                visit = self._visit(doc, persons, a_start, a_end, dates)
-                if visit is None:
-                    continue
+            visit = self._visit(doc, persons, a_start, a_end, dates)
+            if visit is not None:  # a visit, and the meeting the leader held after it, are both events
                 main.append(visit)
+            if not main:
+                continue
             # relayed meetings
             for r in RELAY.finditer(text, body, a_end):
                 ref = text[r.start("ref"):r.end() - 2]  # the name, with its 会议, without 精神
