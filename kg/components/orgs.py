@@ -72,7 +72,10 @@ class OrgRecognizer:
         self.fixed = dict(fixed)
         self.fixed_re = re.compile("|".join(re.escape(f) for f, _ in fixed))
         scoped = sorted(kind("scoped"), key=lambda r: -len(r[0]))
-        self.scoped = [(re.compile(re.escape(p).replace(re.escape("{P}"), "(?P<p>[省市区县])")), c) for p, c in scoped]
+        # one pass for all scoped names (each is {P} + a fixed tail; the longest tail wins where several match)
+        self.scoped_tail = {p.replace("{P}", "", 1): c for p, c in scoped}
+        tails = sorted(self.scoped_tail, key=len, reverse=True)
+        self.scoped_re = re.compile("(?P<p>[省市区县])(?P<tail>" + "|".join(map(re.escape, tails)) + ")")
         self.prefixes = sorted((p for p, _ in kind("prefix")), key=len, reverse=True)
         self.abbrev = sorted(kind("abbrev"), key=lambda r: -len(r[0]))
         self.notname = tuple(p for p, _ in kind("notname"))
@@ -162,10 +165,9 @@ class OrgRecognizer:
         for m in self.fixed_re.finditer(text):
             cands.append(_Cand(m.start(), m.end(), self.fixed[m.group()], None, "fixed"))
             taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
-        for rx, canonical in self.scoped:
-            for m in rx.finditer(text):
-                if taken[m.start()]:
-                    continue
+        for m in self.scoped_re.finditer(text):
+            canonical = self.scoped_tail[m.group("tail")]
+            if not taken[m.start()]:
                 scope, at = m.group("p"), m.start("p")
                 if scope == "区" and text[at - 2:at] == "自治":  # 自治区人民政府: the province
                     scope, at = "省", at - 2
