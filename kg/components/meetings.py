@@ -252,8 +252,10 @@ class MeetingRecognizer:
                             add_relation(doc, m, "date", date, s)
                         main.append(m)
             visit = self._visit(doc, persons, a_start, a_end, dates)
-            if visit is not None:  # a visit, and the meeting the leader held after it, are both events
+            if visit is not None and not main:
                 main.append(visit)
+            # else a visit, and the meeting the leader held after it, are both events; the article's
+            # roles are the meeting's (the visit has its leader)
             if not main:
                 continue
             # relayed meetings
