@@ -225,7 +225,7 @@ class MeetingRecognizer:
                     subject = [x for x in of_class(doc, "Organization", "County", "City", "Province")
                                if x.end == h.start() and x.end > x.start]
                     if subject and not (org is not None and start <= org.start < end):
-                        label = text[subject[-1].start:h.start()] + label
+                        label = text[subject[-1].start:h.start()] + LEAD.sub("", label)
                     m = self._meeting(doc, start, end, kind, n, org, date, label)
                     if date:
                         add_relation(doc, m, "date", date, start)
