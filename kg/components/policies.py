@@ -35,7 +35,10 @@ from kg.model import Mention
 CUE_REACH = 1500  # characters back to the body or scope that speaks
 CN_DIGITS = str.maketrans("一二三四五六七八九", "123456789")
 QUOTE = re.compile(r"[“‘]([^“”‘’\n]{2,40})[”’]([\u4e00-\u9fff]{0,6})")
-TITLE = re.compile(r"《([^《》\n]{4,40}(?:通知|措施|规程|方案|办法|意见|规定|公约|指南))》")
+TITLE = re.compile(r"《([^《》\n]{4,40}(?:通知|通告|公告|措施|规程|方案|办法|意见|规定|公约|指南))》")
+# a numbered notice named without brackets: 某市疫情防控2022年第12号通告
+NOTICE = re.compile(r"(?<![\u4e00-\u9fff\d])(?:根据|按照|依据|发布|印发)?"
+                    r"(?P<name>[\u4e00-\u9fff]{2,16}?(?:\d{4}年)?第[\d一二三四五六七八九十百]+号(?:通告|公告))")
 # a count of measures is tried where its run of numerals starts only (tried inside the run, it
 # fails the same way, once per character: quadratic on a long run of digits)
 PLAN = re.compile(r"第[一二三四五六七八九十\d]+版[\u4e00-\u9fff]{0,4}方案|"
@@ -213,6 +216,11 @@ class PolicyRecognizer:
         for m in TITLE.finditer(text):
             self._add(doc, m.start(), m.end(), m.group(1), "guideline", places, sentences)
             taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+        for m in NOTICE.finditer(text):
+            s, e = m.span("name")
+            if not any(taken[s:e]):
+                self._add(doc, s, e, m.group("name"), "measure", places, sentences)
+                taken[s:e] = b"\x01" * (e - s)
         for m in PLAN.finditer(text):
             if not taken[m.start()]:
                 kind = "plan" if m.group().endswith("方案") else "guideline"
