@@ -135,16 +135,11 @@ def contacts_of(doc: Document, clean):
     """
     from kg.normalise import Clean
     from kg.privacy import contact_spans, mask_spans
+    from kg.textscan import merge_spans
 
     found = contact_spans(clean.text)
     spans = [clean.to_original(s, e) for s, e in found] + contact_spans(doc.text)
-    merged: list[tuple[int, int]] = []
-    for s, e in sorted(spans):
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
-        else:
-            merged.append((s, e))
-    return Clean(mask_spans(clean.text, found), clean.index), merged
+    return Clean(mask_spans(clean.text, found), clean.index), merge_spans(spans)
 
 
 @cache

@@ -31,3 +31,14 @@ def matches_near(rx: re.Pattern, text: str, anchors: Iterable[int], before: int,
                 p += 1
         tried = max(tried, last + 1)
     return out
+
+
+def merge_spans(spans) -> list[tuple[int, int]]:
+    """(start, end) spans sorted, with overlapping or touching ones joined."""
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
