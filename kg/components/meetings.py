@@ -195,6 +195,10 @@ class MeetingRecognizer:
         topics = [m for m in of_class(doc, "InfectionChain", "Policy") if m.end > m.start]
         sentences = sentence_spans(doc)
         sentence_at = [a for a, _ in sentences]
+        subjects: dict[int, list[Mention]] = {}  # who holds a meeting, by where its name ends (太谷区召开…)
+        for x in of_class(doc, "Organization", "County", "City", "Province"):
+            if x.end > x.start:
+                subjects.setdefault(x.end, []).append(x)
         for a_start, body, a_end in self.articles(text):
             dateline = dates_in(text[body:body + 40], info)
             dates = sorted({d for _, _, d in dateline})
@@ -222,8 +226,7 @@ class MeetingRecognizer:
                 for i, n in enumerate(ords):
                     date = held[i] if i < len(held) else (held[-1] if held else None)
                     label = self._label(text, start, end, org, n, len(ords) > 1)
-                    subject = [x for x in of_class(doc, "Organization", "County", "City", "Province")
-                               if x.end == h.start() and x.end > x.start]
+                    subject = subjects.get(h.start(), [])
                     if subject and not (org is not None and start <= org.start < end):
                         label = text[subject[-1].start:h.start()] + LEAD.sub("", label)
                     m = self._meeting(doc, start, end, kind, n, org, date, label)

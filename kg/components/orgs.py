@@ -18,7 +18,7 @@ take the fuller name.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -40,6 +40,7 @@ GENERIC_STEM = re.compile(r"^(?:定点|方舱|先进|伙伴|合作|贴心|理财
 CUT = re.compile(r"召开|套开|同时|主持|加紧(?:建设)?|发挥|统筹|优化|要求|^要|(?<=[，。；])要|举行|成立|转至|转运至|启用|贡献|公布|部分|参加的|全国|下属|暨|已|均|各|传达|学习|贯彻|落实|"
                  r"第[0-9一二三四五六七八九十百]+[次届]|[0-9]+[日月年号次家个名]|[0-9]+多家")
 PARTY = ("党总支", "党支部", "党委", "党组")
+NEAR = 64  # how far from a name's window an organization may touch its left edge
 LEGAL = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
 
 
@@ -180,11 +181,13 @@ class OrgRecognizer:
                 kind = "scoped" if canonical.startswith("中共{P}委") or canonical.endswith("人民政府") else "department"
                 cands.append(_Cand(start, m.end(), canonical.replace("{P}", full), place, kind, short))
                 taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+        self._cand_ends = sorted((c.end, i) for i, c in enumerate(cands))  # to find the candidates near a name
         for m in self.suffix_re.finditer(text):
             if taken[m.start()] and taken[m.end() - 1]:
                 continue
             c = self._suffix_name(doc, m, places, local, cands)
             if c is not None:
+                insort(self._cand_ends, (c.end, len(cands)))
                 cands.append(c)
                 taken[c.start:c.end] = b"\x01" * (c.end - c.start)
         cands += self._short_forms(text, cands, taken)
@@ -254,7 +257,7 @@ class OrgRecognizer:
                     break
         # an organization written right before or across the left edge
         joined = None
-        for o in cands:
+        for o in self._near(cands, start, k):
             before = o.end == start or (o.start == start and o.end < k)
             if o.start < start < o.end or (not party and before) or (party and start <= o.end <= k and o.end > o.start):
                 if party:
@@ -297,6 +300,13 @@ class OrgRecognizer:
                 short = self._expand(place.name + name[len(written):])
                 return _Cand(start, end, self._expand(full + name[len(written):]), place, kind, short)
         return _Cand(start, end, self._expand(canonical), place, kind)
+
+    def _near(self, cands: list[_Cand], start: int, k: int) -> list[_Cand]:
+        """The candidates that end within NEAR characters of a name's window start:k, in the order they
+        were found (what the left-edge rules can touch), found by bisection rather than a scan."""
+        lo = bisect_left(self._cand_ends, (start - NEAR, -1))
+        hi = bisect_left(self._cand_ends, (k + NEAR + 1, -1))
+        return [cands[i] for i in sorted(i for _, i in self._cand_ends[lo:hi])]
 
     def _short_forms(self, text: str, cands: list[_Cand], taken: bytearray) -> list[_Cand]:
         """某某科技 elsewhere on a page that names 山西某某科技股份有限公司: the company's short form."""
