@@ -168,3 +168,11 @@ def test_a_transmission_chain_named_by_who_carried_it():
     [chain] = [m for m in doc._.kg_mentions if m.cls == "InfectionChain"]
     assert chain.label == "外省抵达本市的货车司机传播链"
     assert (chain.label, 7) in facts(doc, "positiveCount")
+
+
+def test_a_provinces_wave_beside_a_citys_chain():
+    text = ("“1·2”疫情新增确诊病例3例。目前，湖南省本轮疫情出现在长沙、株洲等地，"
+            "累计报告本地确诊病例40例。")
+    doc = run(text, home_province="430000", home_city="430100", published=PUB)
+    chains = {m.label for m in doc._.kg_mentions if m.cls == "InfectionChain"}
+    assert "湖南省本轮疫情" in chains and any("1·2" in c for c in chains)

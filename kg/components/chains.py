@@ -177,9 +177,10 @@ class ChainRecognizer:
         info = meta(doc)
         month = info.published.strftime("%Y-%m") if info and info.published else ""
         out: list = []
-        if any("|current|" not in c[2] and not c[2].startswith("cluster|") for c in named):
-            # 本轮疫情 on a page that names its chains is one of them (a cluster is part of it)
-            return out
+        # 本轮疫情 on a page that names its chains is one of them (a cluster is part of it), unless a place
+        # named by none of them is written right before it (河南省本轮疫情 beside 某市疫情)
+        own = [c for c in named if "|current|" not in c[2] and not c[2].startswith("cluster|")]
+        chain_places = {p.key for c in own for p in c[4]}
         at = [p.start for p in places]
         sents = sentence_spans(doc)
         sent_starts = [s for s, _ in sents]
@@ -191,6 +192,8 @@ class ChainRecognizer:
             inside = places[bisect_left(at, s_start):bisect_left(at, s_end)]  # the sentence's places
             before = [p for p in inside if p.cls in ("Province", "City", "County") and 0 <= m.start() - p.end <= 2]
             near = [p for p in inside if p.cls in ("City", "County") and not ORIGIN_CUE.match(text[p.end:p.end + 8])]
+            if own and not (before and before[-1].key not in chain_places):
+                continue
             place = before[-1] if before else (min(near, key=lambda p: abs(p.start - m.start())) if near else None)
             if place is None:
                 code = (info.home_city or info.home_province) if info else None
