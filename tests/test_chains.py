@@ -176,3 +176,11 @@ def test_a_provinces_wave_beside_a_citys_chain():
     doc = run(text, home_province="430000", home_city="430100", published=PUB)
     chains = {m.label for m in doc._.kg_mentions if m.cls == "InfectionChain"}
     assert "湖南省本轮疫情" in chains and any("1·2" in c for c in chains)
+
+
+def test_the_pages_wave_takes_the_running_total_of_its_headline():
+    text = ("吉林某市：累计报告确诊病例18例 无症状感染者160例\n\n"
+            "本报讯 5日0—24时，新增无症状感染者19例。目前本轮疫情传播链条清晰，新增病例均在管控人员中发现。")
+    doc = run(text, home_province="220000", home_city="220200", published=PUB)
+    [chain] = labels(doc, "InfectionChain")
+    assert (chain, 160) in facts(doc, "asymptomaticCount") and (chain, 18) in facts(doc, "confirmedCount")

@@ -309,6 +309,9 @@ class ChainRecognizer:
             first = bisect_right(sent_ends, stop)  # the first sentence that ends after the context
             for prop, rx in self.counts.items():
                 c = _best_count(rx, text, start, stop)
+                if "|current|" in key:  # the page's wave: its running total may stand anywhere (a headline)
+                    total = _best_count(rx, text, 0, len(text), cumulative_only=True)
+                    c = total or c
                 if c is None and keys:
                     found = []
                     for k in sorted(keys):
@@ -346,7 +349,7 @@ class ChainRecognizer:
         return [i for i, _ in counts], counts
 
 
-def _best_count(rx: re.Pattern, text: str, start: int, end: int) -> re.Match | None:
+def _best_count(rx: re.Pattern, text: str, start: int, end: int, cumulative_only: bool = False) -> re.Match | None:
     """The count a reader takes for a chain in ``text[start:end]``: the first cumulative one
     (累计报告…56例, 共发现…), else the first (新增3例 is the day's, not the chain's)."""
     first = None
@@ -357,7 +360,7 @@ def _best_count(rx: re.Pattern, text: str, start: int, end: int) -> re.Match | N
         if CUMULATIVE.search(text, max(start, c.start() - 14), c.start() + 4):
             return c
         first = first or c
-    return first
+    return None if cumulative_only else first
 
 
 def _first_count(rx: re.Pattern, text: str, start: int, end: int) -> re.Match | None:
