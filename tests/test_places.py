@@ -153,3 +153,9 @@ def test_origin_cues_of_other_provinces():
               home_city="110000", published=dt.date(2022, 6, 9))
     [chain] = [m.label for m in doc._.kg_mentions if m.cls == "InfectionChain"]
     assert (chain, "包头市") in facts(doc, "origin")
+
+
+def test_development_zones_are_county_level_places_of_their_city():
+    doc = run("宝鸡市渭滨区、宝鸡高新技术产业开发区实施静默管理。", None, home_province="610000", home_city="610300")
+    assert "宝鸡高新技术产业开发区" in labels(doc, "County")
+    assert ("宝鸡高新技术产业开发区", "宝鸡市") in facts(doc, "partOf")

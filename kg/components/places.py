@@ -33,6 +33,7 @@ HOME_PROVINCE = ("我省", "全省", "本省")
 HOME_CITY = ("我市", "全市", "本市")
 ESTATE_NOT = re.compile(r"[进入包到下上]")  # 采样点位进小区: a verb phrase, not an estate's name
 LOCAL_AFTER = re.compile(r"街道|街(?!头|面|巷)|镇(?!压|静|定)|乡(?!村|镇|亲)|村(?!镇)|社区")
+ZONE = re.compile(r"开发区|新区|高新区$")  # a development zone is named by its city
 MUNICIPALITIES = {"110000", "120000", "310000", "500000"}  # province-level cities: 市委 is theirs
 HOME = re.compile("|".join(HOME_PROVINCE + HOME_CITY))
 # Characters that cannot start a place name written without a gazetteer prefix.
@@ -238,9 +239,9 @@ class PlaceRecognizer:
             if start is None:
                 continue
             if parent is not None and start == name_end:
-                if cls != "Site":
+                if cls != "Site" and not ZONE.search(suffix):
                     continue
-                # the site is named by the place itself (太原站, 平遥古城)
+                # the site or zone is named by the place itself (太原站, 平遥古城, 某市经济技术开发区)
                 start = ends[start][0]
             name = text[start:end]
             verb = VERB_PREFIX.match(name)
