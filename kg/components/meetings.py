@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -283,18 +283,17 @@ class MeetingRecognizer:
                 add_relation(doc, target, "relays", ref_m, s)
             # roles: persons followed by a cue, in groups joined by 、
             self._roles(doc, persons, a_start, a_end, main)
-            for t in topics:
-                if a_start <= t.start < a_end:
-                    for m in main:
-                        add_relation(doc, m, "discusses", t, t.start)
+            for t in _between(topics, a_start, a_end):
+                for m in main:
+                    add_relation(doc, m, "discusses", t, t.start)
         return doc
 
     def _visit(self, doc: Doc, persons: list[Mention], start: int, end: int, dates: list) -> Mention | None:
         """An inspection visit as an event, named as the text names it (X在Y暗访检查…工作), with the
         leader as its chair: the first such clause of an article that reports no meeting."""
         text = text_of(doc)
-        for p in persons:
-            if not start <= p.start < end or p.cls != "Official":
+        for p in _between(persons, start, end):
+            if p.cls != "Official":
                 continue
             m = VISIT.match(text, p.end)
             if m is None:
@@ -330,7 +329,7 @@ class MeetingRecognizer:
     def _roles(self, doc: Doc, persons: list[Mention], start: int, end: int, main: list[Mention]) -> None:
         text = text_of(doc)
         group: list[Mention] = []
-        inside = sorted((p for p in persons if start <= p.start < end), key=lambda p: p.start)
+        inside = _between(persons, start, end)
         press = any(m.attrs.get("kind") == "新闻发布会" for m in main)
         for i, p in enumerate(inside):
             group.append(p)
@@ -400,3 +399,8 @@ class MeetingRecognizer:
             if cue and self.cues[cue.group()] in ("speaker", "attendee"):
                 return cue
         return None
+
+
+def _between(mentions: list[Mention], start: int, end: int) -> list[Mention]:
+    """The mentions (in text order) that start in ``start:end``, found by bisection."""
+    return mentions[bisect_left(mentions, start, key=lambda m: m.start):bisect_left(mentions, end, key=lambda m: m.start)]
