@@ -51,6 +51,7 @@ GIVES_REQUIREMENTS = re.compile(r"强调|指出|要求")
 LEADERS_BEFORE = re.compile(r"(?:省|市|县|区|自治区)领导(?:同志)?$")
 ATTENDS = re.compile(r"出席|参加|列席")
 CLAUSE_END = re.compile(r"[，。；！？\n]")
+CLAUSE_REACH = 80  # how far a clause is read for what its cue says next (bounded: no punctuation, no end)
 VENUE = re.compile(r"在[^，。；\n]{0,20}?(?:发布会|会议|分会场|主会场|会场)上?")
 HEADLINE = re.compile(r"\n\s*\n[^\n。！？；]{2,30}\n\s*\n")
 ORD = re.compile(rf"第{NUM}[次场届](?:[、和]{NUM}[次场届])*")
@@ -133,10 +134,12 @@ class MeetingRecognizer:
         return end, self.kinds[m.group()], ordinals(name)
 
     def _organizer(self, doc: Doc, start: int, end: int, orgs: list[Mention]) -> Mention | None:
-        inside = [o for o in orgs if start <= o.start < end and o.end > o.start]
+        inside = [o for o in _between(orgs, start, end) if o.end > o.start]
         if inside:
-            return min(inside, key=lambda o: o.start)
-        before = [o for o in orgs if o.end <= start and start - o.end <= 4 and o.end > o.start]
+            return inside[0]
+        # orgs are in text order and an organization name is short: look back a little only
+        before = [o for o in _between(orgs, start - 64, start) if o.end <= start and start - o.end <= 4
+                  and o.end > o.start]
         return before[-1] if before else None
 
     def _meeting(self, doc: Doc, start: int, end: int, kind: str, ordinal: int | None, org: Mention | None,
@@ -341,9 +344,9 @@ class MeetingRecognizer:
             if cue:
                 role = self.cues.get(cue.group(), "speaker")
                 roles = [role]
-                clause = CLAUSE_END.search(text, cue.end())
+                clause = CLAUSE_END.search(text, cue.end(), cue.end() + CLAUSE_REACH)
                 also = role in ("chair", "attendee") and ALSO_SPEAKS.search(
-                    text, cue.end(), clause.start() if clause else len(text))
+                    text, cue.end(), clause.start() if clause else cue.end() + CLAUSE_REACH)
                 if cue.group() == "主持并讲话" or also:
                     roles.append("speaker")
                 if press and role == "speaker":  # who briefs a press conference takes part in it
@@ -373,10 +376,11 @@ class MeetingRecognizer:
         text = text_of(doc)
         if not LEADERS_BEFORE.search(text, max(0, group[0].start - 4), group[0].start):
             return
-        stop = CLAUSE_END.search(text, group[-1].end)
+        reach = group[-1].end + 4 * CLAUSE_REACH
+        stop = CLAUSE_END.search(text, group[-1].end, reach)
         while stop is not None and stop.group() == "，":  # to the end of the sentence
-            stop = CLAUSE_END.search(text, stop.end())
-        if ATTENDS.search(text, group[-1].end, stop.start() if stop else len(text)):
+            stop = CLAUSE_END.search(text, stop.end(), reach)
+        if ATTENDS.search(text, group[-1].end, stop.start() if stop else reach):
             for q in group:
                 for m in main:
                     add_relation(doc, m, "attendee", q, q.start)
