@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from functools import cache
 from itertools import pairwise
@@ -31,6 +32,16 @@ def _sentence_at(sentences: list[tuple[int, int]], at: int) -> tuple[int, int]:
     return (at, at + 1)
 
 
+def _overlapping(contacts: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    """The contact spans (sorted and disjoint, so their ends are sorted too) that overlap start:end."""
+    i = bisect_right(contacts, start, key=lambda c: c[1])
+    out = []
+    while i < len(contacts) and contacts[i][0] < end:
+        out.append(contacts[i])
+        i += 1
+    return out
+
+
 def evidence_for(doc: Document, clean, sentences, at: int, contacts=None) -> Evidence:
     """The original-text sentence that contains clean offset ``at``.
 
@@ -46,9 +57,7 @@ def evidence_for(doc: Document, clean, sentences, at: int, contacts=None) -> Evi
     text = doc.text
     if contacts:
         anchor = clean.to_original(at, at + 1)[0]
-        for cs, ce in contacts:
-            if ce <= start or cs >= end:
-                continue
+        for cs, ce in _overlapping(contacts, start, end):
             if ce <= anchor:
                 start = max(start, ce)
             else:
@@ -75,7 +84,7 @@ def _evidence_finder(doc: Document, clean, sentences, contacts) -> Callable[[int
             if ev is None:
                 ev = evidence_for(doc, clean, sentences, at, contacts)
                 start, end = clean.to_original(*span)
-                if not any(cs < end and ce > start for cs, ce in contacts or ()):
+                if not _overlapping(contacts or [], start, end):
                     by_sentence[span] = ev
             by_at[at] = ev
         return ev
@@ -132,16 +141,11 @@ def contacts_of(doc: Document, clean):
     """
     from kg.normalise import Clean
     from kg.privacy import contact_spans, mask_spans
+    from kg.textscan import merge_spans
 
     found = contact_spans(clean.text)
     spans = [clean.to_original(s, e) for s, e in found] + contact_spans(doc.text)
-    merged: list[tuple[int, int]] = []
-    for s, e in sorted(spans):
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
-        else:
-            merged.append((s, e))
-    return Clean(mask_spans(clean.text, found), clean.index), merged
+    return Clean(mask_spans(clean.text, found), clean.index), merge_spans(spans)
 
 
 @cache

@@ -16,6 +16,7 @@ from kg import query as q
 from kg.ns import Prop
 from kg.ontology import PERSON_CLASSES
 from kg.prefixes import DATA_IRI
+from kg.textscan import merge_spans
 
 STYLE = """
 body{font-family:"Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;margin:0;color:#222;line-height:1.5}
@@ -100,13 +101,7 @@ def highlight_spans(sentence: str, names: list[str]) -> list[tuple[int, int]]:
                 0, len(sentence), 0, len(name))
             if m.size >= 3:
                 spans.append((m.a, m.a + m.size))
-    merged: list[tuple[int, int]] = []
-    for s, e in sorted(spans):
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
-        else:
-            merged.append((s, e))
-    return merged
+    return merge_spans(spans)
 
 
 def marked(text: str, spans: list[tuple[int, int]], cls: str = "") -> str:

@@ -23,6 +23,8 @@ import hashlib
 import re
 import unicodedata
 
+from kg.textscan import matches_near
+
 _SEP = r"[ .\-\u2010-\u2015]"  # between digit groups
 _CC = r"(?:\+\s?86|\(\+?86\)|（\+?86）|0086)[ \-]?"  # country code
 _EXT = r"(?:\s?(?:-|转|分机|(?i:ext)\.?|[xX])\s?\d{1,6}(?!\d))?"
@@ -38,11 +40,28 @@ _EMAIL = r"[\w.%+\-]{1,80}@(?:[\w\-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9])"
 
 # Bounded repetitions only: one pass over the text, linear in its length.
 CONTACTS = re.compile(rf"(?<!\d)(?:(?:{_ID})(?![\dXx])|{_PHONE}|{_EMAIL})")
+# the same without e-mail addresses, for a text with no @ (the e-mail part is tried at every word
+# character, and most pages hold none): the same matches, several times faster
+NUMBERS = re.compile(rf"(?<!\d)(?:(?:{_ID})(?![\dXx])|{_PHONE})")
+
+
+DIGITS = re.compile(r"\d{3}")
+
+
+def _pattern(text: str) -> re.Pattern:
+    return CONTACTS if "@" in text else NUMBERS
+
+
+def _numbers(text: str) -> list[re.Match]:
+    """``NUMBERS.finditer(text)``, tried only up to 8 characters before a run of three digits (every
+    number it finds holds one that close to its start: +86 138…, （0351）…), not at every character."""
+    return matches_near(NUMBERS, text, (m.start() for m in DIGITS.finditer(text)), 8, 0)
 
 
 def contact_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of phone numbers, ID-card numbers and e-mail addresses in ``text``."""
-    return [m.span() for m in CONTACTS.finditer(text)]
+    found = CONTACTS.finditer(text) if "@" in text else _numbers(text)
+    return [m.span() for m in found]
 
 
 def _hide(s: str) -> str:
@@ -56,7 +75,7 @@ def _hide(s: str) -> str:
 
 def mask(text: str) -> str:
     """``text`` with contact details masked (159****7869, w*****@example.cn), keeping its length."""
-    return CONTACTS.sub(lambda m: _hide(m.group()), text)
+    return _pattern(text).sub(lambda m: _hide(m.group()), text)
 
 
 def mask_spans(text: str, spans: list[tuple[int, int]]) -> str:

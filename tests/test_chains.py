@@ -153,3 +153,34 @@ def test_infections_written_plainly_are_positives_and_asymptomatic_short():
     doc = run("其中1条为某服装店关联，涉及9例感染者。", home_province="440000", home_city="440300", published=PUB)
     [chain] = labels(doc, "InfectionChain")
     assert (chain, 9) in facts(doc, "positiveCount")
+
+
+def test_where_cases_live_or_were_found_after_a_count_is_where_the_chain_was_reported():
+    text = ("“6·3”疫情新增确诊病例3例，3人均常住雁塔区。6月3日，西安市未央区发现一例外地来西安确诊病例。")
+    doc = run(text, home_province="610000", home_city="610100", published=PUB)
+    [chain] = labels(doc, "InfectionChain")
+    assert {(chain, "雁塔区"), (chain, "未央区")} <= facts(doc, "reportedIn")
+
+
+def test_a_transmission_chain_named_by_who_carried_it():
+    text = "此次疫情共有两条传播链：一条为外省抵达本市的货车司机传播链，累计诊断7例阳性病例。"
+    doc = run(text, home_province="610000", home_city="610100", published=PUB)
+    [chain] = [m for m in doc._.kg_mentions if m.cls == "InfectionChain"]
+    assert chain.label == "外省抵达本市的货车司机传播链"
+    assert (chain.label, 7) in facts(doc, "positiveCount")
+
+
+def test_a_provinces_wave_beside_a_citys_chain():
+    text = ("“1·2”疫情新增确诊病例3例。目前，湖南省本轮疫情出现在长沙、株洲等地，"
+            "累计报告本地确诊病例40例。")
+    doc = run(text, home_province="430000", home_city="430100", published=PUB)
+    chains = {m.label for m in doc._.kg_mentions if m.cls == "InfectionChain"}
+    assert "湖南省本轮疫情" in chains and any("1·2" in c for c in chains)
+
+
+def test_the_pages_wave_takes_the_running_total_of_its_headline():
+    text = ("吉林某市：累计报告确诊病例18例 无症状感染者160例\n\n"
+            "本报讯 5日0—24时，新增无症状感染者19例。目前本轮疫情传播链条清晰，新增病例均在管控人员中发现。")
+    doc = run(text, home_province="220000", home_city="220200", published=PUB)
+    [chain] = labels(doc, "InfectionChain")
+    assert (chain, 160) in facts(doc, "asymptomaticCount") and (chain, 18) in facts(doc, "confirmedCount")

@@ -158,3 +158,12 @@ def test_the_leader_of_a_visit_who_gives_requirements_speaks():
     doc = run(text, PIPE_ALL, home_province="320000", home_city="320100")
     [label] = _meetings(doc)
     assert (label, "郭某某") in facts(doc, "speaker")
+
+
+def test_an_unnamed_meeting_is_named_by_what_it_studied_and_a_visit_before_it_is_an_event_too():
+    text = ("本报讯 8月2日，省长周某某在海口暗访检查社区疫情防控工作，并于当晚主持召开会议专题研究"
+            "核酸检测点位布设等工作。")
+    doc = run(text, PIPE_ALL, home_province="460000", home_city="460100")
+    labels_ = set(_meetings(doc))
+    assert "核酸检测点位布设工作专题会议" in labels_
+    assert "周某某在海口暗访检查社区疫情防控工作" in labels_

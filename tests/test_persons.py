@@ -145,3 +145,11 @@ def test_a_chain_of_titles_through_an_应对_body_and_a_vice_premier_after_her_n
 ])
 def test_words_and_places_that_only_look_like_names(text, absent):
     assert absent not in labels(run(text, PIPE, home_province="610000"), "Person", "Official")
+
+
+@pytest.mark.parametrize("text, names", [
+    ("【编辑：顾某某】", {"顾某某"}),
+    ("来源：某某日报编辑：宋佳怡责编：钱立群", {"宋佳怡", "钱立群"}),
+])
+def test_editors_in_brackets_and_credits_run_together(text, names):
+    assert names <= set(labels(run(text, PIPE, home_province="320000"), "Person", "Official"))

@@ -136,3 +136,26 @@ def test_street_estate_and_plaza_names_of_other_cities(text, place):
 def test_a_street_named_like_a_city_is_the_street():
     doc = run("白云区黄石街道、同和街道划为高风险区。", None, home_province="440000", home_city="440100")
     assert "黄石街道" in labels(doc) and "黄石市" not in labels(doc)
+
+
+@pytest.mark.parametrize("text, place", [
+    ("毫不松劲执行“入川即检”。", "四川省"),
+    ("对返京人员一律查验。", "北京市"),
+    ("来蓉的旅客须报备。", "成都市"),
+])
+def test_short_forms_of_every_province_after_a_verb_of_travel(text, place):
+    assert place in labels(run(text, None, home_province="510000"))
+
+
+def test_origin_cues_of_other_provinces():
+    import datetime as dt
+    doc = run("“6·3”疫情系包头市返京人员引发，累计报告确诊病例5例。", None, home_province="110000",
+              home_city="110000", published=dt.date(2022, 6, 9))
+    [chain] = [m.label for m in doc._.kg_mentions if m.cls == "InfectionChain"]
+    assert (chain, "包头市") in facts(doc, "origin")
+
+
+def test_development_zones_are_county_level_places_of_their_city():
+    doc = run("宝鸡市渭滨区、宝鸡高新技术产业开发区实施静默管理。", None, home_province="610000", home_city="610300")
+    assert "宝鸡高新技术产业开发区" in labels(doc, "County")
+    assert ("宝鸡高新技术产业开发区", "宝鸡市") in facts(doc, "partOf")

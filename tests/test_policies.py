@@ -114,3 +114,11 @@ def test_quoted_watchwords_are_guidelines_or_measures(text, slogan):
                                   "扫描“咸阳报备”二维码，"])
 def test_quoted_names_of_things_are_no_watchwords(text):
     assert labels(run(text, home_city="610100", home_province="610000"), "Policy") == []
+
+
+@pytest.mark.parametrize("text, notice", [
+    ("市疫情防控指挥部发布《鼓楼区关于调整风险区域的通告》。", "鼓楼区关于调整风险区域的通告"),
+    ("根据南京市疫情防控2022年第12号通告，全市暂停堂食。", "南京市疫情防控2022年第12号通告"),
+])
+def test_notices_bracketed_or_numbered(text, notice):
+    assert notice in labels(run(text, home_city="320100", home_province="320000"), "Policy")

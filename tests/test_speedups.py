@@ -48,3 +48,17 @@ def test_matches_near_gives_finditer_matches():
         assert got == [m.span() for m in rx.finditer(text)]
 
     check()
+
+
+def test_contact_numbers_near_digit_runs_are_finditers_matches():
+    from kg.privacy import NUMBERS, _numbers
+
+    pieces = st.sampled_from(["138", "1234", "5678", "0351", "-", " ", ".", "+86", "(", ")", "（", "）", "转", "X",
+                              "ID", "电话", "，", "2022年", "140102", "19800101", "86", "0086", "ext"])
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(pieces, max_size=30).map("".join))
+    def check(text):
+        assert [m.span() for m in _numbers(text)] == [m.span() for m in NUMBERS.finditer(text)]
+
+    check()

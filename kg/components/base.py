@@ -15,13 +15,13 @@ the same state, for callers and tests that use them.
 
 from __future__ import annotations
 
-import re
 from bisect import insort
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from spacy.tokens import Doc
 
 from kg.model import Document, Mention, Relation
+from kg.textscan import matches_near  # noqa: F401  (re-exported: components import it from here)
 
 KEY = "kg_state"
 FIELDS = ("meta", "text", "sents", "mentions", "relations")  # each also a ``doc._.kg_*`` extension
@@ -150,33 +150,6 @@ def iter_sentences(doc: Doc) -> Iterator[tuple[int, int, str]]:
     text = text_of(doc)
     for start, end in sentence_spans(doc):
         yield start, end, text[start:end]
-
-
-def matches_near(rx: re.Pattern, text: str, anchors: Iterable[int], before: int, after: int = 0) -> list[re.Match]:
-    """``list(rx.finditer(text))`` for a pattern that never matches empty and whose every match
-    starts ``after`` to ``before`` characters before one of ``anchors`` (ascending positions of
-    something each match holds, found by a cheap search).
-
-    A pattern that starts with a character class (a name of 2-4 characters before 摄) is
-    tried by the regex engine at every position; here it is tried only near the anchors,
-    at the same starts in the same order, so the matches are the same.
-    """
-    out = []
-    pos = 0  # where the next match may start
-    tried = 0  # starts below this were tried
-    for a in anchors:
-        p = max(pos, tried, a - before)
-        last = a - after
-        while p <= last:
-            m = rx.match(text, p)
-            if m:
-                out.append(m)
-                pos = m.end()
-                p = max(p + 1, pos)
-            else:
-                p += 1
-        tried = max(tried, last + 1)
-    return out
 
 
 PLACE_CLASSES = ("Country", "Province", "City", "County", "Township", "Community", "Site", "Place")

@@ -2,7 +2,8 @@
 
 A chain's context runs from its name to the next chain's name (at most a few
 paragraphs): its first date is ``firstReported``, places named as reporting
-or as having its cases (阳曲县阳性检出者) are ``reportedIn``, places written before 返晋 / 返程 / 输入 are ``origin``,
+or as having its cases (阳曲县阳性检出者) are ``reportedIn``, places written before a travel
+cue (返京, 入川, 返程, 输入; kg.lexicon) are ``origin``,
 sites are ``site``, and the counts are read exactly as stated (余 / 多 mark a
 lower bound).
 """
@@ -27,19 +28,24 @@ from kg.components.base import (
 )
 from kg.dates import DATE, resolve
 from kg.gazetteer import data_rows, gazetteer
+from kg.lexicon import travel_cue
 from kg.model import Mention
 from kg.numerals import to_int
 
 CONTEXT = 700
 CODE = re.compile(r"(\d{1,2})\s*[·•・.．]\s*(\d{1,2})")
-ORIGIN_CUE = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:返晋|返并|入晋|返程|返回|输入|来晋|来并|旅居|返太)")
+# a place people came from: written before a travel cue (包头返京, 西安来蓉, 返程) — cues from kg.lexicon
+ORIGIN_CUE = re.compile(rf"^[\u4e00-\u9fff]{{0,4}}?(?:{travel_cue()})")
 GENERIC = re.compile(r"^(?:本轮|国内|全国|全省|全市|此轮|当前|近期|这轮|局部|各地|省外|境外|新冠肺炎|突发)")
 REPORT = re.compile(r"报告|发现|确诊|检出|阳性")
 ORIGIN_BEFORE = re.compile(r"(?:从|自|来自|赴|去|到)$")
 # a place whose cases are counted or found right after it (阳曲县阳性检出者, 小店区新增3例确诊病例),
 # or the first of a list that ends so (杏花岭区、晋源区、阳曲县阳性检出者)
 CASES_AFTER = re.compile(r"(?:、[\u4e00-\u9fff]{2,8}?)*(?:(?:新增|发现|报告|出现|累计)?(?:[\d一二三四五六七八九十两]+[例名])?"
-                         r"(?:阳性|确诊|无症状感染者|感染者|病例)|各?[\d一二三四五六七八九十两]+例(?=[，。；、）)]))")
+                         r"(?:阳性|确诊|无症状感染者|感染者|病例)|各?[\d一二三四五六七八九十两]+例(?=[，。；、）)])"
+                         r"|(?:新增|发现|报告|出现)[\d一二三四五六七八九十两]+[例名][^，。；]{0,6}?(?:阳性|确诊|感染者|病例))")
+# where cases live: 3人均常住某区
+LIVES_IN = re.compile(r"(?:常住|居住在|居住于|住在)$")
 # between a place and 疫情: nothing, a kind of outbreak, or a company or site (清徐韵达快递疫情)
 PLACED_MIDDLE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}?(?:快递|物流|物流园|超市|市场|医院|酒店|小区|学校|公司|工地))?"
                            r"(?:输入性|输入|关联|聚集性|突发|本土)?")
@@ -50,7 +56,7 @@ CUMULATIVE = re.compile(r"累计|总计|共(?:发现|报告|确诊|检出|有)|�
 # a cluster named by what links its cases
 CLUSTER = re.compile(r"与(?P<n>(?:阳性感染者|确诊病例|感染者|病例)[\d、]+关联)"
                      r"|与(?P<site>[\u4e00-\u9fff]{2,16}?)(?:存在)?(?:流行病学?)?关联(?=[，。；的])"
-                     r"|[条起]为(?P<n2>[^，。；为]{2,16}?关联)(?=[，。；及])")
+                     r"|[条起]为(?P<n2>[^，。；为]{2,16}?关联|[^，。；为]{2,24}?传播链)(?=[，。；及])")
 HOME_WORDS = ("我市", "全市", "本市", "该市", "我省", "全省", "本省")
 CASES = re.compile(r"[\d一二三四五六七八九十两百]+(?:例|名)|感染者|病例|阳性")
 NOT_CHAIN_AFTER = re.compile(r"防控|形势|防治|期间")
@@ -171,9 +177,10 @@ class ChainRecognizer:
         info = meta(doc)
         month = info.published.strftime("%Y-%m") if info and info.published else ""
         out: list = []
-        if any("|current|" not in c[2] and not c[2].startswith("cluster|") for c in named):
-            # 本轮疫情 on a page that names its chains is one of them (a cluster is part of it)
-            return out
+        # 本轮疫情 on a page that names its chains is one of them (a cluster is part of it), unless a place
+        # named by none of them is written right before it (河南省本轮疫情 beside 某市疫情)
+        own = [c for c in named if "|current|" not in c[2] and not c[2].startswith("cluster|")]
+        chain_places = {p.key for c in own for p in c[4]}
         at = [p.start for p in places]
         sents = sentence_spans(doc)
         sent_starts = [s for s, _ in sents]
@@ -185,6 +192,8 @@ class ChainRecognizer:
             inside = places[bisect_left(at, s_start):bisect_left(at, s_end)]  # the sentence's places
             before = [p for p in inside if p.cls in ("Province", "City", "County") and 0 <= m.start() - p.end <= 2]
             near = [p for p in inside if p.cls in ("City", "County") and not ORIGIN_CUE.match(text[p.end:p.end + 8])]
+            if own and not (before and before[-1].key not in chain_places):
+                continue
             place = before[-1] if before else (min(near, key=lambda p: abs(p.start - m.start())) if near else None)
             if place is None:
                 code = (info.home_city or info.home_province) if info else None
@@ -275,7 +284,8 @@ class ChainRecognizer:
                     origins.append(p)
                 elif p.cls == "Site":
                     add_relation(doc, chain, "site", p, p.start)
-                elif p.cls in ("City", "County", "Township") and p not in in_name and CASES_AFTER.match(text, p.end) \
+                elif p.cls in ("City", "County", "Township") and p not in in_name and (
+                        CASES_AFTER.match(text, p.end) or LIVES_IN.search(text, max(0, p.start - 4), p.start)) \
                         and not ORIGIN_BEFORE.search(text, max(0, p.start - 3), p.start):
                     add_relation(doc, chain, "reportedIn", p, p.start)
             for p in origins:  # 天津市河西区: the district, not also its city
@@ -299,6 +309,9 @@ class ChainRecognizer:
             first = bisect_right(sent_ends, stop)  # the first sentence that ends after the context
             for prop, rx in self.counts.items():
                 c = _best_count(rx, text, start, stop)
+                if "|current|" in key:  # the page's wave: its running total may stand anywhere (a headline)
+                    total = _best_count(rx, text, 0, len(text), cumulative_only=True)
+                    c = total or c
                 if c is None and keys:
                     found = []
                     for k in sorted(keys):
@@ -336,7 +349,7 @@ class ChainRecognizer:
         return [i for i, _ in counts], counts
 
 
-def _best_count(rx: re.Pattern, text: str, start: int, end: int) -> re.Match | None:
+def _best_count(rx: re.Pattern, text: str, start: int, end: int, cumulative_only: bool = False) -> re.Match | None:
     """The count a reader takes for a chain in ``text[start:end]``: the first cumulative one
     (累计报告…56例, 共发现…), else the first (新增3例 is the day's, not the chain's)."""
     first = None
@@ -347,7 +360,7 @@ def _best_count(rx: re.Pattern, text: str, start: int, end: int) -> re.Match | N
         if CUMULATIVE.search(text, max(start, c.start() - 14), c.start() + 4):
             return c
         first = first or c
-    return first
+    return None if cumulative_only else first
 
 
 def _first_count(rx: re.Pattern, text: str, start: int, end: int) -> re.Match | None:

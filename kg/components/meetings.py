@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -45,10 +45,13 @@ LIST_END = re.compile(r"等(?:同志|人)?|，?(?:有关|相关|其他)(?:省|�
 # after a chair's cue, what makes the chair a speaker too: 主持会议并讲话
 ALSO_SPEAKS = re.compile(r"并(?:作)?(?:重要)?(?:讲话|部署|提出要求|作出部署)")
 SAYS = re.compile(r"表示|说")
+# what an unnamed meeting was for: 会议，专题研究X等工作
+TOPIC = re.compile(r"，?(?P<special>专题)?(?:研究|部署|调度)(?P<topic>[^，。；、等]{4,30}?)(?:等)?工作")
 GIVES_REQUIREMENTS = re.compile(r"强调|指出|要求")
 LEADERS_BEFORE = re.compile(r"(?:省|市|县|区|自治区)领导(?:同志)?$")
 ATTENDS = re.compile(r"出席|参加|列席")
 CLAUSE_END = re.compile(r"[，。；！？\n]")
+CLAUSE_REACH = 80  # how far a clause is read for what its cue says next (bounded: no punctuation, no end)
 VENUE = re.compile(r"在[^，。；\n]{0,20}?(?:发布会|会议|分会场|主会场|会场)上?")
 HEADLINE = re.compile(r"\n\s*\n[^\n。！？；]{2,30}\n\s*\n")
 ORD = re.compile(rf"第{NUM}[次场届](?:[、和]{NUM}[次场届])*")
@@ -131,10 +134,12 @@ class MeetingRecognizer:
         return end, self.kinds[m.group()], ordinals(name)
 
     def _organizer(self, doc: Doc, start: int, end: int, orgs: list[Mention]) -> Mention | None:
-        inside = [o for o in orgs if start <= o.start < end and o.end > o.start]
+        inside = [o for o in _between(orgs, start, end) if o.end > o.start]
         if inside:
-            return min(inside, key=lambda o: o.start)
-        before = [o for o in orgs if o.end <= start and start - o.end <= 4 and o.end > o.start]
+            return inside[0]
+        # orgs are in text order and an organization name is short: look back a little only
+        before = [o for o in _between(orgs, start - 64, start) if o.end <= start and start - o.end <= 4
+                  and o.end > o.start]
         return before[-1] if before else None
 
     def _meeting(self, doc: Doc, start: int, end: int, kind: str, ordinal: int | None, org: Mention | None,
@@ -149,6 +154,9 @@ class MeetingRecognizer:
         attrs = {"org": org_key, "kind": kind, "ordinal": ordinal, "date": date.isoformat() if date else None,
                  "hints": sorted(h.isoformat() for h in hints)}
         label, alts = self._named(doc, label, org)
+        topic = TOPIC.match(text_of(doc), end) if label in ("会议", "专题会议") else None
+        if topic:  # 主持召开会议专题研究X等工作: the meeting on X
+            alts, label = [*alts, label], f"{topic.group('topic')}工作{'专题' if topic.group('special') else ''}会议"
         m = add_mention(doc, Mention("Meeting", key, label, start, end, alts, attrs=attrs))
         if ordinal is not None:
             add_relation(doc, m, "ordinal", ordinal, start)
@@ -190,6 +198,10 @@ class MeetingRecognizer:
         topics = [m for m in of_class(doc, "InfectionChain", "Policy") if m.end > m.start]
         sentences = sentence_spans(doc)
         sentence_at = [a for a, _ in sentences]
+        subjects: dict[int, list[Mention]] = {}  # who holds a meeting, by where its name ends (太谷区召开…)
+        for x in of_class(doc, "Organization", "County", "City", "Province"):
+            if x.end > x.start:
+                subjects.setdefault(x.end, []).append(x)
         for a_start, body, a_end in self.articles(text):
             dateline = dates_in(text[body:body + 40], info)
             dates = sorted({d for _, _, d in dateline})
@@ -217,10 +229,9 @@ class MeetingRecognizer:
                 for i, n in enumerate(ords):
                     date = held[i] if i < len(held) else (held[-1] if held else None)
                     label = self._label(text, start, end, org, n, len(ords) > 1)
-                    subject = [x for x in of_class(doc, "Organization", "County", "City", "Province")
-                               if x.end == h.start() and x.end > x.start]
+                    subject = subjects.get(h.start(), [])
                     if subject and not (org is not None and start <= org.start < end):
-                        label = text[subject[-1].start:h.start()] + label
+                        label = text[subject[-1].start:h.start()] + LEAD.sub("", label)
                     m = self._meeting(doc, start, end, kind, n, org, date, label)
                     if date:
                         add_relation(doc, m, "date", date, start)
@@ -246,11 +257,13 @@ class MeetingRecognizer:
                         if date:
                             add_relation(doc, m, "date", date, s)
                         main.append(m)
-            if not main:
-                visit = self._visit(doc, persons, a_start, a_end, dates)
-                if visit is None:
-                    continue
+            visit = self._visit(doc, persons, a_start, a_end, dates)
+            if visit is not None and not main:
                 main.append(visit)
+            # else a visit, and the meeting the leader held after it, are both events; the article's
+            # roles are the meeting's (the visit has its leader)
+            if not main:
+                continue
             # relayed meetings
             for r in RELAY.finditer(text, body, a_end):
                 ref = text[r.start("ref"):r.end() - 2]  # the name, with its 会议, without 精神
@@ -273,18 +286,17 @@ class MeetingRecognizer:
                 add_relation(doc, target, "relays", ref_m, s)
             # roles: persons followed by a cue, in groups joined by 、
             self._roles(doc, persons, a_start, a_end, main)
-            for t in topics:
-                if a_start <= t.start < a_end:
-                    for m in main:
-                        add_relation(doc, m, "discusses", t, t.start)
+            for t in _between(topics, a_start, a_end):
+                for m in main:
+                    add_relation(doc, m, "discusses", t, t.start)
         return doc
 
     def _visit(self, doc: Doc, persons: list[Mention], start: int, end: int, dates: list) -> Mention | None:
         """An inspection visit as an event, named as the text names it (X在Y暗访检查…工作), with the
         leader as its chair: the first such clause of an article that reports no meeting."""
         text = text_of(doc)
-        for p in persons:
-            if not start <= p.start < end or p.cls != "Official":
+        for p in _between(persons, start, end):
+            if p.cls != "Official":
                 continue
             m = VISIT.match(text, p.end)
             if m is None:
@@ -320,7 +332,7 @@ class MeetingRecognizer:
     def _roles(self, doc: Doc, persons: list[Mention], start: int, end: int, main: list[Mention]) -> None:
         text = text_of(doc)
         group: list[Mention] = []
-        inside = sorted((p for p in persons if start <= p.start < end), key=lambda p: p.start)
+        inside = _between(persons, start, end)
         press = any(m.attrs.get("kind") == "新闻发布会" for m in main)
         for i, p in enumerate(inside):
             group.append(p)
@@ -332,9 +344,9 @@ class MeetingRecognizer:
             if cue:
                 role = self.cues.get(cue.group(), "speaker")
                 roles = [role]
-                clause = CLAUSE_END.search(text, cue.end())
+                clause = CLAUSE_END.search(text, cue.end(), cue.end() + CLAUSE_REACH)
                 also = role in ("chair", "attendee") and ALSO_SPEAKS.search(
-                    text, cue.end(), clause.start() if clause else len(text))
+                    text, cue.end(), clause.start() if clause else cue.end() + CLAUSE_REACH)
                 if cue.group() == "主持并讲话" or also:
                     roles.append("speaker")
                 if press and role == "speaker":  # who briefs a press conference takes part in it
@@ -364,10 +376,11 @@ class MeetingRecognizer:
         text = text_of(doc)
         if not LEADERS_BEFORE.search(text, max(0, group[0].start - 4), group[0].start):
             return
-        stop = CLAUSE_END.search(text, group[-1].end)
+        reach = group[-1].end + 4 * CLAUSE_REACH
+        stop = CLAUSE_END.search(text, group[-1].end, reach)
         while stop is not None and stop.group() == "，":  # to the end of the sentence
-            stop = CLAUSE_END.search(text, stop.end())
-        if ATTENDS.search(text, group[-1].end, stop.start() if stop else len(text)):
+            stop = CLAUSE_END.search(text, stop.end(), reach)
+        if ATTENDS.search(text, group[-1].end, stop.start() if stop else reach):
             for q in group:
                 for m in main:
                     add_relation(doc, m, "attendee", q, q.start)
@@ -390,3 +403,8 @@ class MeetingRecognizer:
             if cue and self.cues[cue.group()] in ("speaker", "attendee"):
                 return cue
         return None
+
+
+def _between(mentions: list[Mention], start: int, end: int) -> list[Mention]:
+    """The mentions (in text order) that start in ``start:end``, found by bisection."""
+    return mentions[bisect_left(mentions, start, key=lambda m: m.start):bisect_left(mentions, end, key=lambda m: m.start)]

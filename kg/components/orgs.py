@@ -18,7 +18,7 @@ take the fuller name.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -37,9 +37,10 @@ VARIANT = re.compile("新冠肺炎")
 # Words that make a suffix generic rather than a name: 定点医院, 方舱医院, 先进党支部, 合作银行
 GENERIC_STEM = re.compile(r"^(?:定点|方舱|先进|伙伴|合作|贴心|理财|商业|商场|各级|基层|临时|当地|属地|相关|有关|上级|下属)")
 # Words that end the run before an organization's name: verbs, ordinals, quantities.
-CUT = re.compile(r"召开|套开|同时|主持|举行|成立|转至|转运至|启用|贡献|公布|部分|参加的|全国|下属|暨|已|均|各|传达|学习|贯彻|落实|"
+CUT = re.compile(r"召开|套开|同时|主持|加紧(?:建设)?|发挥|统筹|优化|要求|^要|(?<=[，。；])要|举行|成立|转至|转运至|启用|贡献|公布|部分|参加的|全国|下属|暨|已|均|各|传达|学习|贯彻|落实|"
                  r"第[0-9一二三四五六七八九十百]+[次届]|[0-9]+[日月年号次家个名]|[0-9]+多家")
 PARTY = ("党总支", "党支部", "党委", "党组")
+NEAR = 64  # how far from a name's window an organization may touch its left edge
 LEGAL = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
 
 
@@ -72,7 +73,10 @@ class OrgRecognizer:
         self.fixed = dict(fixed)
         self.fixed_re = re.compile("|".join(re.escape(f) for f, _ in fixed))
         scoped = sorted(kind("scoped"), key=lambda r: -len(r[0]))
-        self.scoped = [(re.compile(re.escape(p).replace(re.escape("{P}"), "(?P<p>[省市区县])")), c) for p, c in scoped]
+        # one pass for all scoped names (each is {P} + a fixed tail; the longest tail wins where several match)
+        self.scoped_tail = {p.replace("{P}", "", 1): c for p, c in scoped}
+        tails = sorted(self.scoped_tail, key=len, reverse=True)
+        self.scoped_re = re.compile("(?P<p>[省市区县])(?P<tail>" + "|".join(map(re.escape, tails)) + ")")
         self.prefixes = sorted((p for p, _ in kind("prefix")), key=len, reverse=True)
         self.abbrev = sorted(kind("abbrev"), key=lambda r: -len(r[0]))
         self.notname = tuple(p for p, _ in kind("notname"))
@@ -162,10 +166,9 @@ class OrgRecognizer:
         for m in self.fixed_re.finditer(text):
             cands.append(_Cand(m.start(), m.end(), self.fixed[m.group()], None, "fixed"))
             taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
-        for rx, canonical in self.scoped:
-            for m in rx.finditer(text):
-                if taken[m.start()]:
-                    continue
+        for m in self.scoped_re.finditer(text):
+            canonical = self.scoped_tail[m.group("tail")]
+            if not taken[m.start()]:
                 scope, at = m.group("p"), m.start("p")
                 if scope == "区" and text[at - 2:at] == "自治":  # 自治区人民政府: the province
                     scope, at = "省", at - 2
@@ -178,11 +181,13 @@ class OrgRecognizer:
                 kind = "scoped" if canonical.startswith("中共{P}委") or canonical.endswith("人民政府") else "department"
                 cands.append(_Cand(start, m.end(), canonical.replace("{P}", full), place, kind, short))
                 taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+        self._cand_ends = sorted((c.end, i) for i, c in enumerate(cands))  # to find the candidates near a name
         for m in self.suffix_re.finditer(text):
             if taken[m.start()] and taken[m.end() - 1]:
                 continue
             c = self._suffix_name(doc, m, places, local, cands)
             if c is not None:
+                insort(self._cand_ends, (c.end, len(cands)))
                 cands.append(c)
                 taken[c.start:c.end] = b"\x01" * (c.end - c.start)
         cands += self._short_forms(text, cands, taken)
@@ -252,7 +257,7 @@ class OrgRecognizer:
                     break
         # an organization written right before or across the left edge
         joined = None
-        for o in cands:
+        for o in self._near(cands, start, k):
             before = o.end == start or (o.start == start and o.end < k)
             if o.start < start < o.end or (not party and before) or (party and start <= o.end <= k and o.end > o.start):
                 if party:
@@ -295,6 +300,13 @@ class OrgRecognizer:
                 short = self._expand(place.name + name[len(written):])
                 return _Cand(start, end, self._expand(full + name[len(written):]), place, kind, short)
         return _Cand(start, end, self._expand(canonical), place, kind)
+
+    def _near(self, cands: list[_Cand], start: int, k: int) -> list[_Cand]:
+        """The candidates that end within NEAR characters of a name's window start:k, in the order they
+        were found (what the left-edge rules can touch), found by bisection rather than a scan."""
+        lo = bisect_left(self._cand_ends, (start - NEAR, -1))
+        hi = bisect_left(self._cand_ends, (k + NEAR + 1, -1))
+        return [cands[i] for i in sorted(i for _, i in self._cand_ends[lo:hi])]
 
     def _short_forms(self, text: str, cands: list[_Cand], taken: bytearray) -> list[_Cand]:
         """某某科技 elsewhere on a page that names 山西某某科技股份有限公司: the company's short form."""

@@ -40,8 +40,9 @@ GOVERNING = {"government", "department", "party-committee", "leading-group", "ta
 NAME_THEN_CUE = set("说等")
 # a chain's regions written after its name (某超市华北区): no part of a post's title
 REGIONS = {"华北", "华东", "华南", "华中", "西北", "西南", "东北"}
-PUNCT = set("，。、；：！？“”‘’（）()《》「」 \n\t\u3000,.;:!?")
+PUNCT = set("，。、；：！？“”‘’（）()《》「」【】[] \n\t\u3000,.;:!?")
 SEP = "、"
+CREDITS = ("责编", "责任编辑", "编辑", "校对", "审核", "监制", "来源")
 # where a title's run starts, read back from its role: after a date, a verb or a preposition (not the
 # 对 of 应对 or the 和 of 文化和旅游局)
 TITLE_CUT = re.compile(r".*(?:日|召开|主持|讯|是|由|(?<!数)据|在|(?<!应)对|(?<![化房业源康展])和|向|的|作为)")
@@ -336,7 +337,8 @@ class PersonRecognizer:
         if not m:
             return None
         end = i + m.end()
-        if end < len(text) and text[end] not in PUNCT and text[end] not in "文":
+        if end < len(text) and text[end] not in PUNCT and text[end] not in "文" \
+                and not text.startswith(CREDITS, end):  # 编辑：X责编：Y, credits run together
             return None
         name = self.spaced_name(text, i, end)
         return (i, end) if 2 <= len(name) <= 3 and self.is_surname_start(name) else None

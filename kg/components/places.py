@@ -2,8 +2,9 @@
 
 Gazetteer names are matched with spaCy's PhraseMatcher (longest match wins);
 我省 / 我市 resolve through the page's manifest entry; one-character
-abbreviations (返晋, 入并) only in the contexts listed in
-``place_abbrev.tsv``; townships, villages and sites that no gazetteer lists are
+abbreviations (返京, 入并, 入川, 来蓉) only in the contexts listed in
+``place_abbrev.tsv`` or after a verb of travel (``place_short.tsv``, read by
+kg.lexicon); townships, villages and sites that no gazetteer lists are
 found by the suffixes in ``place_patterns.tsv`` with a guarded left boundary.
 Every place gets ``partOf`` its parent (gazetteer, or the place written right
 before it: 晋源区赤桥村) and gazetteer places get ``adminCode``.
@@ -22,6 +23,7 @@ from spacy.tokens import Doc
 
 from kg.components.base import add_mention, add_relation, meta, text_of
 from kg.gazetteer import Place, data_rows, gazetteer
+from kg.lexicon import short_form_patterns
 from kg.model import Mention
 
 RANK = {"Country": 0, "Province": 1, "City": 2, "County": 3, "Township": 4, "Community": 5, "Site": 6, "Place": 7}
@@ -31,6 +33,7 @@ HOME_PROVINCE = ("我省", "全省", "本省")
 HOME_CITY = ("我市", "全市", "本市")
 ESTATE_NOT = re.compile(r"[进入包到下上]")  # 采样点位进小区: a verb phrase, not an estate's name
 LOCAL_AFTER = re.compile(r"街道|街(?!头|面|巷)|镇(?!压|静|定)|乡(?!村|镇|亲)|村(?!镇)|社区")
+ZONE = re.compile(r"开发区|新区|高新区$")  # a development zone is named by its city
 MUNICIPALITIES = {"110000", "120000", "310000", "500000"}  # province-level cities: 市委 is theirs
 HOME = re.compile("|".join(HOME_PROVINCE + HOME_CITY))
 # Characters that cannot start a place name written without a gazetteer prefix.
@@ -71,6 +74,10 @@ class PlaceRecognizer:
         names = sorted(self.gaz.by_name)
         self.matcher.add("PLACE", [self.chars.make_doc(n) for n in names])
         self.abbrevs = [(re.compile(p), code) for p, code in data_rows("place_abbrev.tsv")]
+        # every province's (and a few cities') short form after a verb of travel (入川, 返京, 来蓉),
+        # where place_abbrev.tsv does not already say how that character is read
+        special = {m.group(1) for p, _ in self.abbrevs for m in re.finditer(r"\(\?P<p>(.)\)", p.pattern)}
+        self.abbrevs += [(rx, code) for short, rx, code in short_form_patterns() if short not in special]
         patterns = []
         for row in data_rows("place_patterns.tsv"):
             suffix, cls, max_name = row[0], row[1], int(row[2])
@@ -232,9 +239,9 @@ class PlaceRecognizer:
             if start is None:
                 continue
             if parent is not None and start == name_end:
-                if cls != "Site":
+                if cls != "Site" and not ZONE.search(suffix):
                     continue
-                # the site is named by the place itself (太原站, 平遥古城)
+                # the site or zone is named by the place itself (太原站, 平遥古城, 某市经济技术开发区)
                 start = ends[start][0]
             name = text[start:end]
             verb = VERB_PREFIX.match(name)

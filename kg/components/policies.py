@@ -29,12 +29,16 @@ from kg.components.base import (
     written_places,
 )
 from kg.gazetteer import data_rows, gazetteer
+from kg.lexicon import travel_cue
 from kg.model import Mention
 
 CUE_REACH = 1500  # characters back to the body or scope that speaks
 CN_DIGITS = str.maketrans("一二三四五六七八九", "123456789")
 QUOTE = re.compile(r"[“‘]([^“”‘’\n]{2,40})[”’]([\u4e00-\u9fff]{0,6})")
-TITLE = re.compile(r"《([^《》\n]{4,40}(?:通知|措施|规程|方案|办法|意见|规定|公约|指南))》")
+TITLE = re.compile(r"《([^《》\n]{4,40}(?:通知|通告|公告|措施|规程|方案|办法|意见|规定|公约|指南))》")
+# a numbered notice named without brackets: 某市疫情防控2022年第12号通告
+NOTICE = re.compile(r"(?<![\u4e00-\u9fff\d])(?:根据|按照|依据|发布|印发)?"
+                    r"(?P<name>[\u4e00-\u9fff]{2,16}?(?:\d{4}年)?第[\d一二三四五六七八九十百]+号(?:通告|公告))")
 # a count of measures is tried where its run of numerals starts only (tried inside the run, it
 # fails the same way, once per character: quadratic on a long run of digits)
 PLAN = re.compile(r"第[一二三四五六七八九十\d]+版[\u4e00-\u9fff]{0,4}方案|"
@@ -72,7 +76,7 @@ FIRST_ITEM = 6  # characters: a longer first item without a verb to cut at is no
 JURISDICTION = re.compile(r"省委|省政府|省人大|省政协|全省|我省|本省|省疫情|省新冠|省长|省领导|"
                           r"市委|市政府|市人大|市政协|全市|我市|本市|市疫情|市新冠|市长|市领导")
 RELAYED = ("落实", "贯彻", "按照", "根据", "传达", "及", "和")  # 落实省委部署: the province is not the speaker
-ORIGIN_AFTER = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:返晋|返并|入晋|来晋|返回|返程|籍|来返|旅居|入返|等地|等省)")
+ORIGIN_AFTER = re.compile(rf"[\u4e00-\u9fff]{{0,3}}?(?:{travel_cue()}|籍|来返|入返|等地|等省)")
 ORIGIN_BEFORE = re.compile(r"(?:从|自|赴|去|离开|来自)$")
 
 
@@ -90,7 +94,7 @@ MANNER_END = re.compile(r"[化类级层面态施准]$")
 NOT_MANNER = re.compile(r"[各等]|疫情|人员|场所|解除|部分|督促|责令|完成")
 ROUND = re.compile(r"第[\d一二三四五六七八九十]+轮(?:全员)?核酸(?:检测|筛查)")
 HEAD_REACH = 10
-HEAD_STOP = set("，。；：、！？“”‘’（）《》 的和与及在对\n")
+HEAD_STOP = set("，。；：、！？“”‘’（）《》 的和与及在对内\n")
 HEAD_VERB = re.compile(r"开展|实施|落实|执行|采取|调整|优化|出台|制定|加强|启动|进行")
 AREA_LIST = re.compile(r"[\d一二三四五六七八九十百]*(?:个|处)?[：:]")  # 高风险区4个：… lists the places
 
@@ -109,7 +113,7 @@ class PolicyRecognizer:
         self.lexicon_re = re.compile("|".join(re.escape(v) for v in sorted(self.lexicon, key=len, reverse=True)))
 
     def _places(self, doc: Doc, start: int, end: int, places: list[Mention]) -> list[Mention]:
-        """The places of the sentence where a policy is applied: not those people come from (西安返晋)."""
+        """The places of the sentence where a policy is applied: not those people come from (西安返京, 成都来蓉)."""
         text = text_of(doc)
         at = self._place_at
         return [p for p in places[bisect_left(at, start):bisect_left(at, end)] if p.end > p.start
@@ -191,7 +195,7 @@ class PolicyRecognizer:
             if kind is None and (after.startswith(MEASURE_AFTER) or LOOKS_LIKE.search(content)):
                 kind = "measure"
             if kind is None and SLOGAN.fullmatch(content) and SLOGAN_AFTER.match(text, m.end(1) + 1) \
-                    and not NOT_SLOGAN.search(content) and not self._places(doc, m.start(1), m.end(1), places):
+                    and not NOT_SLOGAN.search(content) and not self._place_ends(m.start(1), m.end(1)):
                 kind = "guideline"  # “坚持就是胜利”重要指示, “时时放心不下”的责任感: a watchword in quotes
             if kind is None:
                 continue
@@ -212,6 +216,11 @@ class PolicyRecognizer:
         for m in TITLE.finditer(text):
             self._add(doc, m.start(), m.end(), m.group(1), "guideline", places, sentences)
             taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+        for m in NOTICE.finditer(text):
+            s, e = m.span("name")
+            if not any(taken[s:e]):
+                self._add(doc, s, e, m.group("name"), "measure", places, sentences)
+                taken[s:e] = b"\x01" * (e - s)
         for m in PLAN.finditer(text):
             if not taken[m.start()]:
                 kind = "plan" if m.group().endswith("方案") else "guideline"
