@@ -93,7 +93,8 @@ def test_a_deputy_directors_title_is_no_body():
     assert not any(label.endswith("副局") for label in labels(doc, "Organization"))
 
 
-@pytest.mark.parametrize("text", ["要优化工作组力量配置。", "要加紧建设方舱医院。", "充分发挥现场处置指挥部统筹全局作用。"])
+@pytest.mark.parametrize("text", ["要优化工作组力量配置。", "要加紧建设方舱医院。",
+                                  "充分发挥现场处置指挥部统筹全局作用。"])
 def test_a_clause_verb_never_starts_an_organization(text):
     assert not any(o.startswith(("要", "加紧", "充分", "发挥")) for o in labels(run(text, PIPE, home_province="520000"),
                                                                        "Organization"))

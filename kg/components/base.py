@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from spacy.tokens import Doc
 
 from kg.model import Document, Mention, Relation
+from kg.ns import Class, Prop
+from kg.ontology import PERSON_CLASSES, PLACE_CLASSES
 from kg.textscan import matches_near  # noqa: F401  (re-exported: components import it from here)
 
 KEY = "kg_state"
@@ -89,7 +91,12 @@ def add_mention(doc: Doc, mention: Mention) -> Mention:
 
 
 def add_relation(doc: Doc, subj: Mention, pred: str, obj, at: int, lower_bound: bool = False) -> Relation:
-    rel = Relation(subj, pred, obj, at, lower_bound)
+    """Record that ``subj`` --pred--> ``obj``, stated in the sentence holding offset ``at``.
+
+    ``pred`` must be a property of the ontology (``kg.ns.Prop``): a misspelt one is a ValueError here,
+    not a new predicate in the exports. The record keeps its plain local name.
+    """
+    rel = Relation(subj, Prop(pred).value, obj, at, lower_bound)
     relations(doc).append(rel)
     return rel
 
@@ -97,7 +104,7 @@ def add_relation(doc: Doc, subj: Mention, pred: str, obj, at: int, lower_bound: 
 def jurisdiction_of(doc: Doc, org: Mention) -> Mention | None:
     """The place an organization mention was given ``jurisdiction`` to, if any."""
     for rel in relations(doc):
-        if rel.subj is org and rel.pred == "jurisdiction":
+        if rel.subj is org and rel.pred == Prop.jurisdiction and isinstance(rel.obj, Mention):
             return rel.obj
     return None
 
@@ -152,10 +159,27 @@ def iter_sentences(doc: Doc) -> Iterator[tuple[int, int, str]]:
         yield start, end, text[start:end]
 
 
-PLACE_CLASSES = ("Country", "Province", "City", "County", "Township", "Community", "Site", "Place")
 
 
 def written_places(doc: Doc, *classes: str) -> list[Mention]:
     """Places as written in the text: not the parents that kg_places adds for the hierarchy."""
     return [m for m in of_class(doc, *(classes or PLACE_CLASSES)) if m.end > m.start and not m.attrs.get("implied")]
-PERSON_CLASSES = ("Person", "Official")
+
+
+# Read-only views of the mentions by kind (``doc._.kg_places`` …): what the components declare in their
+# factories' ``requires`` and ``assigns``, so that ``nlp.analyze_pipes()`` checks their order.
+KINDS: dict[str, tuple[str, ...]] = {
+    "kg_places": PLACE_CLASSES, "kg_orgs": (Class.Organization,),
+    "kg_persons": (*PERSON_CLASSES, Class.Post), "kg_chains": (Class.InfectionChain,),
+    "kg_policies": (Class.Policy,), "kg_meetings": (Class.Meeting,)}
+
+
+def _kind_view(classes: tuple[str, ...]):
+    def get(doc: Doc) -> list[Mention]:
+        return of_class(doc, *classes)
+
+    return get
+
+
+for _name, _classes in KINDS.items():
+    Doc.set_extension(_name, getter=_kind_view(_classes), force=True)

@@ -30,6 +30,7 @@ from kg.dates import DATE, resolve
 from kg.gazetteer import data_rows, gazetteer
 from kg.lexicon import travel_cue
 from kg.model import Mention
+from kg.ns import Prop
 from kg.numerals import to_int
 
 CONTEXT = 700
@@ -66,14 +67,20 @@ SEPARATOR = re.compile(r"[·•・.．]")
 CODE_REACH = 11
 
 
-@Language.factory("kg_chains")
+COUNTS = {"positive": Prop.positiveCount, "confirmed": Prop.confirmedCount, "asymptomatic": Prop.asymptomaticCount,
+          "closeContact": Prop.closeContactCount}  # chain_patterns.tsv kind -> the count property
+
+
+@Language.factory("kg_chains", requires=["doc._.kg_sents", "doc._.kg_places", "doc._.kg_meta"],
+                  assigns=["doc._.kg_mentions", "doc._.kg_relations", "doc._.kg_chains", "doc._.kg_places"])
 class ChainRecognizer:
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
         rows = {r[0]: re.compile(r[1]) for r in data_rows("chain_patterns.tsv")}
         self.coded = rows["coded"]
         self.placed = rows["placed"]
-        self.counts = {k: rows[k] for k in ("positive", "confirmed", "asymptomatic", "closeContact")}
+        # the count patterns of chain_patterns.tsv, each with the property it states
+        self.counts = {prop: rows[kind] for kind, prop in COUNTS.items()}
         self.train = re.compile(r"[A-Z]\d{1,4}次列车")
         self.gaz = gazetteer()
 
@@ -86,8 +93,6 @@ class ChainRecognizer:
             return places[bisect_left(at, lo):bisect_left(at, hi)]
 
         for m in self._coded(text):
-            if GENERIC.match(m.group("post")) and not m.group("pre"):
-                pass
             start = m.start("pre") if m.group("pre") else m.start()
             # keep the prefix only when it is a train or a place name written right before
             pre = m.group("pre")
@@ -325,7 +330,7 @@ class ChainRecognizer:
                 if c is not None:
                     raw = next((g for g in c.groups() if g), None)
                     lower = bool(re.search(r"余|多", c.group()))
-                    add_relation(doc, chain, f"{prop}Count", to_int(raw), c.start(), lower_bound=lower)
+                    add_relation(doc, chain, prop, to_int(raw), c.start(), lower_bound=lower)
         return doc
 
     @staticmethod

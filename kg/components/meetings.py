@@ -70,7 +70,9 @@ HEARD = re.compile(r"从([^，。；\n]{4,40}?(?:新闻发布会|发布会))(?:�
 HOST = re.compile(r"主持人[：:]?\s*")
 
 
-@Language.factory("kg_meetings")
+@Language.factory("kg_meetings", requires=["doc._.kg_sents", "doc._.kg_places", "doc._.kg_orgs", "doc._.kg_persons",
+                                           "doc._.kg_chains", "doc._.kg_policies", "doc._.kg_meta"],
+                  assigns=["doc._.kg_mentions", "doc._.kg_relations", "doc._.kg_meetings", "doc._.kg_orgs"])
 class MeetingRecognizer:
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
@@ -282,7 +284,7 @@ class MeetingRecognizer:
                     hints = [d, d - _dt.timedelta(days=1)]
                 ref_m = self._meeting(doc, s, end_ref, kind, ords[0] if ords else None, org, None,
                                       text[s:end_ref], hints)
-                target = main[-1] if len(main) > 1 else main[0]
+                target = main[-1]
                 add_relation(doc, target, "relays", ref_m, s)
             # roles: persons followed by a cue, in groups joined by 、
             self._roles(doc, persons, a_start, a_end, main)

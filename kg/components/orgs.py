@@ -59,7 +59,8 @@ class _Cand:
     short: str = ""  # the name with a county's own name only (中共太谷区委 for 中共晋中市太谷区委)
 
 
-@Language.factory("kg_orgs")
+@Language.factory("kg_orgs", requires=["doc._.kg_places", "doc._.kg_meta"],
+                  assigns=["doc._.kg_mentions", "doc._.kg_relations", "doc._.kg_orgs", "doc._.kg_places"])
 class OrgRecognizer:
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name

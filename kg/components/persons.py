@@ -73,7 +73,8 @@ def _occurrences(text: str, words: list[str]) -> list[tuple[int, int, str]]:
     return out
 
 
-@Language.factory("kg_persons")
+@Language.factory("kg_persons", requires=["doc._.kg_places", "doc._.kg_orgs", "doc._.kg_relations", "doc._.kg_meta"],
+                  assigns=["doc._.kg_mentions", "doc._.kg_relations", "doc._.kg_persons", "doc._.kg_orgs"])
 class PersonRecognizer:
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name

@@ -60,7 +60,7 @@ def _class(level: str) -> str:
             "Township": "Township"}.get(level, "Place")
 
 
-@Language.factory("kg_places")
+@Language.factory("kg_places", assigns=["doc._.kg_mentions", "doc._.kg_relations", "doc._.kg_places", "doc._.kg_meta"])
 class PlaceRecognizer:
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
@@ -407,10 +407,3 @@ def _leader(counter: Counter, least: int = 2) -> str | None:
     if ranked and ranked[0][1] >= least and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
         return ranked[0][0]
     return None
-
-
-def _start_of(ends: dict, end: int, parent: Place, text: str) -> int:
-    for length in range(len(parent.name), 0, -1):
-        if text[end - length:end] in (parent.name, *parent.aliases):
-            return end - length
-    return end

@@ -99,7 +99,8 @@ HEAD_VERB = re.compile(r"开展|实施|落实|执行|采取|调整|优化|出台
 AREA_LIST = re.compile(r"[\d一二三四五六七八九十百]*(?:个|处)?[：:]")  # 高风险区4个：… lists the places
 
 
-@Language.factory("kg_policies")
+@Language.factory("kg_policies", requires=["doc._.kg_sents", "doc._.kg_places", "doc._.kg_orgs", "doc._.kg_meta"],
+                  assigns=["doc._.kg_mentions", "doc._.kg_relations", "doc._.kg_policies"])
 class PolicyRecognizer:
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name

@@ -93,7 +93,7 @@ def _bounded(text: str, starts: list[int]) -> list[int]:
     return out
 
 
-@Language.component("kg_sentences")
+@Language.component("kg_sentences", assigns=["token.is_sent_start", "doc._.kg_sents", "doc._.kg_text", "doc._.kg_mentions", "doc._.kg_relations"])
 def kg_sentences(doc: Doc) -> Doc:
     """Set ``is_sent_start`` from :func:`sentence_starts`; reset kg mention lists."""
     st = state(doc)
