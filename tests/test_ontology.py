@@ -95,7 +95,22 @@ def test_no_built_term_iris_in_the_code():
     import re
 
     built = re.compile(r"KG_IRI\s*\+|\{KG_IRI\}|kg:\{|f\"\{[a-z_]+\}Count\"|\.KG_IRI")
-    offenders = [f"{p.relative_to(ROOT)}:{i}" for p in sorted((ROOT / "kg").glob("*.py")) if p.name != "ns.py"
+    offenders = [f"{p.relative_to(ROOT)}:{i}" for p in sorted((ROOT / "kg").rglob("*.py")) if p.name != "ns.py"
                  for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
                  if built.search(line) and "genid-" not in line]  # genid-: the ontology's blank nodes, named
     assert offenders == []
+
+
+def test_a_component_cannot_state_a_misspelt_predicate():
+    import pytest
+    import spacy
+
+    from kg.components.base import add_relation
+    from kg.model import Mention
+
+    doc = spacy.blank("zh")("王明主持会议")
+    m = Mention("Meeting", "k", "会议", 4, 6)
+    p = Mention("Person", "王明", "王明", 0, 2)
+    assert add_relation(doc, m, "chair", p, 0).pred == "chair"
+    with pytest.raises(ValueError):
+        add_relation(doc, m, "chiar", p, 0)

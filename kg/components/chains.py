@@ -42,7 +42,8 @@ REPORT = re.compile(r"报告|发现|确诊|检出|阳性")
 ORIGIN_BEFORE = re.compile(r"(?:从|自|来自|赴|去|到)$")
 # a place whose cases are counted or found right after it (阳曲县阳性检出者, 小店区新增3例确诊病例),
 # or the first of a list that ends so (杏花岭区、晋源区、阳曲县阳性检出者)
-CASES_AFTER = re.compile(r"(?:、[\u4e00-\u9fff]{2,8}?)*(?:(?:新增|发现|报告|出现|累计)?(?:[\d一二三四五六七八九十两]+[例名])?"
+CASES_AFTER = re.compile(r"(?:、[\u4e00-\u9fff]{2,8}?)*"
+                         r"(?:(?:新增|发现|报告|出现|累计)?(?:[\d一二三四五六七八九十两]+[例名])?"
                          r"(?:阳性|确诊|无症状感染者|感染者|病例)|各?[\d一二三四五六七八九十两]+例(?=[，。；、）)])"
                          r"|(?:新增|发现|报告|出现)[\d一二三四五六七八九十两]+[例名][^，。；]{0,6}?(?:阳性|确诊|感染者|病例))")
 # where cases live: 3人均常住某区
@@ -84,9 +85,10 @@ class ChainRecognizer:
         self.train = re.compile(r"[A-Z]\d{1,4}次列车")
         self.gaz = gazetteer()
 
-    def _chains(self, doc: Doc, places: list[Mention]) -> list[tuple[int, int, str, str, list[Mention]]]:
+    def _chains(self, doc: Doc, places: list[Mention]) -> list[tuple]:
+        """(start, end, key, label, places in the name[, alternative labels]) of each chain named in the text."""
         text = text_of(doc)
-        found = []
+        found: list[tuple] = []
         at = [p.start for p in places]  # places are in text order: slices by start replace scans
 
         def starting(lo: int, hi: int) -> list[Mention]:
@@ -111,7 +113,7 @@ class ChainRecognizer:
             found.append((start, end, f"{code}|{key_place}", label, in_name))
         coded = sorted((s, e) for s, e, *_ in found)
         coded_starts = [s for s, _ in coded]
-        reach = []  # the furthest end of the coded names starting at or before each one
+        reach: list[int] = []  # the furthest end of the coded names starting at or before each one
         for _, e in coded:
             reach.append(max(e, reach[-1]) if reach else e)
         placed_end = -1  # placed names are found in text order: all start at or before p
@@ -122,10 +124,10 @@ class ChainRecognizer:
             k = bisect_right(coded_starts, p.start) - 1
             if p.cls not in ("City", "County", "Township") or (k >= 0 and reach[k] > p.start) or p.start < placed_end:
                 continue
-            m = self.placed.match(text, p.end)
-            if not m or re.search(r"[，。、“”]", m.group()) or NOT_CHAIN_AFTER.match(text, m.end()):
+            pm = self.placed.match(text, p.end)
+            if not pm or re.search(r"[，。、“”]", pm.group()) or NOT_CHAIN_AFTER.match(text, pm.end()):
                 continue
-            middle = m.group("post")[:-2]
+            middle = pm.group("post")[:-2]
             if not PLACED_MIDDLE.fullmatch(middle) or (p.cls not in ("County", "City") and not middle):
                 continue
             # 晋中太谷: a city written right before its county is part of the name
@@ -133,7 +135,7 @@ class ChainRecognizer:
             prev = [q for q in by_end.get(p.start, ()) if q.cls in ("City", "Province")]
             if prev:
                 start = prev[0].start
-            label = text[start:m.end()]
+            label = text[start:pm.end()]
             if GENERIC.match(label):
                 continue
             info = meta(doc)
@@ -142,10 +144,10 @@ class ChainRecognizer:
                 if text[p.start:p.end] in HOME_WORDS:
                     continue  # 我市疫情: the city's situation, not a chain's name
                 # 南宁市疫情: the city's current outbreak, one chain with its 本轮疫情
-                found.append((start, m.end(), f"{p.key}|current|{month}", label, [p], []))
+                found.append((start, pm.end(), f"{p.key}|current|{month}", label, [p], []))
             else:
-                found.append((start, m.end(), f"{p.key}|{month}", label, starting(start, m.end())))
-            placed_end = max(placed_end, m.end())
+                found.append((start, pm.end(), f"{p.key}|{month}", label, starting(start, pm.end())))
+            placed_end = max(placed_end, pm.end())
         found += self._clusters(doc, places, found)
         found += self._current(doc, places, found)
         found.sort()
@@ -190,7 +192,8 @@ class ChainRecognizer:
         sents = sentence_spans(doc)
         sent_starts = [s for s, _ in sents]
         for m in CURRENT.finditer(text):
-            if not CASES.search(text, m.end(), m.end() + 60) and not CASES.search(text, max(0, m.start() - 60), m.start()):
+            if not CASES.search(text, m.end(), m.end() + 60) \
+                    and not CASES.search(text, max(0, m.start() - 60), m.start()):
                 continue  # an outbreak spoken of, not reported: no cases counted near it
             k = bisect_right(sent_starts, m.start()) - 1
             s_start, s_end = sents[k] if k >= 0 else (0, len(text))
@@ -236,7 +239,6 @@ class ChainRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
         places = written_places(doc)
-        info = meta(doc)
         chains = self._chains(doc, places)
         at = [p.start for p in places]
         sents = sentence_spans(doc)
@@ -270,32 +272,8 @@ class ChainRecognizer:
             ctx_places = places[bisect_left(at, ctx_start):bisect_left(at, stop)]
             for p in in_name:
                 add_relation(doc, chain, "reportedIn", p, start)
-            code = CODE.search(label)
-            if code:  # “8·17” is the day the chain was first reported
-                date = resolve(int(code.group(1)), int(code.group(2)), meta(doc))
-                if date:
-                    add_relation(doc, chain, "firstReported", date, start)
-            for d in DATE.finditer(text, start, stop) if not code else ():
-                year = int(d.group("y")) if d.group("y") else None
-                date = resolve(int(d.group("m")), int(d.group("d")), meta(doc), year)
-                if date:
-                    add_relation(doc, chain, "firstReported", date, d.start())
-                break
-            origins = []
-            for p in ctx_places:
-                after = text[p.end:p.end + 8]
-                here = info is not None and p.key in (info.home_city, info.home_province)
-                if ORIGIN_CUE.match(after) and p not in in_name and not here and p.end - p.start > 1:
-                    origins.append(p)
-                elif p.cls == "Site":
-                    add_relation(doc, chain, "site", p, p.start)
-                elif p.cls in ("City", "County", "Township") and p not in in_name and (
-                        CASES_AFTER.match(text, p.end) or LIVES_IN.search(text, max(0, p.start - 4), p.start)) \
-                        and not ORIGIN_BEFORE.search(text, max(0, p.start - 3), p.start):
-                    add_relation(doc, chain, "reportedIn", p, p.start)
-            for p in origins:  # 天津市河西区: the district, not also its city
-                if not any(o.start == p.end or (o.key != p.key and self.gaz.is_within(o.key, p.key)) for o in origins):
-                    add_relation(doc, chain, "origin", p, p.start)
+            _first_reported(doc, chain, text, stop)
+            self._context_places(doc, chain, ctx_places, in_name)
             for t in self.train.finditer(text, start, stop):
                 site = add_mention(doc, Mention("Site", t.group(), t.group(), t.start(), t.end()))
                 add_relation(doc, chain, "site", site, t.start())
@@ -313,31 +291,56 @@ class ChainRecognizer:
             keys = keys if keys and len(set().union(*(chain_keys[k] for k in keys))) == 1 else set()
             first = bisect_right(sent_ends, stop)  # the first sentence that ends after the context
             for prop, rx in self.counts.items():
-                c = _best_count(rx, text, start, stop)
+                hit = _best_count(rx, text, start, stop)
                 if "|current|" in key:  # the page's wave: its running total may stand anywhere (a headline)
-                    total = _best_count(rx, text, 0, len(text), cumulative_only=True)
-                    c = total or c
-                if c is None and keys:
-                    found = []
-                    for k in sorted(keys):
-                        if (k, prop) not in later:
-                            later[k, prop] = self._later_counts(text, by_key.get(k, []), sents, sent_starts, rx)
-                        idx, counts = later[k, prop]
-                        j = bisect_left(idx, first)
-                        if j < len(idx):
-                            found.append(counts[j])
-                    c = min(found, key=lambda x: x[0])[1] if found else None
-                if c is not None:
-                    raw = next((g for g in c.groups() if g), None)
-                    lower = bool(re.search(r"余|多", c.group()))
-                    add_relation(doc, chain, prop, to_int(raw), c.start(), lower_bound=lower)
+                    hit = _best_count(rx, text, 0, len(text), cumulative_only=True) or hit
+                if hit is None and keys:
+                    hit = self._later_count(text, prop, rx, sorted(keys), first, later, by_key, sents)
+                if hit is not None:
+                    raw = next((g for g in hit.groups() if g), None)
+                    lower = bool(re.search(r"余|多", hit.group()))
+                    add_relation(doc, chain, prop, to_int(raw) if raw else None, hit.start(), lower_bound=lower)
         return doc
+
+    def _later_count(self, text: str, prop: str, rx: re.Pattern, keys: list[str], first: int, later: dict,
+                     by_key: dict[str, list[Mention]], sents: list[tuple[int, int]]) -> re.Match | None:
+        """The first count of ``rx`` after sentence ``first`` in a sentence that names one of the places ``keys``
+        as the subject of the counting (``later`` remembers them per place and property)."""
+        found: list[tuple[int, re.Match]] = []
+        sent_starts = [s for s, _ in sents]
+        for k in keys:
+            if (k, prop) not in later:
+                later[k, prop] = self._later_counts(text, by_key.get(k, []), sents, sent_starts, rx)
+            idx, counts = later[k, prop]
+            j = bisect_left(idx, first)
+            if j < len(idx):
+                found.append(counts[j])
+        return min(found, key=lambda x: x[0])[1] if found else None
+
+    def _context_places(self, doc: Doc, chain: Mention, ctx_places: list[Mention], in_name: list[Mention]) -> None:
+        """Where the chain came from, its sites, and where it was reported, among the places of its context."""
+        text, info = text_of(doc), meta(doc)
+        origins = []
+        for p in ctx_places:
+            after = text[p.end:p.end + 8]
+            here = info is not None and p.key in (info.home_city, info.home_province)
+            if ORIGIN_CUE.match(after) and p not in in_name and not here and p.end - p.start > 1:
+                origins.append(p)
+            elif p.cls == "Site":
+                add_relation(doc, chain, "site", p, p.start)
+            elif p.cls in ("City", "County", "Township") and p not in in_name and (
+                    CASES_AFTER.match(text, p.end) or LIVES_IN.search(text, max(0, p.start - 4), p.start)) \
+                    and not ORIGIN_BEFORE.search(text, max(0, p.start - 3), p.start):
+                add_relation(doc, chain, "reportedIn", p, p.start)
+        for p in origins:  # 天津市河西区: the district, not also its city
+            if not any(o.start == p.end or (o.key != p.key and self.gaz.is_within(o.key, p.key)) for o in origins):
+                add_relation(doc, chain, "origin", p, p.start)
 
     @staticmethod
     def _later_counts(text: str, places: list[Mention], sents: list[tuple[int, int]], sent_starts: list[int],
                       rx: re.Pattern) -> tuple[list[int], list[tuple[int, re.Match]]]:
-        """The sentences that name one place (``places``: its mentions) as the subject of the counting (not as where people
-        came from) and hold a count of ``rx``: their indices, and (index, the first count) of each."""
+        """The sentences that name one place (``places``: its mentions) as the subject of the counting (not as
+        where people came from) and hold a count of ``rx``: their indices, and (index, the first count) of each."""
         qualifying = set()
         for p in places:
             i = bisect_right(sent_starts, p.start) - 1
@@ -366,6 +369,22 @@ def _best_count(rx: re.Pattern, text: str, start: int, end: int, cumulative_only
             return c
         first = first or c
     return None if cumulative_only else first
+
+
+def _first_reported(doc: Doc, chain: Mention, text: str, stop: int) -> None:
+    """The day a chain was first reported: its “8·17” code, else the first date of its context."""
+    code = CODE.search(chain.label)
+    if code:
+        date = resolve(int(code.group(1)), int(code.group(2)), meta(doc))
+        if date:
+            add_relation(doc, chain, "firstReported", date, chain.start)
+        return
+    for d in DATE.finditer(text, chain.start, stop):
+        year = int(d.group("y")) if d.group("y") else None
+        date = resolve(int(d.group("m")), int(d.group("d")), meta(doc), year)
+        if date:
+            add_relation(doc, chain, "firstReported", date, d.start())
+        break
 
 
 def _first_count(rx: re.Pattern, text: str, start: int, end: int) -> re.Match | None:

@@ -209,7 +209,8 @@ class MeetingRecognizer:
             dates = sorted({d for _, _, d in dateline})
             when = re.search(r"(当日|今天|昨天|昨日)", text[body:body + 40])
             if not dates and when and info is not None and info.published:
-                dates = [relative(when.group(1), info.published)]
+                said = relative(when.group(1), info.published)
+                dates = [said] if said is not None else []
             main: list[Mention] = []
             # meetings held: X召开/举行 NAME, or NAME召开
             for h in HOLD.finditer(text, body, a_end):
@@ -307,8 +308,8 @@ class MeetingRecognizer:
             when = dates or sorted({d for _, _, d in dates_in(text[start:min(end, start + 300)], meta(doc))})[:1]
             date = when[0] if when else None
             key = f"visit|{p.key}|{date.isoformat() if date else label}"
-            attrs = {"org": "", "kind": "调研检查", "ordinal": None, "date": date.isoformat() if date else None,
-                     "hints": []}
+            attrs: dict[str, object] = {"org": "", "kind": "调研检查", "ordinal": None,
+                                        "date": date.isoformat() if date else None, "hints": []}
             visit = add_mention(doc, Mention("Meeting", key, label, p.start, m.end(), attrs=attrs))
             if date:
                 add_relation(doc, visit, "date", date, p.start)
@@ -409,4 +410,5 @@ class MeetingRecognizer:
 
 def _between(mentions: list[Mention], start: int, end: int) -> list[Mention]:
     """The mentions (in text order) that start in ``start:end``, found by bisection."""
-    return mentions[bisect_left(mentions, start, key=lambda m: m.start):bisect_left(mentions, end, key=lambda m: m.start)]
+    lo = bisect_left(mentions, start, key=lambda m: m.start)
+    return mentions[lo:bisect_left(mentions, end, key=lambda m: m.start)]

@@ -25,7 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.components.base import add_mention, add_relation, meta, of_class, text_of, written_places
-from kg.gazetteer import data_rows, gazetteer
+from kg.gazetteer import Place, data_rows, gazetteer
 from kg.model import Mention
 
 SCOPE_LEVEL = {"省": "Province", "市": "City", "区": "County", "县": "County"}
@@ -35,9 +35,11 @@ JOINED = {"经济", "经营", "经贸", "经开", "数据", "依据", "为民", 
 BAD_START = set("各全该本每这那其个一二三四五六七八九十多几有和与及等了是为在对将把向被从到由以")
 VARIANT = re.compile("新冠肺炎")
 # Words that make a suffix generic rather than a name: 定点医院, 方舱医院, 先进党支部, 合作银行
-GENERIC_STEM = re.compile(r"^(?:定点|方舱|先进|伙伴|合作|贴心|理财|商业|商场|各级|基层|临时|当地|属地|相关|有关|上级|下属)")
+GENERIC_STEM = re.compile(r"^(?:定点|方舱|先进|伙伴|合作|贴心|理财|商业|商场|各级|基层|临时|当地|属地"
+                          r"|相关|有关|上级|下属)")
 # Words that end the run before an organization's name: verbs, ordinals, quantities.
-CUT = re.compile(r"召开|套开|同时|主持|加紧(?:建设)?|发挥|统筹|优化|要求|^要|(?<=[，。；])要|举行|成立|转至|转运至|启用|贡献|公布|部分|参加的|全国|下属|暨|已|均|各|传达|学习|贯彻|落实|"
+CUT = re.compile(r"召开|套开|同时|主持|加紧(?:建设)?|发挥|统筹|优化|要求|^要|(?<=[，。；])要|举行|成立|转至|转运至"
+                 r"|启用|贡献|公布|部分|参加的|全国|下属|暨|已|均|各|传达|学习|贯彻|落实|"
                  r"第[0-9一二三四五六七八九十百]+[次届]|[0-9]+[日月年号次家个名]|[0-9]+多家")
 PARTY = ("党总支", "党支部", "党委", "党组")
 NEAR = 64  # how far from a name's window an organization may touch its left edge
@@ -54,7 +56,7 @@ class _Cand:
     start: int
     end: int
     canonical: str
-    place: object  # kg.gazetteer.Place or None
+    place: Place | None
     kind: str
     short: str = ""  # the name with a county's own name only (中共太谷区委 for 中共晋中市太谷区委)
 
@@ -156,12 +158,12 @@ class OrgRecognizer:
         self._local_at = [m.start for m in local]
         self._by_end: dict[int, list[tuple[int, Mention]]] = {}
         self._by_level: dict[str, list[Mention]] = {}
-        for i, m in enumerate(places):
-            self._by_end.setdefault(m.end, []).append((i, m))
-            self._by_level.setdefault(m.cls, []).append(m)
+        for i, p in enumerate(places):
+            self._by_end.setdefault(p.end, []).append((i, p))
+            self._by_level.setdefault(p.cls, []).append(p)
         self._counties: dict[str, set[str]] = {}  # 区 / 县 -> the districts / counties the page names
-        for m in self._by_level.get("County", []):
-            self._counties.setdefault(m.label[-1], set()).add(m.key)
+        for p in self._by_level.get("County", []):
+            self._counties.setdefault(p.label[-1], set()).add(p.key)
         cands: list[_Cand] = []
         taken = bytearray(len(text) + 1)
         for m in self.fixed_re.finditer(text):
@@ -205,7 +207,7 @@ class OrgRecognizer:
         kept: list[_Cand] = []
         kept_spans: set[tuple[int, int]] = set()
         reach = before = -1  # the furthest end of the spans sorted before c's, and before the last span
-        last = None
+        last = (-1, -1)
         for c in sorted(cands, key=lambda c: (c.start, -c.end)):
             if (c.start, c.end) != last:  # every span sorted before c's that ends at or after c contains it
                 before, last = reach, (c.start, c.end)
@@ -259,8 +261,8 @@ class OrgRecognizer:
         # an organization written right before or across the left edge
         joined = None
         for o in self._near(cands, start, k):
-            before = o.end == start or (o.start == start and o.end < k)
-            if o.start < start < o.end or (not party and before) or (party and start <= o.end <= k and o.end > o.start):
+            abuts = o.end == start or (o.start == start and o.end < k)
+            if o.start < start < o.end or (not party and abuts) or (party and start <= o.end <= k and o.end > o.start):
                 if party:
                     start, open_ended = max(start, o.end), False
                 else:
@@ -291,7 +293,7 @@ class OrgRecognizer:
             place, _ = self._scope_place(doc, name[0], start, places)
             if place is not None:
                 canonical = place.name + name[1:]
-        elif place is not None and kind not in ("company", "media", "other", "hospital"):
+        elif place is not None and prefix_place is not None and kind not in ("company", "media", "other", "hospital"):
             # 山西省委办公厅 and 山西省…厅 are one department: governments' bodies take the full place name
             written = text[prefix_place.start:prefix_place.end]
             canonical = place.name + name[len(written):] if written != place.name and \

@@ -32,7 +32,7 @@ from kg.components.base import (
 )
 from kg.components.orgs import org_key
 from kg.gazetteer import data_rows, data_text, gazetteer
-from kg.model import Mention
+from kg.model import Mention, Relation
 
 # kinds of organization whose post holders are officials (a police bureau's team leader)
 GOVERNING = {"government", "department", "party-committee", "leading-group", "task-force", "fixed", "scoped"}
@@ -77,6 +77,10 @@ def _occurrences(text: str, words: list[str]) -> list[tuple[int, int, str]]:
                   assigns=["doc._.kg_mentions", "doc._.kg_relations", "doc._.kg_persons", "doc._.kg_orgs"])
 class PersonRecognizer:
     def __init__(self, nlp: Language, name: str) -> None:
+        # org id -> its jurisdiction, read from the relations list _jur_rels up to _jur_seen (see _jurisdiction)
+        self._jur_rels: list[Relation] | None = None
+        self._jur_seen = 0
+        self._jur: dict[int, Mention] = {}
         self.name = name
         self.gaz = gazetteer()
         self.single, self.double = _load_surnames()
@@ -175,7 +179,7 @@ class PersonRecognizer:
         title = text[cut:end]
         region = re.match(r"([\u4e00-\u9fff]{2})区", title) if cut > start else None
         if region and len(title) > 3 + len(role) and (region.group(1) in REGIONS or any(
-                self.gaz.get(c) is not None and self.gaz.get(c).level == "Province"
+                (pl := self.gaz.get(c)) is not None and pl.level == "Province"
                 for c in self.gaz.by_name.get(region.group(1), ()))):
             title = title[3:]  # 某超市山西区食品安全负责人: the chain's region
         anaphor = re.match(r"(?:该|这个|这|其)", title)
@@ -224,12 +228,12 @@ class PersonRecognizer:
         """The object of the first jurisdiction relation of ``org`` (relations are only appended:
         each is looked at once)."""
         rels = relations(doc)
-        if self._jur_seen[0] is not rels:
-            self._jur_seen, self._jur = [rels, 0], {}
-        for rel in rels[self._jur_seen[1]:]:
-            if rel.pred == "jurisdiction":
+        if self._jur_rels is not rels:
+            self._jur_rels, self._jur_seen, self._jur = rels, 0, {}
+        for rel in rels[self._jur_seen:]:
+            if rel.pred == "jurisdiction" and isinstance(rel.obj, Mention):
                 self._jur.setdefault(id(rel.subj), rel.obj)
-        self._jur_seen[1] = len(rels)
+        self._jur_seen = len(rels)
         return self._jur.get(id(org))
 
     def _orgs_from(self, orgs: list[Mention], lo: int, hi: int) -> list[Mention]:
@@ -277,7 +281,7 @@ class PersonRecognizer:
                 for _, s, e, r in titles for o in self._orgs_from(orgs, s, e - len(r)))
             person = self._person(doc, span[0], span[1], official, [t for t, _, _, _ in titles])
             found[span] = person
-            for title, start, end, role in reversed(titles):
+            for _title, start, end, role in reversed(titles):
                 self._post(doc, person, self._title_text(doc, start, end, role, orgs), start, end, role, orgs)
 
     def _leader_lists(self, doc: Doc, found: dict) -> None:
@@ -388,7 +392,7 @@ class PersonRecognizer:
             self._org_by_end.setdefault(o.end, []).append(o)
         self._inner_places = written_places(doc, "County", "Township", "Community", "Site")
         self._inner_at = [m.start for m in self._inner_places]
-        self._jur_seen: list = [None, 0]
+        self._jur_rels, self._jur_seen, self._jur = None, 0, {}
         found: dict[tuple[int, int], Mention] = {}
         self._bylines(doc, orgs, found)
         self._title_chains(doc, orgs, found)

@@ -25,8 +25,9 @@ from kg.components.base import add_mention, add_relation, meta, text_of
 from kg.gazetteer import Place, data_rows, gazetteer
 from kg.lexicon import short_form_patterns
 from kg.model import Mention
+from kg.ontology import PLACE_RANK
 
-RANK = {"Country": 0, "Province": 1, "City": 2, "County": 3, "Township": 4, "Community": 5, "Site": 6, "Place": 7}
+RANK = PLACE_RANK  # a smaller rank contains a larger one (kg.ontology)
 CONTEXT_CHARS = 600  # how far back a contextual parent may be named
 PARAGRAPH_REACH = 3000  # how far back before that the paragraph start is looked for (a page without any)
 HOME_PROVINCE = ("我省", "全省", "本省")
@@ -123,7 +124,10 @@ class PlaceRecognizer:
             if code is None:
                 continue
             place = self.gaz.get(code)
-            if place.level == "Township" and (len(place.name) < 3 or place.name in BAD_NAME or text in self.gaz.stoplist):
+            if place is None:  # pick() returns codes of the gazetteer
+                continue
+            if place.level == "Township" and (len(place.name) < 3 or place.name in BAD_NAME
+                                              or text in self.gaz.stoplist):
                 continue
             if text != place.name and place.level in ("City", "County") and \
                     LOCAL_AFTER.match(text_of(doc), end_char):
@@ -198,7 +202,8 @@ class PlaceRecognizer:
             pos = end
         return out
 
-    def _suffix_places(self, doc: Doc, taken: list[tuple[int, int, Place]]) -> list[tuple[int, int, str, str, Place | None]]:
+    def _suffix_places(self, doc: Doc,
+                       taken: list[tuple[int, int, Place]]) -> list[tuple[int, int, str, str, Place | None]]:
         """Townships, villages and sites by suffix, with a guarded left edge.
 
         The name runs back from its suffix to a place written right before it
@@ -215,7 +220,9 @@ class PlaceRecognizer:
             covered[s:e] = b"\x01" * (e - s)
         out = []
         for m_start, end in self.suffix_spans(text):
-            suffix = self.suffix_only.search(text, m_start, end).group(1)
+            hit = self.suffix_only.search(text, m_start, end)
+            assert hit is not None  # suffix_spans ends every span with a suffix
+            suffix = hit.group(1)
             cls, max_name = next((c, n) for s, c, n in self.suffixes if s == suffix)
             name_end = end - len(suffix)
             if name_end <= 0 or (covered[name_end - 1] and name_end not in ends) or covered[name_end]:
@@ -258,7 +265,9 @@ class PlaceRecognizer:
             if parent is None and suffix in self.need_place and not (
                     suffix == "小区" and "、" in (text[end:end + 1], text[start - 1:start])
                     and len(stem) <= 4 and not ESTATE_NOT.search(stem)):
-                continue  # (a housing estate in a list of them stands: 永安小区、城南小区)  # 网站, 农贸市场, 指导景区: generic without a place name before them
+                # generic without a place name before them: 网站, 农贸市场, 指导景区
+                # (a housing estate in a list of them stands: 永安小区、城南小区)
+                continue
             if parent is not None and cls == "Site" and start in ends:
                 start = ends[start][0]  # 山西孟信垣省级自然保护区: the place is part of the site's name
                 name = text[start:end]
@@ -299,18 +308,20 @@ class PlaceRecognizer:
             code = None
             if info is not None:
                 code = info.home_province if hm.group() in HOME_PROVINCE else info.home_city
-            place = self.gaz.get(code) if code else None
-            if place is not None:
-                m = self._mention(doc, hm.start(), hm.end(), place)
+            home = self.gaz.get(code) if code else None
+            if home is not None:
+                m = self._mention(doc, hm.start(), hm.end(), home)
                 m.alt_labels = []
-                self._with_ancestors(doc, m, place, done)
+                self._with_ancestors(doc, m, home, done)
         for pattern, code in self.abbrevs:
-            place = self.gaz.get(code)
+            abbreviated = self.gaz.get(code)
+            if abbreviated is None:
+                continue
             for am in pattern.finditer(text):
                 s, e = am.span("p")
-                m = self._mention(doc, s, e, place)
+                m = self._mention(doc, s, e, abbreviated)
                 m.alt_labels = []
-                self._with_ancestors(doc, m, place, done)
+                self._with_ancestors(doc, m, abbreviated, done)
         local: list[Mention] = []
         self._local_ends: list[int] = []
         for start, end, name, cls, parent in self._suffix_places(doc, found):
@@ -354,7 +365,8 @@ class PlaceRecognizer:
         if not info.home_city:
             county_cities = Counter({c: n for c, n in written.items() if self._county_city(c, province)})
             top = _leader(county_cities, least=2)
-            cities = [n for c, n in written.items() if self.gaz.get(c).level == "City"]
+            cities = [n for c, n in written.items() if (city_place := self.gaz.get(c)) is not None
+                      and city_place.level == "City"]
             if top and county_cities[top] >= max(cities, default=0):
                 city = top
             elif province and province in MUNICIPALITIES:
@@ -385,7 +397,8 @@ class PlaceRecognizer:
         while i > 0 and ends[i - 1] > window:
             i -= 1
         local = local[i:j]
-        candidates = [(at_home(p), e, RANK[_class(p.level)], ("gaz", s, e, p)) for s, e, p in found
+        candidates: list[tuple[bool, int, int, tuple]] = [
+            (at_home(p), e, RANK[_class(p.level)], ("gaz", s, e, p)) for s, e, p in found
                       if e <= at and s > window and RANK[_class(p.level)] < rank and p.level != "Country"
                       and _class(p.level) in ("County", "Township", "City") and text[e:e + 1] != "、"]
         candidates += [(True, m.end, RANK[m.cls], ("local", m)) for m in local

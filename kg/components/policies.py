@@ -118,7 +118,8 @@ class PolicyRecognizer:
         text = text_of(doc)
         at = self._place_at
         return [p for p in places[bisect_left(at, start):bisect_left(at, end)] if p.end > p.start
-                and not ORIGIN_AFTER.match(text, p.end) and not ORIGIN_BEFORE.search(text, max(0, p.start - 2), p.start)]
+                and not ORIGIN_AFTER.match(text, p.end)
+                and not ORIGIN_BEFORE.search(text, max(0, p.start - 2), p.start)]
 
     def _targets(self, doc: Doc, s: int, e: int, start: int, end: int, places: list[Mention]) -> list[Mention]:
         """Where a measure applies: the places of its own clause, else those written before it in its
@@ -187,7 +188,8 @@ class PolicyRecognizer:
         taken = bytearray(len(text) + 1)
         for m in QUOTE.finditer(text):
             content, after = m.group(1), m.group(2)
-            if NOT_POLICY.search(content) or SPEECH.search(content) or PRAISE.search(text[max(0, m.start() - 3):m.start()]):
+            if NOT_POLICY.search(content) or SPEECH.search(content) \
+                    or PRAISE.search(text[max(0, m.start() - 3):m.start()]):
                 continue
             kind = None
             for word, k in STRATEGY_AFTER.items():

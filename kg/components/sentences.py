@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections import deque
+from itertools import pairwise
+from typing import cast
 
 import numpy
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
+from thinc.types import Ints2d
 
 from kg.components.base import mentions, relations, state
 
@@ -82,18 +86,17 @@ def sentence_starts(text: str) -> list[int]:
 def _bounded(text: str, starts: list[int]) -> list[int]:
     """``starts`` with a start added wherever a sentence runs over MAX_SENTENCE characters."""
     out = []
-    for a, b in zip(starts, starts[1:] + [len(text)]):
+    for a, b in pairwise([*starts, len(text)]):
         out.append(a)
         while b - a > MAX_SENTENCE:
-            soft = None
-            for soft in SOFT_BREAK.finditer(text, a + MAX_SENTENCE // 2, a + MAX_SENTENCE):
-                pass
-            a = soft.end() if soft else a + MAX_SENTENCE
+            last = deque(SOFT_BREAK.finditer(text, a + MAX_SENTENCE // 2, a + MAX_SENTENCE), maxlen=1)
+            a = last[0].end() if last else a + MAX_SENTENCE
             out.append(a)
     return out
 
 
-@Language.component("kg_sentences", assigns=["token.is_sent_start", "doc._.kg_sents", "doc._.kg_text", "doc._.kg_mentions", "doc._.kg_relations"])
+@Language.component("kg_sentences", assigns=["token.is_sent_start", "doc._.kg_sents", "doc._.kg_text",
+                                            "doc._.kg_mentions", "doc._.kg_relations"])
 def kg_sentences(doc: Doc) -> Doc:
     """Set ``is_sent_start`` from :func:`sentence_starts`; reset kg mention lists."""
     st = state(doc)
@@ -107,11 +110,11 @@ def kg_sentences(doc: Doc) -> Doc:
         st.sents = []
         return doc
     cuts = sentence_starts(text)
-    st.sents = [(a, b) for a, b in zip(cuts, cuts[1:] + [len(text)]) if b > a]
+    st.sents = [(a, b) for a, b in pairwise([*cuts, len(text)]) if b > a]
     starts = numpy.array(cuts, dtype="int64")
     # one array write: setting token.is_sent_start one by one re-checks the whole doc each time
     offsets = doc.to_array([IDX]).astype("int64")
     values = numpy.where(numpy.isin(offsets, starts), 1, -1).astype("int64")
     values[0] = 1
-    doc.from_array([SENT_START], values.astype("uint64").reshape(-1, 1))
+    doc.from_array([SENT_START], cast(Ints2d, values.astype("uint64").reshape(-1, 1)))
     return doc
