@@ -219,12 +219,32 @@ class OrgRecognizer:
         return kept
 
     def _suffix_name(self, doc: Doc, m, places, local, cands) -> _Cand | None:
+        """The organization whose name ends with the suffix ``m`` (局, 委员会, 医院…), or None."""
         text = text_of(doc)
         kind, max_before = self.suffix_kind[m.group()]
         party = kind == "party-committee"
         end, k = m.end(), m.start()
         if len(m.group()) == 1 and text[end:end + 1] == "长":
             return None  # 副局长, 厅长: a title, not a body
+        start, prefix_place, cut, open_ended = self._name_start(text, k, max_before, places, local, party)
+        joined, start, open_ended = self._joined(cands, start, k, party, open_ended)
+        if joined is None and prefix_place is None and open_ended and cut is None \
+                and start not in {p.start for p in local}:
+            return None
+        name = text[start:end]
+        if joined is not None:
+            stem = name[joined.end - start:]
+            if not stem or not re.fullmatch(r"[\u4e00-\u9fff0-9A-Za-z]+", stem):
+                return None
+            return _Cand(start, end, joined.canonical + stem, joined.place, kind)
+        if not self._looks_like_a_name(text, name, m, prefix_place):
+            return None
+        return self._named_candidate(doc, name, start, end, kind, prefix_place, places)
+
+    def _name_start(self, text: str, k: int, max_before: int, places: list[Mention], local: list[Mention],
+                    party: bool) -> tuple[int, Mention | None, int | None, bool]:
+        """Where a name ending at ``k`` starts: (start, the place that starts it, where a cut word ends,
+        whether the run goes on before it)."""
         start = self._left_edge(text, k, max_before)
         i = bisect_left(self._place_at, start) - 1  # a place name holding a break character (乌鲁木齐, 呼和浩特)
         if i >= 0 and places[i].start < start < places[i].end <= k:
@@ -246,11 +266,7 @@ class OrgRecognizer:
             if p.end <= k and (prefix_place is None or p.start > prefix_place.start):
                 prefix_place, start = None, p.start
                 if not party:  # 小店区某街道办事处: the district written before belongs to it
-                    while True:
-                        before = [q for _, q in self._by_end.get(start, ()) if q.start < start]
-                        if not before:
-                            break
-                        start = before[0].start
+                    start = self._first_of_run(start)
         if prefix_place is not None:
             start = prefix_place.start
             for pre in self.prefixes:  # 国网 + 太原 + 供电公司
@@ -258,7 +274,19 @@ class OrgRecognizer:
                                                                 text[start - len(pre) - 1] in BREAK):
                     start -= len(pre)
                     break
-        # an organization written right before or across the left edge
+        return start, prefix_place, cut, open_ended
+
+    def _first_of_run(self, start: int) -> int:
+        """The start of the places written one right after another and ending at ``start``."""
+        while True:
+            before = [q for _, q in self._by_end.get(start, ()) if q.start < start]
+            if not before:
+                return start
+            start = before[0].start
+
+    def _joined(self, cands: list[_Cand], start: int, k: int, party: bool,
+                open_ended: bool) -> tuple[_Cand | None, int, bool]:
+        """An organization written right before or across the left edge: (it, the new start, open_ended)."""
         joined = None
         for o in self._near(cands, start, k):
             abuts = o.end == start or (o.start == start and o.end < k)
@@ -267,26 +295,24 @@ class OrgRecognizer:
                     start, open_ended = max(start, o.end), False
                 else:
                     joined, start, open_ended = o, o.start, False
-        if joined is None and prefix_place is None and open_ended and cut is None \
-                and start not in {p.start for p in local}:
-            return None
-        name = text[start:end]
-        if joined is not None:
-            stem = name[joined.end - start:]
-            if not stem or not re.fullmatch(r"[\u4e00-\u9fff0-9A-Za-z]+", stem):
-                return None
-            return _Cand(start, end, joined.canonical + stem, joined.place, kind)
+        return joined, start, open_ended
+
+    def _looks_like_a_name(self, text: str, name: str, m, prefix_place: Mention | None) -> bool:
+        """Whether ``name`` (ending with the suffix ``m``) can be an organization's name."""
+        end, k = m.end(), m.start()
         generic = GENERIC_STEM.match(name) or (self.generic_re and self.generic_re.match(name))
-        if generic and prefix_place is None:
-            return None
-        if name.endswith(self.notname):
-            return None
+        if (generic and prefix_place is None) or name.endswith(self.notname):
+            return False
         if len(m.group()) == 1 and (text[end:end + 1] in "部面势限长内外" or
                                     (prefix_place is not None and prefix_place.end == k)):
-            return None  # 局部, 局面; 山西省局 is no name
-        if len(name) - len(m.group()) < (1 if name[0] in SCOPE_LEVEL else 2) or name[0] in BAD_START or \
-                not re.fullmatch(r"[\u4e00-\u9fff0-9A-Za-z]+", name):
-            return None
+            return False  # 局部, 局面; 山西省局 is no name
+        return not (len(name) - len(m.group()) < (1 if name[0] in SCOPE_LEVEL else 2) or name[0] in BAD_START
+                    or not re.fullmatch(r"[\u4e00-\u9fff0-9A-Za-z]+", name))
+
+    def _named_candidate(self, doc: Doc, name: str, start: int, end: int, kind: str, prefix_place: Mention | None,
+                         places: list[Mention]) -> _Cand:
+        """The candidate for ``name``, named with its place as a government's bodies are."""
+        text = text_of(doc)
         place = self.gaz.get(prefix_place.key) if prefix_place is not None else None
         canonical = name
         if place is None and name[0] in SCOPE_LEVEL:
