@@ -187,25 +187,11 @@ class PolicyRecognizer:
         self._org_at = [o.start for o in self._orgs]
         taken = bytearray(len(text) + 1)
         for m in QUOTE.finditer(text):
-            content, after = m.group(1), m.group(2)
-            if NOT_POLICY.search(content) or SPEECH.search(content) \
-                    or PRAISE.search(text[max(0, m.start() - 3):m.start()]):
-                continue
-            kind = None
-            for word, k in STRATEGY_AFTER.items():
-                if after.startswith(word):
-                    kind = k
-            if kind is None and (after.startswith(MEASURE_AFTER) or LOOKS_LIKE.search(content)):
-                kind = "measure"
-            if kind is None and SLOGAN.fullmatch(content) and SLOGAN_AFTER.match(text, m.end(1) + 1) \
-                    and not NOT_SLOGAN.search(content) and not self._place_ends(m.start(1), m.end(1)):
-                kind = "guideline"  # “坚持就是胜利”重要指示, “时时放心不下”的责任感: a watchword in quotes
+            kind = self._quoted_kind(text, m)
             if kind is None:
                 continue
-            if content in self.lexicon:
-                label, kind = self.lexicon[content][0], self.lexicon[content][1]
-            else:
-                label = content
+            content = m.group(1)
+            label, kind = self.lexicon.get(content, (content, kind))
             start = m.start()
             listed = LISTED.search(text, max(0, start - 40), start) if COUNTED.match(content) else None
             if listed:
@@ -243,6 +229,23 @@ class PolicyRecognizer:
             if not any(taken[start:end]) and not any(named[start:end]):
                 self._add(doc, start, end, label, "measure", places, sentences)
         return doc
+
+    def _quoted_kind(self, text: str, m: re.Match) -> str | None:
+        """The kind of policy a quoted phrase names (by the words after it or its own), or None."""
+        content, after = m.group(1), m.group(2)
+        if NOT_POLICY.search(content) or SPEECH.search(content) \
+                or PRAISE.search(text[max(0, m.start() - 3):m.start()]):
+            return None
+        kind = None
+        for word, k in STRATEGY_AFTER.items():
+            if after.startswith(word):
+                kind = k
+        if kind is None and (after.startswith(MEASURE_AFTER) or LOOKS_LIKE.search(content)):
+            kind = "measure"
+        if kind is None and SLOGAN.fullmatch(content) and SLOGAN_AFTER.match(text, m.end(1) + 1) \
+                and not NOT_SLOGAN.search(content) and not self._place_ends(m.start(1), m.end(1)):
+            kind = "guideline"  # “坚持就是胜利”重要指示, “时时放心不下”的责任感: a watchword in quotes
+        return kind
 
     def _place_ends(self, lo: int, hi: int) -> list[int]:
         """Ends of the places written inside ``text[lo:hi]``."""
