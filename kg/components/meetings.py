@@ -241,25 +241,8 @@ class MeetingRecognizer:
                     main.append(m)
                 break
             if not main:
-                m2 = re.search(r"([^，。\n]{2,40}?)(?:召开|举行)", text[body:a_end]) or HEARD.search(text, body, a_end)
-                if m2:
-                    heard = m2.re is HEARD
-                    s = m2.start(1) if heard else body + m2.start(1)
-                    found = self._name_at(text, s, m2.end(1) if heard else body + m2.end())
-                    if found:
-                        end, kind, ords = found
-                        s2 = re.search(r"\d+日，?", text[s:end])
-                        if s2:
-                            s += s2.end()
-                        lead = re.match(r"(?:在|于|是|为)", text[s:end])
-                        if lead:
-                            s += lead.end()
-                        org = self._organizer(doc, s, end, orgs)
-                        date = dates[0] if dates else None
-                        m = self._meeting(doc, s, end, kind, ords[0] if ords else None, org, date, text[s:end])
-                        if date:
-                            add_relation(doc, m, "date", date, s)
-                        main.append(m)
+                reported = self._reported(doc, body, a_end, orgs, dates)
+                main += [reported] if reported is not None else []
             visit = self._visit(doc, persons, a_start, a_end, dates)
             if visit is not None and not main:
                 main.append(visit)
@@ -268,31 +251,60 @@ class MeetingRecognizer:
             if not main:
                 continue
             # relayed meetings
-            for r in RELAY.finditer(text, body, a_end):
-                ref = text[r.start("ref"):r.end() - 2]  # the name, with its 会议, without 精神
-                k = self.kind_re.search(ref)
-                if not k or re.search(r"指示|批示|讲话|贺信", ref) or VAGUE.search(ref[:k.end()]):
-                    continue
-                s = r.start("ref")
-                end_ref = s + k.end()
-                tail = re.match(rf"暨[^，。；\n]{{2,30}}?(?:{self.kind_re.pattern})", text[end_ref:])
-                end_ref += tail.end() if tail else 0
-                org = self._organizer(doc, s, end_ref, orgs)
-                ords = ordinals(text[s:end_ref])
-                kind = self.kinds[k.group()]
-                hints = []
-                for d in dates[-1:]:
-                    hints = [d, d - _dt.timedelta(days=1)]
-                ref_m = self._meeting(doc, s, end_ref, kind, ords[0] if ords else None, org, None,
-                                      text[s:end_ref], hints)
-                target = main[-1]
-                add_relation(doc, target, "relays", ref_m, s)
+            self._relays(doc, main[-1], body, a_end, orgs, dates)
             # roles: persons followed by a cue, in groups joined by 、
             self._roles(doc, persons, a_start, a_end, main)
             for t in _between(topics, a_start, a_end):
                 for m in main:
                     add_relation(doc, m, "discusses", t, t.start)
         return doc
+
+    def _reported(self, doc: Doc, body: int, a_end: int, orgs: list[Mention],
+                  dates: list[_dt.date]) -> Mention | None:
+        """A meeting the article reports without a holder before 召开 (NAME召开, 记者从…发布会获悉)."""
+        text = text_of(doc)
+        m2 = re.search(r"([^，。\n]{2,40}?)(?:召开|举行)", text[body:a_end]) or HEARD.search(text, body, a_end)
+        if not m2:
+            return None
+        heard = m2.re is HEARD
+        s = m2.start(1) if heard else body + m2.start(1)
+        found = self._name_at(text, s, m2.end(1) if heard else body + m2.end())
+        if not found:
+            return None
+        end, kind, ords = found
+        s2 = re.search(r"\d+日，?", text[s:end])
+        if s2:
+            s += s2.end()
+        lead = re.match(r"(?:在|于|是|为)", text[s:end])
+        if lead:
+            s += lead.end()
+        org = self._organizer(doc, s, end, orgs)
+        date = dates[0] if dates else None
+        m = self._meeting(doc, s, end, kind, ords[0] if ords else None, org, date, text[s:end])
+        if date:
+            add_relation(doc, m, "date", date, s)
+        return m
+
+    def _relays(self, doc: Doc, target: Mention, body: int, a_end: int, orgs: list[Mention],
+                dates: list[_dt.date]) -> None:
+        """The meetings the article's meeting ``target`` relays (传达学习 NAME 精神)."""
+        text = text_of(doc)
+        for r in RELAY.finditer(text, body, a_end):
+            ref = text[r.start("ref"):r.end() - 2]  # the name, with its 会议, without 精神
+            k = self.kind_re.search(ref)
+            if not k or re.search(r"指示|批示|讲话|贺信", ref) or VAGUE.search(ref[:k.end()]):
+                continue
+            s = r.start("ref")
+            end_ref = s + k.end()
+            tail = re.match(rf"暨[^，。；\n]{{2,30}}?(?:{self.kind_re.pattern})", text[end_ref:])
+            end_ref += tail.end() if tail else 0
+            org = self._organizer(doc, s, end_ref, orgs)
+            ords = ordinals(text[s:end_ref])
+            kind = self.kinds[k.group()]
+            hints = [dates[-1], dates[-1] - _dt.timedelta(days=1)] if dates else []
+            ref_m = self._meeting(doc, s, end_ref, kind, ords[0] if ords else None, org, None,
+                                  text[s:end_ref], hints)
+            add_relation(doc, target, "relays", ref_m, s)
 
     def _visit(self, doc: Doc, persons: list[Mention], start: int, end: int, dates: list) -> Mention | None:
         """An inspection visit as an event, named as the text names it (X在Y暗访检查…工作), with the
