@@ -212,7 +212,7 @@ class PlaceRecognizer:
         社区（村）) are skipped.
         """
         text = text_of(doc)
-        ends = {}
+        ends: dict[int, tuple[int, Place]] = {}
         for s, e, p in taken:
             ends[e] = (s, p)
         covered = bytearray(len(text) + 1)
@@ -231,18 +231,7 @@ class PlaceRecognizer:
                 continue
             if suffix == "乡" and text[end:end + 1] in ("镇", "村", "亲"):
                 continue  # 乡镇, 乡村, 乡亲: a word, not a township
-            parent, start = None, None
-            k = name_end
-            while k > 0 and name_end - k <= max_name:
-                if k in ends:
-                    parent, start = ends[k][1], k
-                    break
-                if text[k - 1] in BOUNDARY or text.endswith(BOUNDARY_WORDS, max(0, k - 3), k):
-                    start = k
-                    break
-                k -= 1
-            if start is None and k == 0 and name_end <= max_name:
-                start = 0  # the text's start is a boundary too
+            parent, start, k = _left_edge(text, name_end, max_name, ends)
             if start is None:
                 continue
             if parent is not None and start == name_end:
@@ -420,3 +409,19 @@ def _leader(counter: Counter, least: int = 2) -> str | None:
     if ranked and ranked[0][1] >= least and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
         return ranked[0][0]
     return None
+
+
+def _left_edge(text: str, name_end: int, max_name: int,
+               ends: dict[int, tuple[int, Place]]) -> tuple[Place | None, int | None, int]:
+    """Where a name ending at ``name_end`` starts, running back at most ``max_name`` characters:
+    (the place written right before it or None, the start or None when the run is too long, where the scan stopped)."""
+    k = name_end
+    while k > 0 and name_end - k <= max_name:
+        if k in ends:
+            return ends[k][1], k, k
+        if text[k - 1] in BOUNDARY or text.endswith(BOUNDARY_WORDS, max(0, k - 3), k):
+            return None, k, k
+        k -= 1
+    if k == 0 and name_end <= max_name:
+        return None, 0, k  # the text's start is a boundary too
+    return None, None, k
