@@ -254,21 +254,7 @@ class ChainRecognizer:
         later: dict[tuple[str, str], tuple[list[int], list[tuple[int, re.Match]]]] = {}
         for i, (start, end, key, label, in_name, *alts) in enumerate(chains):
             chain = add_mention(doc, Mention("InfectionChain", key, label, start, end, alts[0] if alts else []))
-            # the next chain ends this one's context; a cluster inside an outbreak's bulletin does not
-            nxt = next((c[0] for c in chains[i + 1:i + 8] if c[2] != key and not c[2].startswith("cluster|")),
-                       len(text))
-            stop = min(nxt, start + CONTEXT)
-            if key.startswith("cluster|") and i + 1 < len(chains):
-                stop = min(stop, chains[i + 1][0])
-            # a chain's own paragraphs: stop at the next blank line after the context's first 200 characters
-            para = text.find("\n\n", end + 200, stop)
-            if para != -1:
-                stop = para
-            # the chain's own sentence counts from its start: 从A返回B的一名学生锁定了B疫情的来源
-            k = bisect_right(sent_starts, start) - 1
-            ctx_start = sents[k][0] if k >= 0 and start < sents[k][1] else start
-            if i > 0 and chains[i - 1][1] > ctx_start:
-                ctx_start = start
+            ctx_start, stop = _context(text, chains, i, sents, sent_starts)
             ctx_places = places[bisect_left(at, ctx_start):bisect_left(at, stop)]
             for p in in_name:
                 add_relation(doc, chain, "reportedIn", p, start)
@@ -369,6 +355,28 @@ def _best_count(rx: re.Pattern, text: str, start: int, end: int, cumulative_only
             return c
         first = first or c
     return None if cumulative_only else first
+
+
+def _context(text: str, chains: list[tuple], i: int, sents: list[tuple[int, int]],
+             sent_starts: list[int]) -> tuple[int, int]:
+    """Where the text about chain ``i`` starts and stops: from its sentence's start (unless the previous
+    chain's name runs into it) to the next chain, a blank line, or ``CONTEXT`` characters."""
+    start, end, key = chains[i][:3]
+    # the next chain ends this one's context; a cluster inside an outbreak's bulletin does not
+    nxt = next((c[0] for c in chains[i + 1:i + 8] if c[2] != key and not c[2].startswith("cluster|")), len(text))
+    stop = min(nxt, start + CONTEXT)
+    if key.startswith("cluster|") and i + 1 < len(chains):
+        stop = min(stop, chains[i + 1][0])
+    # a chain's own paragraphs: stop at the next blank line after the context's first 200 characters
+    para = text.find("\n\n", end + 200, stop)
+    if para != -1:
+        stop = para
+    # the chain's own sentence counts from its start: 从A返回B的一名学生锁定了B疫情的来源
+    k = bisect_right(sent_starts, start) - 1
+    ctx_start = sents[k][0] if k >= 0 and start < sents[k][1] else start
+    if i > 0 and chains[i - 1][1] > ctx_start:
+        ctx_start = start
+    return ctx_start, stop
 
 
 def _first_reported(doc: Doc, chain: Mention, text: str, stop: int) -> None:
