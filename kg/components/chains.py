@@ -85,6 +85,21 @@ class ChainRecognizer:
         self.train = re.compile(r"[A-Z]\d{1,4}次列车")
         self.gaz = gazetteer()
 
+    def _coded_span(self, text: str, m: re.Match, starting) -> tuple[int, int]:
+        """The span of a coded chain name (“8·17”…疫情): its prefix kept only when it is a train or a place
+        written right before, its closing quote included."""
+        start = m.start("pre") if m.group("pre") else m.start()
+        pre = m.group("pre")
+        if pre and not self.train.fullmatch(pre) and not re.fullmatch(r"[A-Z]\d{1,4}次?列车", pre):
+            inside = [p for p in starting(m.start("pre"), m.end("pre")) if p.end <= m.end("pre")]
+            start = inside[0].start if inside else m.start("pre") + len(pre)
+            if start > m.start("pre") and text[start - 2:start] in ("我市", "我省"):
+                start -= 2
+        end = m.end()
+        if text[end:end + 1] in "”\"" and text[start:end].count("“") > text[start:end].count("”"):
+            end += 1  # “6·3疫情”: the quote closes after the whole name
+        return start, end
+
     def _chains(self, doc: Doc, places: list[Mention]) -> list[tuple]:
         """(start, end, key, label, places in the name[, alternative labels]) of each chain named in the text."""
         text = text_of(doc)
@@ -95,17 +110,7 @@ class ChainRecognizer:
             return places[bisect_left(at, lo):bisect_left(at, hi)]
 
         for m in self._coded(text):
-            start = m.start("pre") if m.group("pre") else m.start()
-            # keep the prefix only when it is a train or a place name written right before
-            pre = m.group("pre")
-            if pre and not self.train.fullmatch(pre) and not re.fullmatch(r"[A-Z]\d{1,4}次?列车", pre):
-                inside = [p for p in starting(m.start("pre"), m.end("pre")) if p.end <= m.end("pre")]
-                start = inside[0].start if inside else m.start("pre") + len(pre)
-                if start > m.start("pre") and text[start - 2:start] in ("我市", "我省"):
-                    start -= 2
-            end = m.end()
-            if text[end:end + 1] in "”\"" and text[start:end].count("“") > text[start:end].count("”"):
-                end += 1  # “6·3疫情”: the quote closes after the whole name
+            start, end = self._coded_span(text, m, starting)
             label = text[start:end]
             in_name = [p for p in starting(start, end) if p.end <= end]
             code = f"{int(m.group('m'))}·{int(m.group('d'))}"
