@@ -192,14 +192,7 @@ class PolicyRecognizer:
                 continue
             content = m.group(1)
             label, kind = self.lexicon.get(content, (content, kind))
-            start = m.start()
-            listed = LISTED.search(text, max(0, start - 40), start) if COUNTED.match(content) else None
-            if listed:
-                head = listed.group(1).split("、", 1)[0]
-                verbs = list(LIST_VERB.finditer(head))
-                first = listed.start(1) + (verbs[-1].end() if verbs else 0)
-                if text.find("、", first) - first <= FIRST_ITEM:
-                    label, start = f"{text[first:listed.end(1)]}“{content}”", first
+            label, start = _with_its_list(text, m.start(), content, label)
             self._add(doc, start, m.end(1) + 1, label, kind, places, sentences, [m.group(0)])
             taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
         for m in TITLE.finditer(text):
@@ -297,3 +290,16 @@ class PolicyRecognizer:
             start = m.start() + len(chunks[0]) - size
             out.append((start, start + len("、".join(items)), "、".join(items)))
         return out
+
+
+def _with_its_list(text: str, start: int, content: str, label: str) -> tuple[str, int]:
+    """A counted watchword (“三个一律”) named with the list it sums up, when that list is written right
+    before it: (label, start)."""
+    listed = LISTED.search(text, max(0, start - 40), start) if COUNTED.match(content) else None
+    if listed:
+        head = listed.group(1).split("、", 1)[0]
+        verbs = list(LIST_VERB.finditer(head))
+        first = listed.start(1) + (verbs[-1].end() if verbs else 0)
+        if text.find("、", first) - first <= FIRST_ITEM:
+            return f"{text[first:listed.end(1)]}“{content}”", first
+    return label, start
