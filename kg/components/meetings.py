@@ -229,16 +229,7 @@ class MeetingRecognizer:
                 s_start = sentences[i - 1][0] if i else body
                 own = sorted({d for _, _, d in dates_in(text[s_start:h.start()], info)})
                 held = own if own else dates
-                for i, n in enumerate(ords):
-                    date = held[i] if i < len(held) else (held[-1] if held else None)
-                    label = self._label(text, start, end, org, n, len(ords) > 1)
-                    subject = subjects.get(h.start(), [])
-                    if subject and not (org is not None and start <= org.start < end):
-                        label = text[subject[-1].start:h.start()] + LEAD.sub("", label)
-                    m = self._meeting(doc, start, end, kind, n, org, date, label)
-                    if date:
-                        add_relation(doc, m, "date", date, start)
-                    main.append(m)
+                main += self._held(doc, h.start(), start, end, kind, ords, org, held, subjects.get(h.start(), []))
                 break
             if not main:
                 reported = self._reported(doc, body, a_end, orgs, dates)
@@ -258,6 +249,23 @@ class MeetingRecognizer:
                 for m in main:
                     add_relation(doc, m, "discusses", t, t.start)
         return doc
+
+    def _held(self, doc: Doc, hold: int, start: int, end: int, kind: str, ords: list, org: Mention | None,
+              held: list[_dt.date], subject: list[Mention]) -> list[Mention]:
+        """The meetings named at ``start:end`` after a verb of holding at ``hold`` (one per ordinal of
+        第21次、22次), each on its date, named with the body written before the verb (``subject``)."""
+        text = text_of(doc)
+        out = []
+        for i, n in enumerate(ords):
+            date = held[i] if i < len(held) else (held[-1] if held else None)
+            label = self._label(text, start, end, org, n, len(ords) > 1)
+            if subject and not (org is not None and start <= org.start < end):
+                label = text[subject[-1].start:hold] + LEAD.sub("", label)
+            m = self._meeting(doc, start, end, kind, n, org, date, label)
+            if date:
+                add_relation(doc, m, "date", date, start)
+            out.append(m)
+        return out
 
     def _reported(self, doc: Doc, body: int, a_end: int, orgs: list[Mention],
                   dates: list[_dt.date]) -> Mention | None:
