@@ -114,3 +114,16 @@ def test_a_component_cannot_state_a_misspelt_predicate():
     assert add_relation(doc, m, "chair", p, 0).pred == "chair"
     with pytest.raises(ValueError):
         add_relation(doc, m, "chiar", p, 0)
+
+
+def test_a_component_cannot_make_a_mention_of_a_misspelt_class():
+    import pytest
+    import spacy
+
+    from kg.components.base import add_mention
+    from kg.model import Mention
+
+    doc = spacy.blank("zh")("王明主持会议")
+    assert type(add_mention(doc, Mention(Class.Meeting, "k", "会议", 4, 6)).cls) is str  # plain text in records
+    with pytest.raises(ValueError):
+        add_mention(doc, Mention("Meetng", "k", "会议", 4, 6))

@@ -86,6 +86,7 @@ def meta(doc: Doc) -> Document | None:
 
 
 def add_mention(doc: Doc, mention: Mention) -> Mention:
+    mention.cls = Class(mention.cls).value  # a class of the ontology (ValueError otherwise), kept as plain text
     mentions(doc).append(mention)
     return mention
 

@@ -30,7 +30,7 @@ from kg.dates import DATE, resolve
 from kg.gazetteer import data_rows, gazetteer
 from kg.lexicon import travel_cue
 from kg.model import Mention
-from kg.ns import Prop
+from kg.ns import Class, Prop
 from kg.numerals import to_int
 
 CONTEXT = 700
@@ -127,17 +127,18 @@ class ChainRecognizer:
             by_end.setdefault(q.end, []).append(q)
         for p in places:
             k = bisect_right(coded_starts, p.start) - 1
-            if p.cls not in ("City", "County", "Township") or (k >= 0 and reach[k] > p.start) or p.start < placed_end:
+            if p.cls not in (Class.City, Class.County, Class.Township) or (k >= 0 and reach[k] > p.start) \
+                    or p.start < placed_end:
                 continue
             pm = self.placed.match(text, p.end)
             if not pm or re.search(r"[，。、“”]", pm.group()) or NOT_CHAIN_AFTER.match(text, pm.end()):
                 continue
             middle = pm.group("post")[:-2]
-            if not PLACED_MIDDLE.fullmatch(middle) or (p.cls not in ("County", "City") and not middle):
+            if not PLACED_MIDDLE.fullmatch(middle) or (p.cls not in (Class.County, Class.City) and not middle):
                 continue
             # 晋中太谷: a city written right before its county is part of the name
             start = p.start
-            prev = [q for q in by_end.get(p.start, ()) if q.cls in ("City", "Province")]
+            prev = [q for q in by_end.get(p.start, ()) if q.cls in (Class.City, Class.Province)]
             if prev:
                 start = prev[0].start
             label = text[start:pm.end()]
@@ -145,7 +146,7 @@ class ChainRecognizer:
                 continue
             info = meta(doc)
             month = info.published.strftime("%Y-%m") if info and info.published else ""
-            if p.cls == "City" and not middle:
+            if p.cls == Class.City and not middle:
                 if text[p.start:p.end] in HOME_WORDS:
                     continue  # 我市疫情: the city's situation, not a chain's name
                 # 南宁市疫情: the city's current outbreak, one chain with its 本轮疫情
@@ -162,7 +163,7 @@ class ChainRecognizer:
         """Clusters named by what links their cases: 与阳性感染者12关联, 与某购物中心存在流行病学关联,
         (1条)为某服装店关联 — one chain each, named by the link."""
         text = text_of(doc)
-        sites = {p.end: p for p in places if p.cls == "Site"}
+        sites = {p.end: p for p in places if p.cls == Class.Site}
         out = []
         for m in CLUSTER.finditer(text):
             if any(s <= m.start() < e for s, e, *_ in named):
@@ -177,7 +178,7 @@ class ChainRecognizer:
                 group = "n" if m.group("n") else "n2"
                 s, e = m.span(group)
                 label = m.group(group)
-            at_places = [p for p in places if s <= p.start and p.end <= e and p.cls != "Site"]
+            at_places = [p for p in places if s <= p.start and p.end <= e and p.cls != Class.Site]
             out.append((s, e, f"cluster|{label}", label, at_places))
         return out
 
@@ -203,8 +204,10 @@ class ChainRecognizer:
             k = bisect_right(sent_starts, m.start()) - 1
             s_start, s_end = sents[k] if k >= 0 else (0, len(text))
             inside = places[bisect_left(at, s_start):bisect_left(at, s_end)]  # the sentence's places
-            before = [p for p in inside if p.cls in ("Province", "City", "County") and 0 <= m.start() - p.end <= 2]
-            near = [p for p in inside if p.cls in ("City", "County") and not ORIGIN_CUE.match(text[p.end:p.end + 8])]
+            before = [p for p in inside
+                      if p.cls in (Class.Province, Class.City, Class.County) and 0 <= m.start() - p.end <= 2]
+            near = [p for p in inside
+                    if p.cls in (Class.City, Class.County) and not ORIGIN_CUE.match(text[p.end:p.end + 8])]
             if own and not (before and before[-1].key not in chain_places):
                 continue
             place = before[-1] if before else (min(near, key=lambda p: abs(p.start - m.start())) if near else None)
@@ -258,23 +261,23 @@ class ChainRecognizer:
             by_key.setdefault(p.key, []).append(p)
         later: dict[tuple[str, str], tuple[list[int], list[tuple[int, re.Match]]]] = {}
         for i, (start, end, key, label, in_name, *alts) in enumerate(chains):
-            chain = add_mention(doc, Mention("InfectionChain", key, label, start, end, alts[0] if alts else []))
+            chain = add_mention(doc, Mention(Class.InfectionChain, key, label, start, end, alts[0] if alts else []))
             ctx_start, stop = _context(text, chains, i, sents, sent_starts)
             ctx_places = places[bisect_left(at, ctx_start):bisect_left(at, stop)]
             for p in in_name:
-                add_relation(doc, chain, "reportedIn", p, start)
+                add_relation(doc, chain, Prop.reportedIn, p, start)
             _first_reported(doc, chain, text, stop)
             self._context_places(doc, chain, ctx_places, in_name)
             for t in self.train.finditer(text, start, stop):
-                site = add_mention(doc, Mention("Site", t.group(), t.group(), t.start(), t.end()))
-                add_relation(doc, chain, "site", site, t.start())
+                site = add_mention(doc, Mention(Class.Site, t.group(), t.group(), t.start(), t.end()))
+                add_relation(doc, chain, Prop.site, site, t.start())
             for s_start, s_end in sents[bisect_right(sent_ends, start):bisect_left(sent_starts, stop)]:
                 sent = text[s_start:s_end]
                 if REPORT.search(sent) and "报告" in sent:
                     for p in places[bisect_left(at, s_start):bisect_left(at, s_end)]:
-                        if p.cls in ("City", "County") and p not in in_name \
+                        if p.cls in (Class.City, Class.County) and p not in in_name \
                                 and not ORIGIN_CUE.match(text[p.end:p.end + 8]) and text[p.end:p.end + 1] != "籍":
-                            add_relation(doc, chain, "reportedIn", p, p.start)
+                            add_relation(doc, chain, Prop.reportedIn, p, p.start)
             # Counts: in the chain's own context first; then, for a chain named after a place
             # (太谷输入性疫情), in later sentences of the page that name that place as the subject
             # of the counting (太谷区共隔离管控密接人员46人), when only this chain bears its name.
@@ -317,15 +320,15 @@ class ChainRecognizer:
             here = info is not None and p.key in (info.home_city, info.home_province)
             if ORIGIN_CUE.match(after) and p not in in_name and not here and p.end - p.start > 1:
                 origins.append(p)
-            elif p.cls == "Site":
-                add_relation(doc, chain, "site", p, p.start)
-            elif p.cls in ("City", "County", "Township") and p not in in_name and (
+            elif p.cls == Class.Site:
+                add_relation(doc, chain, Prop.site, p, p.start)
+            elif p.cls in (Class.City, Class.County, Class.Township) and p not in in_name and (
                     CASES_AFTER.match(text, p.end) or LIVES_IN.search(text, max(0, p.start - 4), p.start)) \
                     and not ORIGIN_BEFORE.search(text, max(0, p.start - 3), p.start):
-                add_relation(doc, chain, "reportedIn", p, p.start)
+                add_relation(doc, chain, Prop.reportedIn, p, p.start)
         for p in origins:  # 天津市河西区: the district, not also its city
             if not any(o.start == p.end or (o.key != p.key and self.gaz.is_within(o.key, p.key)) for o in origins):
-                add_relation(doc, chain, "origin", p, p.start)
+                add_relation(doc, chain, Prop.origin, p, p.start)
 
     @staticmethod
     def _later_counts(text: str, places: list[Mention], sents: list[tuple[int, int]], sent_starts: list[int],
@@ -390,13 +393,13 @@ def _first_reported(doc: Doc, chain: Mention, text: str, stop: int) -> None:
     if code:
         date = resolve(int(code.group(1)), int(code.group(2)), meta(doc))
         if date:
-            add_relation(doc, chain, "firstReported", date, chain.start)
+            add_relation(doc, chain, Prop.firstReported, date, chain.start)
         return
     for d in DATE.finditer(text, chain.start, stop):
         year = int(d.group("y")) if d.group("y") else None
         date = resolve(int(d.group("m")), int(d.group("d")), meta(doc), year)
         if date:
-            add_relation(doc, chain, "firstReported", date, d.start())
+            add_relation(doc, chain, Prop.firstReported, date, d.start())
         break
 
 

@@ -29,6 +29,7 @@ from kg.components.base import (
 from kg.dates import dates_in, relative
 from kg.gazetteer import data_rows, data_text, gazetteer
 from kg.model import Mention
+from kg.ns import Class, Prop
 from kg.numerals import NUM, ordinals
 
 CUE_ROLES = {"chair", "attendee", "speaker"}
@@ -159,11 +160,11 @@ class MeetingRecognizer:
         topic = TOPIC.match(text_of(doc), end) if label in ("会议", "专题会议") else None
         if topic:  # 主持召开会议专题研究X等工作: the meeting on X
             alts, label = [*alts, label], f"{topic.group('topic')}工作{'专题' if topic.group('special') else ''}会议"
-        m = add_mention(doc, Mention("Meeting", key, label, start, end, alts, attrs=attrs))
+        m = add_mention(doc, Mention(Class.Meeting, key, label, start, end, alts, attrs=attrs))
         if ordinal is not None:
-            add_relation(doc, m, "ordinal", ordinal, start)
+            add_relation(doc, m, Prop.ordinal, ordinal, start)
         if org is not None:
-            add_relation(doc, m, "organizer", org, start)
+            add_relation(doc, m, Prop.organizer, org, start)
         return m
 
     def _label(self, text: str, start: int, end: int, org: Mention | None, ordinal: int | None, many: bool) -> str:
@@ -195,13 +196,13 @@ class MeetingRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
         info = meta(doc)
-        orgs = of_class(doc, "Organization")
-        persons = [p for p in of_class(doc, "Person", "Official") if p.end > p.start]
-        topics = [m for m in of_class(doc, "InfectionChain", "Policy") if m.end > m.start]
+        orgs = of_class(doc, Class.Organization)
+        persons = [p for p in of_class(doc, Class.Person, Class.Official) if p.end > p.start]
+        topics = [m for m in of_class(doc, Class.InfectionChain, Class.Policy) if m.end > m.start]
         sentences = sentence_spans(doc)
         sentence_at = [a for a, _ in sentences]
         subjects: dict[int, list[Mention]] = {}  # who holds a meeting, by where its name ends (太谷区召开…)
-        for x in of_class(doc, "Organization", "County", "City", "Province"):
+        for x in of_class(doc, Class.Organization, Class.County, Class.City, Class.Province):
             if x.end > x.start:
                 subjects.setdefault(x.end, []).append(x)
         for a_start, body, a_end in self.articles(text):
@@ -247,7 +248,7 @@ class MeetingRecognizer:
             self._roles(doc, persons, a_start, a_end, main)
             for t in _between(topics, a_start, a_end):
                 for m in main:
-                    add_relation(doc, m, "discusses", t, t.start)
+                    add_relation(doc, m, Prop.discusses, t, t.start)
         return doc
 
     def _held(self, doc: Doc, hold: int, start: int, end: int, kind: str, ords: list, org: Mention | None,
@@ -263,7 +264,7 @@ class MeetingRecognizer:
                 label = text[subject[-1].start:hold] + LEAD.sub("", label)
             m = self._meeting(doc, start, end, kind, n, org, date, label)
             if date:
-                add_relation(doc, m, "date", date, start)
+                add_relation(doc, m, Prop.date, date, start)
             out.append(m)
         return out
 
@@ -290,7 +291,7 @@ class MeetingRecognizer:
         date = dates[0] if dates else None
         m = self._meeting(doc, s, end, kind, ords[0] if ords else None, org, date, text[s:end])
         if date:
-            add_relation(doc, m, "date", date, s)
+            add_relation(doc, m, Prop.date, date, s)
         return m
 
     def _relays(self, doc: Doc, target: Mention, body: int, a_end: int, orgs: list[Mention],
@@ -312,14 +313,14 @@ class MeetingRecognizer:
             hints = [dates[-1], dates[-1] - _dt.timedelta(days=1)] if dates else []
             ref_m = self._meeting(doc, s, end_ref, kind, ords[0] if ords else None, org, None,
                                   text[s:end_ref], hints)
-            add_relation(doc, target, "relays", ref_m, s)
+            add_relation(doc, target, Prop.relays, ref_m, s)
 
     def _visit(self, doc: Doc, persons: list[Mention], start: int, end: int, dates: list) -> Mention | None:
         """An inspection visit as an event, named as the text names it (X在Y暗访检查…工作), with the
         leader as its chair: the first such clause of an article that reports no meeting."""
         text = text_of(doc)
         for p in _between(persons, start, end):
-            if p.cls != "Official":
+            if p.cls != Class.Official:
                 continue
             m = VISIT.match(text, p.end)
             if m is None:
@@ -330,26 +331,26 @@ class MeetingRecognizer:
             key = f"visit|{p.key}|{date.isoformat() if date else label}"
             attrs: dict[str, object] = {"org": "", "kind": "调研检查", "ordinal": None,
                                         "date": date.isoformat() if date else None, "hints": []}
-            visit = add_mention(doc, Mention("Meeting", key, label, p.start, m.end(), attrs=attrs))
+            visit = add_mention(doc, Mention(Class.Meeting, key, label, p.start, m.end(), attrs=attrs))
             if date:
-                add_relation(doc, visit, "date", date, p.start)
-            add_relation(doc, visit, "chair", p, p.start)
+                add_relation(doc, visit, Prop.date, date, p.start)
+            add_relation(doc, visit, Prop.chair, p, p.start)
             said = GIVES_REQUIREMENTS.search(text, m.end(), end)
             if said:  # …时指出 / 他强调: the leader's requirements on the visit
-                add_relation(doc, visit, "speaker", p, said.start())
+                add_relation(doc, visit, Prop.speaker, p, said.start())
             return visit
         return None
 
     def _place_government(self, doc: Doc, at: int) -> Mention | None:
-        places = [p for p in of_class(doc, "County", "City", "Province") if p.end == at]
+        places = [p for p in of_class(doc, Class.County, Class.City, Class.Province) if p.end == at]
         if not places:
             return None
         p = places[0]
         name = f"{p.label}人民政府"
         from kg.components.orgs import org_key
 
-        org = add_mention(doc, Mention("Organization", org_key(name), name, p.start, p.end))
-        add_relation(doc, org, "jurisdiction", p, p.start)
+        org = add_mention(doc, Mention(Class.Organization, org_key(name), name, p.start, p.end))
+        add_relation(doc, org, Prop.jurisdiction, p, p.start)
         return org
 
     def _roles(self, doc: Doc, persons: list[Mention], start: int, end: int, main: list[Mention]) -> None:
@@ -389,7 +390,7 @@ class MeetingRecognizer:
             host = next((p for p in inside if 0 <= p.start - h.end() <= 30 and "\n" not in text[h.end():p.start]), None)
             if host is not None:
                 for m in main:
-                    add_relation(doc, m, "chair", host, host.start)
+                    add_relation(doc, m, Prop.chair, host, host.start)
 
     def _leaders_attend(self, doc: Doc, group: list[Mention], main: list[Mention]) -> None:
         """市领导A、B、C，某校负责同志参加会议: a list after 省领导 / 市领导 attends when its sentence
@@ -406,7 +407,7 @@ class MeetingRecognizer:
         if ATTENDS.search(text, group[-1].end, stop.start() if stop else reach):
             for q in group:
                 for m in main:
-                    add_relation(doc, m, "attendee", q, q.start)
+                    add_relation(doc, m, Prop.attendee, q, q.start)
 
     def _cue_after(self, text: str, at: int, limit: int):
         """The role cue right after a name, or after a date (李某3月8日主持召开), or for 主持 after a

@@ -27,8 +27,9 @@ from spacy.tokens import Doc
 from kg.components.base import add_mention, add_relation, meta, of_class, text_of, written_places
 from kg.gazetteer import Place, data_rows, gazetteer
 from kg.model import Mention
+from kg.ns import Class, Prop
 
-SCOPE_LEVEL = {"省": "Province", "市": "City", "区": "County", "县": "County"}
+SCOPE_LEVEL = {"省": Class.Province, "市": Class.City, "区": Class.County, "县": Class.County}
 BREAK = set("的在对和与及由向为将把从到经据是了被让给使请并或等、，。；：！？“”‘’（）()《》「」 \n\t\u3000")
 # Two-character words whose first or second character would otherwise be a break (经济, 数据)
 JOINED = {"经济", "经营", "经贸", "经开", "数据", "依据", "为民", "和平", "和谐", "对外", "给水", "从化", "应对"}
@@ -97,19 +98,19 @@ class OrgRecognizer:
         for _, m in sorted(ending, key=lambda x: x[0]):
             if m.end == at + 1 and m.cls == level and text_of(doc)[m.start:m.end].endswith(scope):
                 return self.gaz.get(m.key), m.start
-            if m.end == at and m.cls in (level, "County", "City"):
+            if m.end == at and m.cls in (level, Class.County, Class.City):
                 return self.gaz.get(m.key), m.start
         info = meta(doc)
         code = None
         if info is not None:
-            code = {"Province": info.home_province, "City": info.home_city}.get(level)
+            code = {Class.Province: info.home_province, Class.City: info.home_city}.get(level)
         if code is None:
             of_level = self._by_level.get(level, [])  # the last place of the level that ends by ``at``
             i = bisect_left(of_level, at, key=lambda m: m.start)
             while i > 0 and of_level[i - 1].end > at:
                 i -= 1
             code = of_level[i - 1].key if i else None
-        if code is None and level == "County":
+        if code is None and level == Class.County:
             # 区委 / 县政府 on a page about one district or county: that one
             named = self._counties.get(scope, set())
             code = next(iter(named)) if len(named) == 1 else None
@@ -117,8 +118,8 @@ class OrgRecognizer:
 
     def _full_name(self, place) -> str:
         """A county's name with its city's before it (南宁市青秀区): county names repeat across China."""
-        parent = self.gaz.get(place.parent) if place.level == "County" and place.parent else None
-        return parent.name + place.name if parent is not None and parent.level == "City" else place.name
+        parent = self.gaz.get(place.parent) if place.level == Class.County and place.parent else None
+        return parent.name + place.name if parent is not None and parent.level == Class.City else place.name
 
     def _expand(self, name: str) -> str:
         for short, full in self.abbrev:
@@ -134,14 +135,14 @@ class OrgRecognizer:
                                                         or len(surface) >= 4) else []
         if c.short and c.short not in alts:
             alts.append(c.short)
-        m = add_mention(doc, Mention("Organization", org_key(c.canonical), c.canonical, c.start, c.end, alts,
+        m = add_mention(doc, Mention(Class.Organization, org_key(c.canonical), c.canonical, c.start, c.end, alts,
                                      {"kind": c.kind}))
         if place is not None:
-            cls = {"Province": "Province", "City": "City", "County": "County",
-                   "Country": "Country"}.get(place.level, "Township")
+            above = (Class.Country, Class.Province, Class.City, Class.County)
+            cls = place.level if place.level in above else Class.Township
             pm = Mention(cls, place.code, place.name, c.start, c.start)
             add_mention(doc, pm)
-            add_relation(doc, m, "jurisdiction", pm, c.start)
+            add_relation(doc, m, Prop.jurisdiction, pm, c.start)
 
     def _left_edge(self, text: str, k: int, max_before: int) -> int:
         start = k
@@ -153,7 +154,7 @@ class OrgRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
         places = [m for m in written_places(doc) if m.key.isdigit()]
-        local = [m for m in of_class(doc, "Township", "Community") if m.end > m.start]
+        local = [m for m in of_class(doc, Class.Township, Class.Community) if m.end > m.start]
         self._place_at = [m.start for m in places]  # both in text order: slices by start replace scans
         self._local_at = [m.start for m in local]
         self._by_end: dict[int, list[tuple[int, Mention]]] = {}
@@ -162,7 +163,7 @@ class OrgRecognizer:
             self._by_end.setdefault(p.end, []).append((i, p))
             self._by_level.setdefault(p.cls, []).append(p)
         self._counties: dict[str, set[str]] = {}  # 区 / 县 -> the districts / counties the page names
-        for p in self._by_level.get("County", []):
+        for p in self._by_level.get(Class.County, []):
             self._counties.setdefault(p.label[-1], set()).add(p.key)
         cands: list[_Cand] = []
         taken = bytearray(len(text) + 1)
@@ -323,7 +324,7 @@ class OrgRecognizer:
             # 山西省委办公厅 and 山西省…厅 are one department: governments' bodies take the full place name
             written = text[prefix_place.start:prefix_place.end]
             canonical = place.name + name[len(written):] if written != place.name and \
-                place.level in ("Province", "City") and name.startswith(written) else name
+                place.level in (Class.Province, Class.City) and name.startswith(written) else name
             full = self._full_name(place)
             if full != place.name and name.startswith(written):  # a county's body: named with its city
                 short = self._expand(place.name + name[len(written):])

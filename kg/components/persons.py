@@ -33,6 +33,7 @@ from kg.components.base import (
 from kg.components.orgs import org_key
 from kg.gazetteer import data_rows, data_text, gazetteer
 from kg.model import Mention, Relation
+from kg.ns import Class, Prop
 
 # kinds of organization whose post holders are officials (a police bureau's team leader)
 GOVERNING = {"government", "department", "party-committee", "leading-group", "task-force", "fixed", "scoped"}
@@ -157,7 +158,7 @@ class PersonRecognizer:
         surface = text_of(doc)[start:end]
         name = self.spaced_name(text_of(doc), start, end)
         alts = [surface] if surface != name else []
-        return add_mention(doc, Mention("Official" if official else "Person", name, name, start, end, alts,
+        return add_mention(doc, Mention(Class.Official if official else Class.Person, name, name, start, end, alts,
                                         {"titles": list(titles)}))
 
     def _title_text(self, doc: Doc, start: int, end: int, role: str, orgs: list[Mention]) -> str:
@@ -179,7 +180,7 @@ class PersonRecognizer:
         title = text[cut:end]
         region = re.match(r"([\u4e00-\u9fff]{2})区", title) if cut > start else None
         if region and len(title) > 3 + len(role) and (region.group(1) in REGIONS or any(
-                (pl := self.gaz.get(c)) is not None and pl.level == "Province"
+                (pl := self.gaz.get(c)) is not None and pl.level == Class.Province
                 for c in self.gaz.by_name.get(region.group(1), ()))):
             title = title[3:]  # 某超市山西区食品安全负责人: the chain's region
         anaphor = re.match(r"(?:该|这个|这|其)", title)
@@ -197,14 +198,14 @@ class PersonRecognizer:
         if org is None:
             org = self._default_org(doc, role, t_start)
         key = f"{title}|{org.key if org is not None else ''}"
-        post = add_mention(doc, Mention("Post", key, title, t_start, t_end))
-        add_relation(doc, person, "holds", post, person.start)
-        add_relation(doc, post, "title", title, person.start)
+        post = add_mention(doc, Mention(Class.Post, key, title, t_start, t_end))
+        add_relation(doc, person, Prop.holds, post, person.start)
+        add_relation(doc, post, Prop.title, title, person.start)
         if org is not None:
-            add_relation(doc, post, "postIn", org, person.start)
+            add_relation(doc, post, Prop.postIn, org, person.start)
             place = self._jurisdiction(doc, org)
             if place is not None:
-                add_relation(doc, post, "jurisdiction", place, person.start)
+                add_relation(doc, post, Prop.jurisdiction, place, person.start)
 
     def _default_org(self, doc: Doc, role: str, at: int) -> Mention | None:
         template = self.roles.get(role, (False, ""))[1]
@@ -218,11 +219,11 @@ class PersonRecognizer:
                 if place is None:
                     return None
                 name = template.replace(slot, place.name)
-                org = add_mention(doc, Mention("Organization", org_key(name), name, at, at))
+                org = add_mention(doc, Mention(Class.Organization, org_key(name), name, at, at))
                 pm = add_mention(doc, Mention(place.level, place.code, place.name, at, at))
-                add_relation(doc, org, "jurisdiction", pm, at)
+                add_relation(doc, org, Prop.jurisdiction, pm, at)
                 return org
-        return add_mention(doc, Mention("Organization", org_key(template), template, at, at))
+        return add_mention(doc, Mention(Class.Organization, org_key(template), template, at, at))
 
     def _jurisdiction(self, doc: Doc, org: Mention) -> Mention | None:
         """The object of the first jurisdiction relation of ``org`` (relations are only appended:
@@ -231,7 +232,7 @@ class PersonRecognizer:
         if self._jur_rels is not rels:
             self._jur_rels, self._jur_seen, self._jur = rels, 0, {}
         for rel in rels[self._jur_seen:]:
-            if rel.pred == "jurisdiction" and isinstance(rel.obj, Mention):
+            if rel.pred == Prop.jurisdiction and isinstance(rel.obj, Mention):
                 self._jur.setdefault(id(rel.subj), rel.obj)
         self._jur_seen = len(rels)
         return self._jur.get(id(org))
@@ -380,17 +381,17 @@ class PersonRecognizer:
                                           or self.role_re.match(text, after)):
                 continue
             p = names[name]
-            found[(start, after)] = self._person(doc, start, after, p.cls == "Official")
+            found[(start, after)] = self._person(doc, start, after, p.cls == Class.Official)
 
     def __call__(self, doc: Doc) -> Doc:
-        orgs = of_class(doc, "Organization")
+        orgs = of_class(doc, Class.Organization)
         # indexes of what this component reads but does not change: every lookup a bisection
         self._org_at = [o.start for o in orgs]
         self._org_reach = list(accumulate((o.end for o in orgs), max))
         self._org_by_end: dict[int, list[Mention]] = {}
         for o in orgs:
             self._org_by_end.setdefault(o.end, []).append(o)
-        self._inner_places = written_places(doc, "County", "Township", "Community", "Site")
+        self._inner_places = written_places(doc, Class.County, Class.Township, Class.Community, Class.Site)
         self._inner_at = [m.start for m in self._inner_places]
         self._jur_rels, self._jur_seen, self._jur = None, 0, {}
         found: dict[tuple[int, int], Mention] = {}
@@ -420,12 +421,12 @@ class PersonRecognizer:
     def _drop_not_names(self, doc: Doc) -> None:
         """Words that look like a surname and a name but are none (官方, 连日来) and place names read as
         bylines (编辑 某地): dropped with what was said of them."""
-        bad = {id(m) for m in mentions(doc) if m.cls in ("Person", "Official") and (
+        bad = {id(m) for m in mentions(doc) if m.cls in (Class.Person, Class.Official) and (
             m.key in self.not_names or self.gaz.by_name.get(m.key))}
         if not bad:
             return
         rels = relations(doc)
-        posts = {id(r.obj) for r in rels if id(r.subj) in bad and r.pred == "holds"}
+        posts = {id(r.obj) for r in rels if id(r.subj) in bad and r.pred == Prop.holds}
         gone = bad | posts
         rels[:] = [r for r in rels if id(r.subj) not in gone and id(r.obj) not in gone]
         ms = mentions(doc)

@@ -25,6 +25,7 @@ from kg.components.base import add_mention, add_relation, meta, text_of
 from kg.gazetteer import Place, data_rows, gazetteer
 from kg.lexicon import short_form_patterns
 from kg.model import Mention
+from kg.ns import Class, Prop
 from kg.ontology import PLACE_RANK
 
 RANK = PLACE_RANK  # a smaller rank contains a larger one (kg.ontology)
@@ -56,9 +57,12 @@ NEED_PLACE = {"站", "南站", "东站", "西站", "北站", "火车站", "高�
 GENERIC_AFTER = re.compile(r"（村）|\(村\)|居民|网格|防控|工作|管理|干部|群众|基层|一线|层面|服务|卫生|医生|内|外")
 
 
+_LEVELS = frozenset((Class.Country, Class.Province, Class.City, Class.County, Class.Township))
+
+
 def _class(level: str) -> str:
-    return {"Country": "Country", "Province": "Province", "City": "City", "County": "County",
-            "Township": "Township"}.get(level, "Place")
+    """The class of a gazetteer level (a level the ontology has no class for is a plain Place)."""
+    return level if level in _LEVELS else Class.Place
 
 
 @Language.factory("kg_places", assigns=["doc._.kg_mentions", "doc._.kg_relations", "doc._.kg_places", "doc._.kg_meta"])
@@ -91,7 +95,7 @@ class PlaceRecognizer:
         self.suffix_alt = re.compile(alternation)
         self.suffix_first = re.compile("[" + "".join(sorted({re.escape(s[0]) for s, _, _ in patterns})) + "]")
         self.suffix_only = re.compile(rf"({alternation})$")
-        self.need_place = {s for s, cls, _ in patterns if cls == "Site" and s in NEED_PLACE}
+        self.need_place = {s for s, cls, _ in patterns if cls == Class.Site and s in NEED_PLACE}
 
     # -------------------------------------------------------------- gazetteer
     def _gazetteer_spans(self, doc: Doc) -> list[tuple[int, int, str]]:
@@ -126,13 +130,13 @@ class PlaceRecognizer:
             place = self.gaz.get(code)
             if place is None:  # pick() returns codes of the gazetteer
                 continue
-            if place.level == "Township" and (len(place.name) < 3 or place.name in BAD_NAME
+            if place.level == Class.Township and (len(place.name) < 3 or place.name in BAD_NAME
                                               or text in self.gaz.stoplist):
                 continue
-            if text != place.name and place.level in ("City", "County") and \
+            if text != place.name and place.level in (Class.City, Class.County) and \
                     LOCAL_AFTER.match(text_of(doc), end_char):
                 continue  # 黄石街道: a street of its own, not the city 黄石 short
-            if place.level == "County" and (text != place.name or text in self.gaz.stoplist):
+            if place.level == Class.County and (text != place.name or text in self.gaz.stoplist):
                 # a county's short form counts at home, or right after its own city or province;
                 # a name that is also a common word (郊区) only right after its city
                 near = set(prev) | (set() if text in self.gaz.stoplist else set(home))
@@ -161,12 +165,12 @@ class PlaceRecognizer:
                 pm = self._mention(doc, m.start, m.end, p)
                 pm.alt_labels = []
                 pm.attrs["implied"] = True
-                add_relation(doc, child, "partOf", pm, m.start)
+                add_relation(doc, child, Prop.partOf, pm, m.start)
             if p.code in done:
                 return
             done.add(p.code)
             if p.code.isdigit():
-                add_relation(doc, pm, "adminCode", p.code, m.start)
+                add_relation(doc, pm, Prop.adminCode, p.code, m.start)
             child = pm
 
     # -------------------------------------------------------------- patterns
@@ -227,7 +231,7 @@ class PlaceRecognizer:
             name_end = end - len(suffix)
             if name_end <= 0 or (covered[name_end - 1] and name_end not in ends) or covered[name_end]:
                 continue
-            if cls in ("Community", "Township") and GENERIC_AFTER.match(text, end):
+            if cls in (Class.Community, Class.Township) and GENERIC_AFTER.match(text, end):
                 continue
             if suffix == "乡" and text[end:end + 1] in ("镇", "村", "亲"):
                 continue  # 乡镇, 乡村, 乡亲: a word, not a township
@@ -235,7 +239,7 @@ class PlaceRecognizer:
             if start is None:
                 continue
             if parent is not None and start == name_end:
-                if cls != "Site" and not ZONE.search(suffix):
+                if cls != Class.Site and not ZONE.search(suffix):
                     continue
                 # the site or zone is named by the place itself (太原站, 平遥古城, 某市经济技术开发区)
                 start = ends[start][0]
@@ -257,7 +261,7 @@ class PlaceRecognizer:
                 # generic without a place name before them: 网站, 农贸市场, 指导景区
                 # (a housing estate in a list of them stands: 永安小区、城南小区)
                 continue
-            if parent is not None and cls == "Site" and start in ends:
+            if parent is not None and cls == Class.Site and start in ends:
                 start = ends[start][0]  # 山西孟信垣省级自然保护区: the place is part of the site's name
                 name = text[start:end]
             out.append((start, end, name, cls, parent))
@@ -271,7 +275,7 @@ class PlaceRecognizer:
         keep = []
         for f in found:
             start, end, name, cls, parent = f
-            if parent is None and cls in ("Community", "Township"):
+            if parent is None and cls in (Class.Community, Class.Township):
                 listed = text[end:end + 1] == "、" or text[start - 1:start] == "、"
                 committee = re.match(r"党总支|党支部|党委|村委会|居委会", text[end:end + 3]) is not None
                 if not (names.count(name) >= 2 or listed or committee):
@@ -289,7 +293,7 @@ class PlaceRecognizer:
             found = self._gazetteer_mentions(doc, spans)  # short county names count now that home is known
         done: set[str] = set()
         for start, end, place in found:
-            if place.level != "County" and text_of(doc)[end:end + 2] in ("大学", "学院"):
+            if place.level != Class.County and text_of(doc)[end:end + 2] in ("大学", "学院"):
                 continue  # 上海大学: an organization's name, not the place
             m = self._mention(doc, start, end, place)
             self._with_ancestors(doc, m, place, done)
@@ -318,13 +322,13 @@ class PlaceRecognizer:
             if parent is not None:
                 pm = self._mention(doc, start, start, parent)
                 pm.alt_labels = []
-                add_relation(doc, m, "partOf", pm, start)
+                add_relation(doc, m, Prop.partOf, pm, start)
             else:
                 # no place written before it: the nearest larger place the text has just named
                 # (a site in an article about a village, a village in a county's report)
                 host = self._context_parent(doc, start, cls, found, local)
                 if host is not None:
-                    add_relation(doc, m, "partOf", host, start)
+                    add_relation(doc, m, Prop.partOf, host, start)
             local.append(m)
             self._local_ends.append(m.end)
         return doc
@@ -339,7 +343,7 @@ class PlaceRecognizer:
         info = meta(doc)
         if info is None or (info.home_province and info.home_city):
             return info
-        votes: dict[str, Counter] = {"Province": Counter(), "City": Counter()}
+        votes: dict[str, Counter] = {Class.Province: Counter(), Class.City: Counter()}
         written: Counter = Counter()
         for _, _, place in found:
             written[place.code] += 1
@@ -347,15 +351,15 @@ class PlaceRecognizer:
                 if p.level in votes:
                     votes[p.level][p.code] += 1
         home = {level: code for level, counter in votes.items() if (code := _leader(counter))}
-        province = info.home_province or home.get("Province")
-        city = info.home_city or home.get("City")
+        province = info.home_province or home.get(Class.Province)
+        city = info.home_city or home.get(Class.City)
         if city and province and not self.gaz.is_within(city, province):
             city = None
         if not info.home_city:
             county_cities = Counter({c: n for c, n in written.items() if self._county_city(c, province)})
             top = _leader(county_cities, least=2)
             cities = [n for c, n in written.items() if (city_place := self.gaz.get(c)) is not None
-                      and city_place.level == "City"]
+                      and city_place.level == Class.City]
             if top and county_cities[top] >= max(cities, default=0):
                 city = top
             elif province and province in MUNICIPALITIES:
@@ -365,7 +369,7 @@ class PlaceRecognizer:
 
     def _county_city(self, code: str, province: str | None) -> bool:
         place = self.gaz.get(code)
-        return place is not None and place.level == "County" and place.name.endswith("市") and (
+        return place is not None and place.level == Class.County and place.name.endswith("市") and (
             province is None or self.gaz.is_within(code, province))
 
     def _context_parent(self, doc: Doc, at: int, cls: str, found, local: list[Mention]) -> Mention | None:
@@ -388,8 +392,8 @@ class PlaceRecognizer:
         local = local[i:j]
         candidates: list[tuple[bool, int, int, tuple]] = [
             (at_home(p), e, RANK[_class(p.level)], ("gaz", s, e, p)) for s, e, p in found
-                      if e <= at and s > window and RANK[_class(p.level)] < rank and p.level != "Country"
-                      and _class(p.level) in ("County", "Township", "City") and text[e:e + 1] != "、"]
+                      if e <= at and s > window and RANK[_class(p.level)] < rank and p.level != Class.Country
+                      and _class(p.level) in (Class.County, Class.Township, Class.City) and text[e:e + 1] != "、"]
         candidates += [(True, m.end, RANK[m.cls], ("local", m)) for m in local
                        if m.end <= at and m.start > window and RANK[m.cls] < rank and text[m.end:m.end + 1] != "、"]
         if not candidates:

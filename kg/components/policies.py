@@ -31,6 +31,7 @@ from kg.components.base import (
 from kg.gazetteer import data_rows, gazetteer
 from kg.lexicon import travel_cue
 from kg.model import Mention
+from kg.ns import Class, Prop
 
 CUE_REACH = 1500  # characters back to the body or scope that speaks
 CN_DIGITS = str.maketrans("一二三四五六七八九", "123456789")
@@ -142,8 +143,9 @@ class PolicyRecognizer:
 
     def _add(self, doc, start, end, label, kind, places, sentences, alts=()):
         label = label.strip()
-        m = add_mention(doc, Mention("Policy", policy_key(label), label, start, end, [a for a in alts if a != label]))
-        add_relation(doc, m, "policyKind", kind, start)
+        m = add_mention(doc, Mention(Class.Policy, policy_key(label), label, start, end,
+                                     [a for a in alts if a != label]))
+        add_relation(doc, m, Prop.policyKind, kind, start)
         i = bisect_right(self._sent_at, start) - 1
         s, e = sentences[i] if i >= 0 and start < sentences[i][1] else (start, end)
         # a strategy or guideline is the speaker's line, not the places a sentence names in passing
@@ -163,14 +165,14 @@ class PolicyRecognizer:
         for p in targets:
             if p.key not in seen:
                 seen.add(p.key)
-                add_relation(doc, m, "appliesTo", p, start)
+                add_relation(doc, m, Prop.appliesTo, p, start)
         # issuedBy where the text says so: an organization that 印发 / 出台 / 发布 it in the same sentence
         text = text_of(doc)
         orgs = self._orgs
         for org in orgs[bisect_left(self._org_at, s):bisect_right(self._org_at, start)]:
             if org.end <= start and org.end > org.start and \
                     ISSUE.search(text, org.end, start) and not re.search(r"[。；]", text[org.end:start]):
-                add_relation(doc, m, "issuedBy", org, start)
+                add_relation(doc, m, Prop.issuedBy, org, start)
 
     def __call__(self, doc: Doc) -> Doc:
         text = text_of(doc)
@@ -178,12 +180,12 @@ class PolicyRecognizer:
                 if not text.endswith(RELAYED, max(0, m.start() - 2), m.start())]
         self._cue_at = [at for at, _ in cues]
         self._cue_province = [prov for _, prov in cues]
-        places = [p for p in written_places(doc) if p.cls not in ("Country", "Site")]
+        places = [p for p in written_places(doc) if p.cls not in (Class.Country, Class.Site)]
         sentences = sentence_spans(doc)
         self._place_at = [p.start for p in places]  # places and sentences are in text order
         self._places_sorted = places
         self._sent_at = [a for a, _ in sentences]
-        self._orgs = of_class(doc, "Organization")
+        self._orgs = of_class(doc, Class.Organization)
         self._org_at = [o.start for o in self._orgs]
         taken = bytearray(len(text) + 1)
         for m in QUOTE.finditer(text):
