@@ -52,6 +52,7 @@ GIVES_REQUIREMENTS = re.compile(r"强调|指出|要求")
 LEADERS_BEFORE = re.compile(r"(?:省|市|县|区|自治区)领导(?:同志)?$")
 ATTENDS = re.compile(r"出席|参加|列席")
 CLAUSE_END = re.compile(r"[，。；！？\n]")
+ORG_REACH = 60  # an organization's name is shorter than this: how far back an organizer is sought
 CLAUSE_REACH = 80  # how far a clause is read for what its cue says next (bounded: no punctuation, no end)
 VENUE = re.compile(r"在[^，。；\n]{0,20}?(?:发布会|会议|分会场|主会场|会场)上?")
 HEADLINE = re.compile(r"\n\s*\n[^\n。！？；]{2,30}\n\s*\n")
@@ -141,7 +142,7 @@ class MeetingRecognizer:
         if inside:
             return inside[0]
         # orgs are in text order and an organization name is short: look back a little only
-        before = [o for o in _between(orgs, start - 64, start) if o.end <= start and start - o.end <= 4
+        before = [o for o in _between(orgs, start - ORG_REACH, start) if o.end <= start and start - o.end <= 4
                   and o.end > o.start]
         return before[-1] if before else None
 

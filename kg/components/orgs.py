@@ -43,7 +43,7 @@ CUT = re.compile(r"召开|套开|同时|主持|加紧(?:建设)?|发挥|统筹|�
                  r"|启用|贡献|公布|部分|参加的|全国|下属|暨|已|均|各|传达|学习|贯彻|落实|"
                  r"第[0-9一二三四五六七八九十百]+[次届]|[0-9]+[日月年号次家个名]|[0-9]+多家")
 PARTY = ("党总支", "党支部", "党委", "党组")
-NEAR = 64  # how far from a name's window an organization may touch its left edge
+NEAR = 60  # how far from a name's window an organization may touch its left edge
 LEGAL = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
 
 
