@@ -34,12 +34,12 @@ def travel_cue() -> str:
 
 
 @cache
-def short_form_patterns() -> list[tuple[str, re.Pattern, str]]:
-    """(short form, pattern with group ``p`` on it, code) for a short form after a verb of travel,
-    followed by what such a cue is followed by (入川即检, 返京人员, 来蓉的, 抵穗后)."""
-    out = []
-    for short, code in sorted(short_forms().items()):
-        rx = re.compile(rf"(?:{'|'.join(TRAVEL)})(?:（抵）|\(抵\)|返)?(?P<p>{re.escape(short)})"
-                        r"(?=[人车交卡的，。、即后前途返时员旅者])")
-        out.append((short, rx, code))
-    return out
+def short_form_pattern(special: frozenset[str] = frozenset()) -> tuple[re.Pattern, dict[str, str]]:
+    """One pattern for every short form (but ``special``) after a verb of travel, followed by what
+    such a cue is followed by (入川即检, 返京人员, 来蓉的, 抵穗后), its group ``p`` on the short form;
+    and short form -> code."""
+    codes = {s: c for s, c in short_forms().items() if s not in special}
+    chars = "".join(sorted(codes))
+    rx = re.compile(rf"(?:{'|'.join(TRAVEL)})(?:（抵）|\(抵\)|返)?(?P<p>[{re.escape(chars)}])"
+                    r"(?=[人车交卡的，。、即后前途返时员旅者])")
+    return rx, codes

@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 
 from kg.components.base import add_mention, add_relation, meta, text_of
 from kg.gazetteer import Place, data_rows, gazetteer
-from kg.lexicon import short_form_patterns
+from kg.lexicon import short_form_pattern
 from kg.model import Mention
 from kg.ns import Class, Prop
 from kg.ontology import PLACE_RANK
@@ -81,8 +81,8 @@ class PlaceRecognizer:
         self.abbrevs = [(re.compile(p), code) for p, code in data_rows("place_abbrev.tsv")]
         # every province's (and a few cities') short form after a verb of travel (入川, 返京, 来蓉),
         # where place_abbrev.tsv does not already say how that character is read
-        special = {m.group(1) for p, _ in self.abbrevs for m in re.finditer(r"\(\?P<p>(.)\)", p.pattern)}
-        self.abbrevs += [(rx, code) for short, rx, code in short_form_patterns() if short not in special]
+        special = frozenset(m.group(1) for p, _ in self.abbrevs for m in re.finditer(r"\(\?P<p>(.)\)", p.pattern))
+        self.short_re, self.short_code = short_form_pattern(special)
         patterns = []
         for row in data_rows("place_patterns.tsv"):
             suffix, cls, max_name = row[0], row[1], int(row[2])
@@ -311,10 +311,11 @@ class PlaceRecognizer:
             if abbreviated is None:
                 continue
             for am in pattern.finditer(text):
-                s, e = am.span("p")
-                m = self._mention(doc, s, e, abbreviated)
-                m.alt_labels = []
-                self._with_ancestors(doc, m, abbreviated, done)
+                self._abbreviation(doc, am, abbreviated, done)
+        for am in self.short_re.finditer(text):  # every province's short form after a verb of travel
+            abbreviated = self.gaz.get(self.short_code[am.group("p")])
+            if abbreviated is not None:
+                self._abbreviation(doc, am, abbreviated, done)
         local: list[Mention] = []
         self._local_ends: list[int] = []
         for start, end, name, cls, parent in self._suffix_places(doc, found):
@@ -332,6 +333,12 @@ class PlaceRecognizer:
             local.append(m)
             self._local_ends.append(m.end)
         return doc
+
+    def _abbreviation(self, doc: Doc, am: re.Match, place: Place, done: set[str]) -> None:
+        s, e = am.span("p")
+        m = self._mention(doc, s, e, place)
+        m.alt_labels = []
+        self._with_ancestors(doc, m, place, done)
 
     def _infer_home(self, doc: Doc, found: list[tuple[int, int, Place]]):
         """A page without a manifest entry: its home province and city are the ones its places

@@ -200,7 +200,7 @@ class PolicyRecognizer:
         for m in TITLE.finditer(text):
             self._add(doc, m.start(), m.end(), m.group(1), "guideline", places, sentences)
             taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
-        for m in NOTICE.finditer(text):
+        for m in (NOTICE.finditer(text) if "号通告" in text or "号公告" in text else ()):
             s, e = m.span("name")
             if not any(taken[s:e]):
                 self._add(doc, s, e, m.group("name"), "measure", places, sentences)
