@@ -86,11 +86,13 @@ MANIFEST = "manifest.tsv"
 
 
 def page_records(docs: Iterable[Document], cache: Path, report: BuildReport, *, jobs: int,
-                 keep_contacts: bool, segmenter: str = "char") -> Iterator[tuple[PageDigest, FileSource]]:
+                 keep_contacts: bool, segmenter: str = "char",
+                 dask: str | None = None) -> Iterator[tuple[PageDigest, FileSource]]:
     """Digests of ``docs`` with their evidence sources, streamed.
 
     Unchanged pages are read from their page files in ``cache``; the others
-    are extracted by ``jobs`` workers, which write their page files there.
+    are extracted by ``jobs`` workers, which write their page files there
+    (or, with ``dask``, on that Dask cluster: see :mod:`kg.dask_map`).
     ``cache/manifest.tsv`` lists every input with the hash of its text and
     its page file.
     """
@@ -123,8 +125,14 @@ def page_records(docs: Iterable[Document], cache: Path, report: BuildReport, *, 
 
     _pipeline(segmenter)  # fail early (bad model folder) and let forked workers inherit it
     work = partial(extract_page_files, keep_contacts=keep_contacts, segmenter=segmenter)
+    if dask:
+        from kg.dask_map import page_files
+
+        results = page_files(dask, todo(), jobs=jobs, keep_contacts=keep_contacts, segmenter=segmenter)
+    else:
+        results = map_batches(todo(), work, jobs=jobs)
     try:
-        for rec in map_batches(todo(), work, jobs=jobs):
+        for rec in results:
             while reused:
                 old, path = reused.popleft()
                 yield old, pagefile.FileSource(path)
@@ -304,12 +312,14 @@ def _prepare_out(out: Path, inputs: list[Path]) -> None:
 
 def build(paths: list[Path], out: Path, *, year: int | None = None, strict: bool = False,
           keep_contacts: bool = False, max_bytes: int = 20_000_000, jobs: int = 1, incremental: bool = True,
-          segmenter: str = "char", store: bool = False, on_item: Callable | None = None) -> BuildReport:
+          segmenter: str = "char", store: bool = False, on_item: Callable | None = None,
+          dask: str | None = None) -> BuildReport:
     """Build ``kg.ttl`` and ``kg.graphml`` (and with ``store`` the query store) in ``out`` from ``paths``.
 
     Pages stream through: read, extracted by ``jobs`` workers into page files
     in ``out/.kg-cache`` (reused next time when unchanged, unless not
-    ``incremental``), folded into the resolver, and forgotten.
+    ``incremental``), folded into the resolver, and forgotten. With ``dask``
+    (a scheduler address or ``local``) the pages are extracted on that Dask cluster.
     """
     from kg.atomic import BuildLock
 
@@ -321,7 +331,8 @@ def build(paths: list[Path], out: Path, *, year: int | None = None, strict: bool
         docs = read_documents(paths, report, year=year, strict=strict, max_bytes=max_bytes,
                               keep_contacts=keep_contacts, on_item=on_item)
         cache = open_cache(out, clean=not incremental)
-        pages = page_records(docs, cache, report, jobs=jobs, keep_contacts=keep_contacts, segmenter=segmenter)
+        pages = page_records(docs, cache, report, jobs=jobs, keep_contacts=keep_contacts, segmenter=segmenter,
+                             dask=dask)
         write_exports(pages, out, report, store=store, jobs=jobs)
         if not report.outputs:
             raise NothingToBuild(
@@ -332,8 +343,8 @@ def build(paths: list[Path], out: Path, *, year: int | None = None, strict: bool
 
 
 def extract_to(paths: list[Path], out: Path, *, year=None, strict=False, keep_contacts=False,
-               max_bytes=20_000_000, jobs: int = 1, on_item=None) -> BuildReport:
-    """``kg extract``: one N-Quads file of page records per input page, in ``out``."""
+               max_bytes=20_000_000, jobs: int = 1, on_item=None, dask: str | None = None) -> BuildReport:
+    """``kg extract``: one N-Quads file of page records per input page, in ``out`` (``dask``: on that cluster)."""
     from kg.atomic import short_name
     from kg.extract import _pipeline, extract_nquad_files
     from kg.parallel import map_batches
@@ -345,7 +356,13 @@ def extract_to(paths: list[Path], out: Path, *, year=None, strict=False, keep_co
                               keep_contacts=keep_contacts, on_item=on_item)
     _pipeline()
     items = ((doc, out / short_name(quote(doc.doc_id, safe=""), ".nq")) for doc in docs)
-    report.outputs = list(map_batches(items, partial(extract_nquad_files, keep_contacts=keep_contacts), jobs=jobs))
+    if dask:
+        from kg.dask_map import nquad_files
+
+        report.outputs = list(nquad_files(dask, items, jobs=jobs, keep_contacts=keep_contacts))
+    else:
+        report.outputs = list(map_batches(items, partial(extract_nquad_files, keep_contacts=keep_contacts),
+                                          jobs=jobs))
     if not report.documents:
         raise NothingToBuild("No text documents found in " + ", ".join(shown(p) for p in paths) + ".")
     report.seconds = time.perf_counter() - t0

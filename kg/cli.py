@@ -85,9 +85,12 @@ def main() -> None:
               help="spaCy word segmenter: char, or pkuseg:MODEL_DIR (a model from kg train-segmenter).")
 @click.option("--store", "with_store", is_flag=True,
               help="Also load the graph into the query store now (otherwise the first kg query does it).")
+@click.option("--dask", "dask", metavar="SCHEDULER",
+              help="Extract the pages on a Dask cluster: its scheduler (tcp://host:8786 or a scheduler file), "
+                   "or local for a LocalCluster of --jobs workers (pip install 'kg[dask]').")
 @click.option("-v", "--verbose", is_flag=True, help="Say which encoding each file was read with, and time each step.")
 def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, jobs, clean_build, segmenter,
-          with_store, verbose) -> None:
+          with_store, dask, verbose) -> None:
     """Build the graph from text pages (default: the seeds/ folder) into OUT.
 
     PATHS are files or folders of UTF-8, GB18030/GBK, Big5 or UTF-16 text, or
@@ -124,7 +127,7 @@ def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, jobs,
         report = run_build(list(paths), out, year=year, strict=strict, keep_contacts=keep_contacts,
                            max_bytes=int(max_mb * 1_000_000), jobs=jobs or default_jobs(),
                            incremental=not clean_build, segmenter=segmenter, store=with_store,
-                           on_item=on_document)
+                           on_item=on_document, dask=dask)
     except KgError as err:
         _finish(bar)
         _fail(err)
@@ -153,7 +156,10 @@ def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, jobs,
 @click.option("--strict", is_flag=True, help="Stop at the first unreadable input.")
 @click.option("--keep-contacts", is_flag=True, help="Keep phone numbers and e-mail addresses in evidence.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="Worker processes.")
-def extract(paths, out, year, strict, keep_contacts, jobs) -> None:
+@click.option("--dask", "dask", metavar="SCHEDULER",
+              help="Extract the pages on a Dask cluster: its scheduler (tcp://host:8786 or a scheduler file), "
+                   "or local for a LocalCluster of --jobs workers (pip install 'kg[dask]').")
+def extract(paths, out, year, strict, keep_contacts, jobs, dask) -> None:
     """Extract PATHS into one N-Quads record file per page (the map half of a build).
 
     Run it on many machines over parts of an archive, then `kg merge` the folders.
@@ -162,7 +168,7 @@ def extract(paths, out, year, strict, keep_contacts, jobs) -> None:
 
     try:
         report = extract_to(list(paths), out, year=year, strict=strict, keep_contacts=keep_contacts,
-                            jobs=jobs or default_jobs(),
+                            jobs=jobs or default_jobs(), dask=dask,
                             on_item=lambda i: getattr(i, "reason", None) and click.echo(
                                 f"kg: skipped {i.reason}", err=True))
     except KgError as err:
