@@ -351,12 +351,31 @@ def _type(store, iri: str) -> str:
     return (specific or kg_types or ["?"])[0]
 
 
+DETAILS = ("date", "ordinal", "title", "firstReported", "policyKind")
+
+
 def _detail(store, iri: str) -> str:
-    """Date, ordinal, title or code shown beside a node."""
-    wanted = {KG_IRI + p for p in ("date", "ordinal", "title", "firstReported", "policyKind")}
-    parts = sorted(f"{local(q.predicate.value)} {q.object.value}"
-                   for q in store.quads_for_pattern(_node(iri), None, None) if q.predicate.value in wanted)
+    """Date, ordinal, title or code shown beside a node (a lookup per property: a hub has thousands of others)."""
+    node = _node(iri)
+    parts = sorted(f"{p} {q.object.value}" for p in DETAILS for q in store.quads_for_pattern(node, _node(KG_IRI + p), None))
     return ", ".join(parts)
+
+
+def _links(store, center: str) -> tuple[list[tuple[str, object]], list[tuple[str, object]]]:
+    """(predicate, other end) of the ``kg:`` statements from and to ``center``, one index lookup per
+    property of the ontology: never a pass over the evidence nodes and documents that point at a hub."""
+    from kg.ontology import terms
+
+    node = _node(center)
+    outgoing, incoming = [], []
+    for name in sorted(terms()[1]):
+        pred = KG_IRI + name
+        if pred in HIDDEN:
+            continue
+        p = _node(pred)
+        outgoing += [(pred, q.object) for q in store.quads_for_pattern(node, p, None)]
+        incoming += [(pred, q.subject) for q in store.quads_for_pattern(None, p, node)]
+    return outgoing, incoming
 
 
 def _var(name):
@@ -583,23 +602,68 @@ def resolve_name(store, name: str, iri: str | None = None, type_: str | None = N
     return hits[0]
 
 
+RDF_SUBJECT = "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject"
+RDF_OBJECT = "http://www.w3.org/1999/02/22-rdf-syntax-ns#object"
+# Oxigraph joins in the order written: the evidence nodes are found from the end of the
+# statement that has fewer (a hub has thousands; the neighbour on the other end, a few).
+EVIDENCE_QUERY = (
+    "SELECT ?s ?p ?o ?sent ?start ?end ?d ?file ?date WHERE {{ {first} {second} ?e rdf:predicate ?p ; "
+    "kg:sentence ?sent ; kg:charStart ?start ; kg:charEnd ?end ; prov:wasDerivedFrom ?d . "
+    "?d kg:sourceFile ?file . "
+    "OPTIONAL {{ ?d kg:published ?date }} }} ORDER BY ?file ?start LIMIT {limit}")
+_BY_SUBJECT, _BY_OBJECT = "?e rdf:subject ?s .", "?e rdf:object ?o ."
+
+
+def _object_side_smaller(store, s, o) -> bool:
+    """Whether fewer evidence nodes have ``o`` as object than ``s`` as subject.
+
+    The two index scans are walked in step and the first to end wins, so this
+    costs twice the smaller count, not the larger.
+    """
+    import pyoxigraph as ox
+
+    by_s = store.quads_for_pattern(None, ox.NamedNode(RDF_SUBJECT), s)
+    by_o = store.quads_for_pattern(None, ox.NamedNode(RDF_OBJECT), o)
+    while True:
+        if next(by_o, None) is None:
+            return True
+        if next(by_s, None) is None:
+            return False
+
+
 def _evidence(store, s: str, p: str, o, limit: int = 3) -> list[dict]:
     obj = _node(o) if isinstance(o, str) else o
+    subj = _node(s)
+    order = (_BY_OBJECT, _BY_SUBJECT) if _object_side_smaller(store, subj, obj) else (_BY_SUBJECT, _BY_OBJECT)
     rows = store.query(
-        "SELECT ?s ?p ?o ?sent ?start ?end ?d ?file ?date WHERE { ?e rdf:subject ?s ; rdf:predicate ?p ; "
-        "rdf:object ?o ; kg:sentence ?sent ; kg:charStart ?start ; kg:charEnd ?end ; prov:wasDerivedFrom ?d . "
-        "?d kg:sourceFile ?file . "
-        "OPTIONAL { ?d kg:published ?date } } ORDER BY ?file ?start LIMIT " + str(int(limit)),
+        EVIDENCE_QUERY.format(first=order[0], second=order[1], limit=int(limit)),
         prefixes=QUERY_PREFIXES,
-        substitutions={_var("s"): _node(s), _var("p"): _node(p), _var("o"): obj})
+        substitutions={_var("s"): subj, _var("p"): _node(p), _var("o"): obj})
     return [{"sentence": r["sent"].value, "file": r["file"].value,
              "date": r["date"].value if r["date"] is not None else None,
              "doc": r["d"].value, "start": int(r["start"].value), "end": int(r["end"].value)} for r in rows]
 
 
+def _first_of_each_relation(edges: list[Edge], limit: int) -> list[Edge]:
+    """The edges render_tree shows: the first ``limit`` of each relation (0: all)."""
+    if not limit:
+        return edges
+    seen: dict[tuple[str, str], int] = {}
+    out = []
+    for e in edges:
+        n = seen[(e.direction, e.pred)] = seen.get((e.direction, e.pred), 0) + 1
+        if n <= limit:
+            out.append(e)
+    return out
+
+
 def neighbourhood(store, iri: str, *, depth: int = 1, type_filter: str | None = None,
-                  evidence: bool = True) -> Node:
-    """The entity and everything within ``depth`` steps, grouped by relation, with evidence."""
+                  evidence: bool = True, limit: int = 0) -> Node:
+    """The entity and everything within ``depth`` steps, grouped by relation, with evidence.
+
+    With ``limit``, evidence is looked up only for the first ``limit`` neighbours
+    of each relation: those :func:`render_tree` shows with the same limit.
+    """
     import pyoxigraph as ox
 
     wanted_types = type_filter_classes(type_filter)
@@ -608,30 +672,30 @@ def neighbourhood(store, iri: str, *, depth: int = 1, type_filter: str | None = 
     seen = {iri}
 
     def expand(center: str, level: int) -> list[Edge]:
-        edges = []
-        outgoing = [(q.predicate.value, q.object) for q in store.quads_for_pattern(_node(center), None, None)]
-        incoming = [(q.predicate.value, q.subject) for q in store.quads_for_pattern(None, None, _node(center))]
+        found = []
+        outgoing, incoming = _links(store, center)
         for direction, items in (("out", outgoing), ("in", incoming)):
             for pred, other in items:
-                if pred in HIDDEN or not pred.startswith(KG_IRI) or not isinstance(other, ox.NamedNode):
-                    continue
-                if "/evidence/" in other.value or "/doc/" in other.value:
+                if not isinstance(other, ox.NamedNode) or "/evidence/" in other.value or "/doc/" in other.value:
                     continue
                 t = _type(store, other.value)
-                wanted = wanted_types is None or t in wanted_types
-                children = []
-                if level < depth and other.value not in seen:
-                    seen.add(other.value)
-                    children = expand(other.value, level + 1)
-                if not wanted and not children:
-                    continue  # --type keeps the matching nodes and the paths that lead to them
-                s, o = (center, other.value) if direction == "out" else (other.value, center)
-                edge = Edge(local(pred), direction, other.value, labels_of(store, [other.value]).get(other.value, ""),
-                            t, _evidence(store, s, pred, o) if evidence else [], children)
-                edge.label += f" [{_detail(store, other.value)}]" if t in ("Meeting", "InfectionChain", "Post") \
-                    and _detail(store, other.value) else ""
-                edges.append(edge)
-        edges.sort(key=lambda e: (e.direction, e.pred, e.label, e.other))
+                detail = _detail(store, other.value) if t in ("Meeting", "InfectionChain", "Post") else ""
+                text = labels_of(store, [other.value]).get(other.value, "") + (f" [{detail}]" if detail else "")
+                found.append(Edge(local(pred), direction, other.value, text, t))
+        # in the order shown, so that a neighbour met twice is expanded where it is first shown
+        found.sort(key=lambda e: (e.direction, e.pred, e.label, e.other))
+        edges = []
+        for edge in found:
+            if level < depth and edge.other not in seen:
+                seen.add(edge.other)
+                edge.children = expand(edge.other, level + 1)
+            if wanted_types is not None and edge.type not in wanted_types and not edge.children:
+                continue  # --type keeps the matching nodes and the paths that lead to them
+            edges.append(edge)
+        if evidence:
+            for e in _first_of_each_relation(edges, limit):
+                s, o = (center, e.other) if e.direction == "out" else (e.other, center)
+                e.evidence = _evidence(store, s, KG_IRI + e.pred, o)
         return edges
 
     root.edges = expand(iri, 1)
@@ -644,9 +708,13 @@ def neighbourhood(store, iri: str, *, depth: int = 1, type_filter: str | None = 
             m, o = r["m"].value, r["o"].value
             label = labels_of(store, [m]).get(m, "")
             detail = _detail(store, m)
-            held.append((detail, Edge("organizer·jurisdiction", "in", m, label + (f" [{detail}]" if detail else ""),
-                                      "Meeting", _evidence(store, m, KG_IRI + "organizer", o) if evidence else [])))
-        root.edges += [edge for _, edge in sorted(held, key=lambda h: (h[0], h[1].label))]
+            held.append((detail, o, Edge("organizer·jurisdiction", "in", m,
+                                         label + (f" [{detail}]" if detail else ""), "Meeting")))
+        held.sort(key=lambda h: (h[0], h[2].label))
+        for i, (_, o, edge) in enumerate(held):
+            if evidence and (not limit or i < limit):
+                edge.evidence = _evidence(store, edge.other, KG_IRI + "organizer", o)
+        root.edges += [edge for _, _, edge in held]
     return root
 
 
