@@ -602,41 +602,54 @@ def resolve_name(store, name: str, iri: str | None = None, type_: str | None = N
     return hits[0]
 
 
-RDF_SUBJECT = "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject"
-RDF_OBJECT = "http://www.w3.org/1999/02/22-rdf-syntax-ns#object"
-# Oxigraph joins in the order written: the evidence nodes are found from the end of the
-# statement that has fewer (a hub has thousands; the neighbour on the other end, a few).
+# Oxigraph joins in the order written: the evidence nodes of a statement are found from its
+# end with fewer of them (a hub has thousands; the neighbour on the other end, often a few),
+# and the sentence and end offset are read only for the three shown.
 EVIDENCE_QUERY = (
-    "SELECT ?s ?p ?o ?sent ?start ?end ?d ?file ?date WHERE {{ {first} {second} ?e rdf:predicate ?p ; "
-    "kg:sentence ?sent ; kg:charStart ?start ; kg:charEnd ?end ; prov:wasDerivedFrom ?d . "
-    "?d kg:sourceFile ?file . "
-    "OPTIONAL {{ ?d kg:published ?date }} }} ORDER BY ?file ?start LIMIT {limit}")
-_BY_SUBJECT, _BY_OBJECT = "?e rdf:subject ?s .", "?e rdf:object ?o ."
+    "SELECT ?s ?p ?o ?sent ?start ?end ?d ?file ?date WHERE {{ "
+    "{{ SELECT ?s ?p ?o ?e ?start ?d ?file WHERE {{ {first} {second} ?e rdf:predicate ?p ; kg:charStart ?start ; "
+    "prov:wasDerivedFrom ?d . ?d kg:sourceFile ?file }} ORDER BY ?file ?start LIMIT {limit} }} "
+    "?e kg:sentence ?sent ; kg:charEnd ?end . OPTIONAL {{ ?d kg:published ?date }} }} ORDER BY ?file ?start")
+_BY = {"s": "?e rdf:subject ?x .", "o": "?e rdf:object ?x ."}
 
 
-def _object_side_smaller(store, s, o) -> bool:
+def _evidence_count(store, side: str, term) -> int:
+    """How many evidence nodes have ``term`` as subject (side "s") or object ("o"), counted in the store."""
+    rows = store.query(f"SELECT ?x (COUNT(?e) AS ?n) WHERE {{ {_BY[side]} }} GROUP BY ?x", prefixes=QUERY_PREFIXES,
+                       substitutions={_var("x"): term})
+    return next((int(r["n"].value) for r in rows), 0)
+
+
+def _more_than(store, side: str, term, n: int) -> bool:
+    """Whether more than ``n`` evidence nodes have ``term`` on ``side``: reads at most n + 1 of them."""
+    rows = store.query(f"SELECT ?x ?e WHERE {{ {_BY[side]} }} OFFSET {int(n)} LIMIT 1", prefixes=QUERY_PREFIXES,
+                       substitutions={_var("x"): term})
+    return any(True for _ in rows)
+
+
+def _object_side_smaller(store, s, o, counts: dict | None = None) -> bool:
     """Whether fewer evidence nodes have ``o`` as object than ``s`` as subject.
 
-    The two index scans are walked in step and the first to end wins, so this
-    costs twice the smaller count, not the larger.
+    One side is counted (once per term, in ``counts``) and the other probed just past
+    that count, so the cost follows the smaller side after the first statement of a hub.
     """
-    import pyoxigraph as ox
-
-    by_s = store.quads_for_pattern(None, ox.NamedNode(RDF_SUBJECT), s)
-    by_o = store.quads_for_pattern(None, ox.NamedNode(RDF_OBJECT), o)
-    while True:
-        if next(by_o, None) is None:
-            return True
-        if next(by_s, None) is None:
-            return False
+    counts = {} if counts is None else counts
+    if ("o", o) in counts and ("s", s) not in counts:
+        return _more_than(store, "s", s, counts[("o", o)])
+    if ("s", s) not in counts:
+        counts[("s", s)] = _evidence_count(store, "s", s)
+    return not _more_than(store, "o", o, counts[("s", s)])
 
 
-def _evidence(store, s: str, p: str, o, limit: int = 3) -> list[dict]:
+def _evidence(store, s: str, p: str, o, limit: int = 3, counts: dict | None = None) -> list[dict]:
     obj = _node(o) if isinstance(o, str) else o
     subj = _node(s)
-    order = (_BY_OBJECT, _BY_SUBJECT) if _object_side_smaller(store, subj, obj) else (_BY_SUBJECT, _BY_OBJECT)
+    if _object_side_smaller(store, subj, obj, counts):
+        first, second = _BY["o"].replace("?x", "?o"), _BY["s"].replace("?x", "?s")
+    else:
+        first, second = _BY["s"].replace("?x", "?s"), _BY["o"].replace("?x", "?o")
     rows = store.query(
-        EVIDENCE_QUERY.format(first=order[0], second=order[1], limit=int(limit)),
+        EVIDENCE_QUERY.format(first=first, second=second, limit=int(limit)),
         prefixes=QUERY_PREFIXES,
         substitutions={_var("s"): subj, _var("p"): _node(p), _var("o"): obj})
     return [{"sentence": r["sent"].value, "file": r["file"].value,
@@ -693,9 +706,13 @@ def neighbourhood(store, iri: str, *, depth: int = 1, type_filter: str | None = 
                 continue  # --type keeps the matching nodes and the paths that lead to them
             edges.append(edge)
         if evidence:
+            counts: dict = {}  # evidence nodes per end of a statement: the centre's are counted once
             for e in _first_of_each_relation(edges, limit):
-                s, o = (center, e.other) if e.direction == "out" else (e.other, center)
-                e.evidence = _evidence(store, s, KG_IRI + e.pred, o)
+                side = "s" if e.direction == "out" else "o"
+                if (side, _node(center)) not in counts:
+                    counts[(side, _node(center))] = _evidence_count(store, side, _node(center))
+                s, o = (center, e.other) if side == "s" else (e.other, center)
+                e.evidence = _evidence(store, s, KG_IRI + e.pred, o, counts=counts)
         return edges
 
     root.edges = expand(iri, 1)

@@ -64,7 +64,7 @@ def test_evidence_is_the_same_whichever_end_it_is_found_from(store):
     assert checked > 100
 
 
-def test_the_end_with_fewer_evidence_nodes_is_found_by_walking_both_in_step():
+def test_the_end_with_fewer_evidence_nodes_is_found_by_counting_one_and_probing_the_other():
     from kg.query import _object_side_smaller
 
     store = ox.Store()
@@ -76,6 +76,10 @@ def test_the_end_with_fewer_evidence_nodes_is_found_by_walking_both_in_step():
     for i in range(600):
         store.add(ox.Quad(ox.NamedNode(f"{DATA_IRI}evidence/o{i}"), ox.NamedNode(RDF + "object"), leaf))
     assert not _object_side_smaller(store, hub, leaf)
+    # with the hub's count known (as kg nb knows its centre's), only the other end is probed
+    assert not _object_side_smaller(store, hub, leaf, {("s", hub): 500})
+    assert _object_side_smaller(store, hub, leaf, {("s", hub): 700})  # a count kept is believed
+    assert not _object_side_smaller(store, leaf, leaf, {("o", leaf): 601})  # none has leaf as subject
 
 
 def test_links_are_the_kg_statements_a_full_scan_finds(store):
