@@ -101,10 +101,11 @@ class Table:
 
     def to_text(self) -> str:
         cells = [[self.cell(t) for t in row] for row in self.rows]
-        widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(self.columns)]
+        sized = [[(c, _width(c)) for c in r] for r in cells]  # each cell's width measured once
+        widths = [max([_width(c)] + [r[i][1] for r in sized]) for i, c in enumerate(self.columns)]
         lines = ["  ".join(_pad(c, w) for c, w in zip(self.columns, widths)).rstrip()]
         lines.append("  ".join("-" * w for w in widths))
-        lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths)).rstrip() for r in cells]
+        lines += ["  ".join(c + " " * (w - n) for (c, n), w in zip(r, widths)).rstrip() for r in sized]
         lines.append(f"({len(self.rows)} rows)")
         return "\n".join(lines)
 
@@ -171,6 +172,8 @@ class Table:
 def _width(s: str) -> int:
     import unicodedata
 
+    if s.isascii():
+        return len(s)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 
 
