@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,27 +53,25 @@ def graph(mb: float, reuse: bool) -> Path:
 
 
 def hubs(store_dir: Path) -> dict[str, tuple[str, str, int, bool]]:
-    """The most connected place, person and meeting: kind -> (IRI, label, links, label names others too)."""
+    """The most connected place, person and meeting: kind -> (IRI, label, links, label names others too).
+
+    Links are kg: statements between two entities (not documents or evidence), either direction,
+    counted in the store.
+    """
     import pyoxigraph as ox
 
     store = ox.Store.read_only(str(store_dir))
-
-    def entity(term) -> bool:
-        return isinstance(term, ox.NamedNode) and term.value.startswith(D) \
-            and "/evidence/" not in term.value and "/doc/" not in term.value
-
-    degree: Counter = Counter()
-    for q in store:
-        if q.predicate.value.startswith(KG) and entity(q.subject) and entity(q.object):
-            degree[q.subject.value] += 1
-            degree[q.object.value] += 1
-    kinds: dict[str, set[str]] = {}
-    for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None):
-        if q.object.value.startswith(KG):
-            kinds.setdefault(q.subject.value, set()).add(q.object.value[len(KG):])
     out = {}
     for kind, classes in (("place", PLACES), ("person", PERSONS), ("meeting", {"Meeting"})):
-        iri, n = max(((i, n) for i, n in degree.items() if kinds.get(i, set()) & classes), key=lambda x: (x[1], x[0]))
+        values = " ".join(f"<{KG}{c}>" for c in sorted(classes))
+        rows = store.query(
+            f"SELECT ?x (COUNT(?y) AS ?n) WHERE {{ {{ SELECT DISTINCT ?x WHERE {{ VALUES ?c {{ {values} }} ?x a ?c }} }} "
+            f"{{ ?x ?p ?y }} UNION {{ ?y ?p ?x }} "
+            f"FILTER(STRSTARTS(STR(?p), \"{KG}\") && isIRI(?y) && STRSTARTS(STR(?y), \"{D}\") "
+            f"&& !CONTAINS(STR(?y), \"/evidence/\") && !CONTAINS(STR(?y), \"/doc/\")) }} "
+            "GROUP BY ?x ORDER BY DESC(?n) DESC(STR(?x)) LIMIT 1")
+        row = next(iter(rows))
+        iri, n = row["x"].value, int(row["n"].value)
         label = next((q.object.value for q in store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(LABEL), None)),
                      iri)
         same = {q.subject.value for pred in (LABEL, ALT) for lang in ("zh", None)

@@ -226,10 +226,12 @@ def load_ontology():
     return ontology_triples(ontology_path())
 
 
-def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: bool = False, jobs: int = 2) -> None:
+def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: bool = False, jobs: int = 2,
+                  on_store_progress: Callable[[int, int], None] | None = None) -> None:
     """The reduce step and the exports: resolve the pages, write Turtle and GraphML (and the store).
 
     ``pages`` yields page records, or (page digest, evidence source) pairs.
+    ``on_store_progress(bytes read, total)`` follows the store's load.
     """
     from kg.atomic import ExportSet
     from kg.export import write_evidence_section, write_graphml, write_turtle
@@ -281,7 +283,7 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
     if store:
         from kg.store import write_store
 
-        write_store(ttl, out / "kg.oxigraph")
+        write_store(ttl, out / "kg.oxigraph", on_store_progress)
         report.outputs.append(out / "kg.oxigraph")
         report.lap("load store")
     report.entities = Counter(e.cls for e in res.entities.values())
@@ -313,7 +315,7 @@ def _prepare_out(out: Path, inputs: list[Path]) -> None:
 def build(paths: list[Path], out: Path, *, year: int | None = None, strict: bool = False,
           keep_contacts: bool = False, max_bytes: int = 20_000_000, jobs: int = 1, incremental: bool = True,
           segmenter: str = "char", store: bool = False, on_item: Callable | None = None,
-          dask: str | None = None) -> BuildReport:
+          dask: str | None = None, on_store_progress: Callable[[int, int], None] | None = None) -> BuildReport:
     """Build ``kg.ttl`` and ``kg.graphml`` (and with ``store`` the query store) in ``out`` from ``paths``.
 
     Pages stream through: read, extracted by ``jobs`` workers into page files
@@ -333,7 +335,7 @@ def build(paths: list[Path], out: Path, *, year: int | None = None, strict: bool
         cache = open_cache(out, clean=not incremental)
         pages = page_records(docs, cache, report, jobs=jobs, keep_contacts=keep_contacts, segmenter=segmenter,
                              dask=dask)
-        write_exports(pages, out, report, store=store, jobs=jobs)
+        write_exports(pages, out, report, store=store, jobs=jobs, on_store_progress=on_store_progress)
         if not report.outputs:
             raise NothingToBuild(
                 "No text documents found in " + ", ".join(shown(p) for p in paths) +
