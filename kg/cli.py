@@ -123,16 +123,20 @@ def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, jobs,
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, interrupted)
-    store_bar = None
-    if with_store:
-        from kg.cli_query import _LoadBar
+    store_bars: list = []
 
-        store_bar = _LoadBar()  # shown once the load has taken a second
+    def store_progress(done: int, total: int) -> None:
+        """The store's load as a progress bar, shown once the load has taken a second."""
+        if not store_bars:
+            from kg.cli_query import _LoadBar
+
+            store_bars.append(_LoadBar())
+        store_bars[0](done, total)
     try:
         report = run_build(list(paths), out, year=year, strict=strict, keep_contacts=keep_contacts,
                            max_bytes=int(max_mb * 1_000_000), jobs=jobs or default_jobs(),
                            incremental=not clean_build, segmenter=segmenter, store=with_store,
-                           on_item=on_document, dask=dask, on_store_progress=store_bar)
+                           on_item=on_document, dask=dask, on_store_progress=store_progress)
     except KgError as err:
         _finish(bar)
         _fail(err)
@@ -144,7 +148,7 @@ def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, jobs,
         click.echo(f"kg: build interrupted; {out}/ keeps its previous exports.", err=True)
         sys.exit(130)
     finally:
-        if store_bar is not None:
+        for store_bar in store_bars:
             store_bar.close()
     _finish(bar)
     if explain_merges:

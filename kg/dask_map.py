@@ -68,6 +68,7 @@ def map_on(client, items: Iterable, work: Callable[[list], object], *, batch: in
     """``work`` over ``items`` in batches (default :data:`BATCH` pages) on the cluster of ``client``:
     one result per batch, in input order."""
     from distributed import CancelledError, KilledWorker
+    from distributed.comm.core import CommClosedError
 
     batch = batch or BATCH
     threads = max(1, sum(client.nthreads().values()))
@@ -81,6 +82,9 @@ def map_on(client, items: Iterable, work: Callable[[list], object], *, batch: in
             yield pending.popleft().result()
     except (KilledWorker, CancelledError) as err:
         raise ClusterError(f"a Dask worker was lost while extracting pages ({type(err).__name__}: {err}); "
+                           "the earlier exports are kept.") from None
+    except CommClosedError as err:  # an OSError: not to be reported as a page file that cannot be written
+        raise ClusterError(f"the connection to the Dask scheduler was lost ({err}); "
                            "the earlier exports are kept.") from None
     finally:
         for f in pending:
