@@ -84,11 +84,13 @@ MANIFEST = "manifest.tsv"
 
 
 def page_records(docs: Iterable[Document], cache: Path, report: BuildReport, *, jobs: int,
-                 keep_contacts: bool, segmenter: str = "char") -> Iterator[tuple[PageDigest, FileSource]]:
+                 keep_contacts: bool, segmenter: str = "char",
+                 dask: str | None = None) -> Iterator[tuple[PageDigest, FileSource]]:
     """Digests of ``docs`` with their evidence sources, streamed.
 
     Unchanged pages are read from their page files in ``cache``; the others
-    are extracted by ``jobs`` workers, which write their page files there.
+    are extracted by ``jobs`` workers, which write their page files there
+    (or, with ``dask``, on that Dask cluster: see :mod:`kg.dask_map`).
     ``cache/manifest.tsv`` lists every input with the hash of its text and
     its page file.
     """
@@ -121,8 +123,14 @@ def page_records(docs: Iterable[Document], cache: Path, report: BuildReport, *, 
 
     _pipeline(segmenter)  # fail early (bad model folder) and let forked workers inherit it
     work = partial(extract_page_files, keep_contacts=keep_contacts, segmenter=segmenter)
+    if dask:
+        from kg.dask_map import page_files
+
+        results = page_files(dask, todo(), jobs=jobs, keep_contacts=keep_contacts, segmenter=segmenter)
+    else:
+        results = map_batches(todo(), work, jobs=jobs)
     try:
-        for rec in map_batches(todo(), work, jobs=jobs):
+        for rec in results:
             while reused:
                 old, path = reused.popleft()
                 yield old, pagefile.FileSource(path)
@@ -220,10 +228,12 @@ def _nothing_to_wait_for(check: bool = True) -> None:
     """The evidence writer's wait before the writer is started."""
 
 
-def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: bool = False, jobs: int = 2) -> None:
+def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: bool = False, jobs: int = 2,
+                  on_store_progress: Callable[[int, int], None] | None = None) -> None:
     """The reduce step and the exports: resolve the pages, write Turtle and GraphML (and the store).
 
     ``pages`` yields page records, or (page digest, evidence source) pairs.
+    ``on_store_progress(bytes read, total)`` follows the store's load.
     """
     from kg.atomic import ExportSet
     from kg.export import write_evidence_section, write_graphml, write_turtle
@@ -275,7 +285,7 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
     if store:
         from kg.store import write_store
 
-        write_store(ttl, out / "kg.oxigraph")
+        write_store(ttl, out / "kg.oxigraph", on_store_progress)
         report.outputs.append(out / "kg.oxigraph")
         report.lap("load store")
     report.entities = Counter(e.cls for e in res.entities.values())
@@ -306,12 +316,14 @@ def _prepare_out(out: Path, inputs: list[Path]) -> None:
 
 def build(paths: list[Path], out: Path, *, year: int | None = None, strict: bool = False,
           keep_contacts: bool = False, max_bytes: int = 20_000_000, jobs: int = 1, incremental: bool = True,
-          segmenter: str = "char", store: bool = False, on_item: Callable | None = None) -> BuildReport:
+          segmenter: str = "char", store: bool = False, on_item: Callable | None = None,
+          dask: str | None = None, on_store_progress: Callable[[int, int], None] | None = None) -> BuildReport:
     """Build ``kg.ttl`` and ``kg.graphml`` (and with ``store`` the query store) in ``out`` from ``paths``.
 
     Pages stream through: read, extracted by ``jobs`` workers into page files
     in ``out/.kg-cache`` (reused next time when unchanged, unless not
-    ``incremental``), folded into the resolver, and forgotten.
+    ``incremental``), folded into the resolver, and forgotten. With ``dask``
+    (a scheduler address or ``local``) the pages are extracted on that Dask cluster.
     """
     from kg.atomic import BuildLock
 
@@ -323,8 +335,9 @@ def build(paths: list[Path], out: Path, *, year: int | None = None, strict: bool
         docs = read_documents(paths, report, year=year, strict=strict, max_bytes=max_bytes,
                               keep_contacts=keep_contacts, on_item=on_item)
         cache = open_cache(out, clean=not incremental)
-        pages = page_records(docs, cache, report, jobs=jobs, keep_contacts=keep_contacts, segmenter=segmenter)
-        write_exports(pages, out, report, store=store, jobs=jobs)
+        pages = page_records(docs, cache, report, jobs=jobs, keep_contacts=keep_contacts, segmenter=segmenter,
+                             dask=dask)
+        write_exports(pages, out, report, store=store, jobs=jobs, on_store_progress=on_store_progress)
         if not report.outputs:
             raise NothingToBuild(
                 "No text documents found in " + ", ".join(shown(p) for p in paths) +
@@ -334,8 +347,8 @@ def build(paths: list[Path], out: Path, *, year: int | None = None, strict: bool
 
 
 def extract_to(paths: list[Path], out: Path, *, year=None, strict=False, keep_contacts=False,
-               max_bytes=20_000_000, jobs: int = 1, on_item=None) -> BuildReport:
-    """``kg extract``: one N-Quads file of page records per input page, in ``out``."""
+               max_bytes=20_000_000, jobs: int = 1, on_item=None, dask: str | None = None) -> BuildReport:
+    """``kg extract``: one N-Quads file of page records per input page, in ``out`` (``dask``: on that cluster)."""
     from kg.atomic import short_name
     from kg.extract import _pipeline, extract_nquad_files
     from kg.parallel import map_batches
@@ -347,7 +360,13 @@ def extract_to(paths: list[Path], out: Path, *, year=None, strict=False, keep_co
                               keep_contacts=keep_contacts, on_item=on_item)
     _pipeline()
     items = ((doc, out / short_name(quote(doc.doc_id, safe=""), ".nq")) for doc in docs)
-    report.outputs = list(map_batches(items, partial(extract_nquad_files, keep_contacts=keep_contacts), jobs=jobs))
+    if dask:
+        from kg.dask_map import nquad_files
+
+        report.outputs = list(nquad_files(dask, items, jobs=jobs, keep_contacts=keep_contacts))
+    else:
+        report.outputs = list(map_batches(items, partial(extract_nquad_files, keep_contacts=keep_contacts),
+                                          jobs=jobs))
     if not report.documents:
         raise NothingToBuild("No text documents found in " + ", ".join(shown(p) for p in paths) + ".")
     report.seconds = time.perf_counter() - t0

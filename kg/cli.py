@@ -88,9 +88,12 @@ def main() -> None:
               help="spaCy word segmenter: char, or pkuseg:MODEL_DIR (a model from kg train-segmenter).")
 @click.option("--store", "with_store", is_flag=True,
               help="Also load the graph into the query store now (otherwise the first kg query does it).")
+@click.option("--dask", "dask", metavar="SCHEDULER",
+              help="Extract the pages on a Dask cluster: its scheduler (tcp://host:8786 or a scheduler file), "
+                   "or local for a LocalCluster of --jobs workers (pip install 'kg[dask]').")
 @click.option("-v", "--verbose", is_flag=True, help="Say which encoding each file was read with, and time each step.")
 def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, jobs, clean_build, segmenter,
-          with_store, verbose) -> None:
+          with_store, dask, verbose) -> None:
     """Build the graph from text pages (default: the seeds/ folder) into OUT.
 
     PATHS are files or folders of UTF-8, GB18030/GBK, Big5 or UTF-16 text, or
@@ -100,10 +103,7 @@ def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, jobs,
     from kg.build import build as run_build
     from kg.build import default_jobs
 
-    if not paths:
-        if not Path("seeds").is_dir():
-            raise click.UsageError("No seeds/ folder here: give the pages to build, e.g. kg build pages/")
-        paths = (Path("seeds"),)
+    paths = _paths_or_seeds(paths)
     from kg.corpus import count_inputs, shown
 
     total = count_inputs(list(paths))
@@ -111,10 +111,8 @@ def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, jobs,
         if total > 3 else None
 
     def on_document(item) -> None:
-        reason = getattr(item, "reason", None)
-        if reason:
-            click.echo(f"kg: skipped {reason}", err=True)
-        elif verbose:
+        _say_skipped(item)
+        if verbose and not hasattr(item, "reason"):
             click.echo(f"kg: read {shown(item.source_file)} ({item.encoding})", err=True)
         if bar is not None:
             _advance(bar)
@@ -123,11 +121,13 @@ def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, jobs,
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, interrupted)
+    store_bars: list = []
+    store_progress = _store_progress(store_bars)
     try:
         report = run_build(list(paths), out, year=year, strict=strict, keep_contacts=keep_contacts,
                            max_bytes=int(max_mb * 1_000_000), jobs=jobs or default_jobs(),
                            incremental=not clean_build, segmenter=segmenter, store=with_store,
-                           on_item=on_document)
+                           on_item=on_document, dask=dask, on_store_progress=store_progress)
     except KgError as err:
         _finish(bar)
         _fail(err)
@@ -138,6 +138,9 @@ def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, jobs,
         _finish(bar)
         click.echo(f"kg: build interrupted; {out}/ keeps its previous exports.", err=True)
         sys.exit(130)
+    finally:
+        for store_bar in store_bars:
+            store_bar.close()
     _finish(bar)
     if explain_merges:
         for line in report.merges:
@@ -146,6 +149,27 @@ def build(paths, out, year, strict, keep_contacts, max_mb, explain_merges, jobs,
     if verbose:
         click.echo(f"kg: {report.timings()}", err=True)
     sys.exit(report.exit_code)
+
+
+def _paths_or_seeds(paths) -> tuple:
+    """The pages to build: those given, else the seeds/ folder here."""
+    if paths:
+        return tuple(paths)
+    if not Path("seeds").is_dir():
+        raise click.UsageError("No seeds/ folder here: give the pages to build, e.g. kg build pages/")
+    return (Path("seeds"),)
+
+
+def _store_progress(bars: list):
+    """A callback drawing the store's load as a progress bar (once the load has taken a second);
+    the bar is put into ``bars`` to be closed."""
+    def progress(done: int, total: int) -> None:
+        if not bars:
+            from kg.cli_query import _LoadBar
+
+            bars.append(_LoadBar())
+        bars[0](done, total)
+    return progress
 
 
 def _say_skipped(item) -> None:
@@ -163,7 +187,10 @@ def _say_skipped(item) -> None:
 @click.option("--strict", is_flag=True, help="Stop at the first unreadable input.")
 @click.option("--keep-contacts", is_flag=True, help="Keep phone numbers and e-mail addresses in evidence.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="Worker processes.")
-def extract(paths, out, year, strict, keep_contacts, jobs) -> None:
+@click.option("--dask", "dask", metavar="SCHEDULER",
+              help="Extract the pages on a Dask cluster: its scheduler (tcp://host:8786 or a scheduler file), "
+                   "or local for a LocalCluster of --jobs workers (pip install 'kg[dask]').")
+def extract(paths, out, year, strict, keep_contacts, jobs, dask) -> None:
     """Extract PATHS into one N-Quads record file per page (the map half of a build).
 
     Run it on many machines over parts of an archive, then `kg merge` the folders.
@@ -172,7 +199,7 @@ def extract(paths, out, year, strict, keep_contacts, jobs) -> None:
 
     try:
         report = extract_to(list(paths), out, year=year, strict=strict, keep_contacts=keep_contacts,
-                            jobs=jobs or default_jobs(),
+                            jobs=jobs or default_jobs(), dask=dask,
                             on_item=_say_skipped)
     except KgError as err:
         _fail(err)

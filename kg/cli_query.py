@@ -146,7 +146,8 @@ def neighbours(name, depth, type_, iri, no_evidence, limit, fmt, store, graph, s
     try:
         s = _store(store, graph)
         target_iri, _, _ = q.resolve_name(s, name, iri)
-        node = q.neighbourhood(s, target_iri, depth=depth, type_filter=type_, evidence=not no_evidence)
+        node = q.neighbourhood(s, target_iri, depth=depth, type_filter=type_, evidence=not no_evidence,
+                               limit=limit if fmt == "tree" else 0)
         if svg_file:
             from kg.picture import write_svg
 

@@ -206,19 +206,27 @@ def _native(ev: array) -> array:
     return ev
 
 
-def write(path: Path, rec: PageRecord) -> PageDigest:
-    """Write the page file of ``rec`` (atomically, no fsync: it is a cache); return its digest."""
+def encode(rec: PageRecord) -> tuple[PageDigest, bytes]:
+    """The digest of ``rec`` and the bytes of its page file."""
     page, part = split(rec)
     head = _json(_encode_digest(page))
     offsets = _native(page.evidence).tobytes()
     tail = _json([part.doc_id, part.texts, part.of_relation])
+    return page, b"".join((MAGIC, _HEAD.pack(len(head), len(offsets), len(tail)), head, offsets, tail))
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Put a page file's bytes (from :func:`encode`) at ``path``, atomically (no fsync: it is a cache)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, "wb") as fh:
-        fh.write(MAGIC + _HEAD.pack(len(head), len(offsets), len(tail)))
-        fh.write(head)
-        fh.write(offsets)
-        fh.write(tail)
+        fh.write(data)
     os.replace(tmp, path)
+
+
+def write(path: Path, rec: PageRecord) -> PageDigest:
+    """Write the page file of ``rec`` (atomically, no fsync: it is a cache); return its digest."""
+    page, data = encode(rec)
+    write_bytes(path, data)
     return page
 
 

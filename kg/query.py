@@ -106,10 +106,11 @@ class Table:
 
     def to_text(self) -> str:
         cells = [[self.cell(t) for t in row] for row in self.rows]
-        widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(self.columns)]
+        sized = [[(c, _width(c)) for c in r] for r in cells]  # each cell's width measured once
+        widths = [max([_width(c)] + [r[i][1] for r in sized]) for i, c in enumerate(self.columns)]
         lines = ["  ".join(_pad(c, w) for c, w in zip(self.columns, widths, strict=True)).rstrip()]
         lines.append("  ".join("-" * w for w in widths))
-        lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+        lines += ["  ".join(c + " " * (w - n) for (c, n), w in zip(r, widths, strict=True)).rstrip() for r in sized]
         lines.append(f"({len(self.rows)} rows)")
         return "\n".join(lines)
 
@@ -176,6 +177,8 @@ class Table:
 def _width(s: str) -> int:
     import unicodedata
 
+    if s.isascii():
+        return len(s)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 
 
@@ -332,11 +335,28 @@ def _type(store, iri: str) -> str:
 
 
 def _detail(store, iri: str) -> str:
-    """Date, ordinal, title or code shown beside a node."""
-    wanted = DETAILS
-    parts = sorted(f"{local(q.predicate.value)} {q.object.value}"
-                   for q in store.quads_for_pattern(_node(iri), None, None) if q.predicate.value in wanted)
+    """Date, ordinal, title or code shown beside a node (a lookup per property: a hub has thousands of others)."""
+    node = _node(iri)
+    parts = sorted(f"{local(p)} {q.object.value}" for p in sorted(DETAILS)
+                   for q in store.quads_for_pattern(node, _node(p), None))
     return ", ".join(parts)
+
+
+def _links(store, center: str) -> tuple[list[tuple[str, object]], list[tuple[str, object]]]:
+    """(predicate, other end) of the ``kg:`` statements from and to ``center``, one index lookup per
+    property of the ontology: never a pass over the evidence nodes and documents that point at a hub."""
+    from kg.ontology import terms
+
+    node = _node(center)
+    outgoing, incoming = [], []
+    for name in sorted(terms()[1]):
+        pred = Prop(name).iri
+        if pred in HIDDEN:
+            continue
+        p = _node(pred)
+        outgoing += [(pred, q.object) for q in store.quads_for_pattern(node, p, None)]
+        incoming += [(pred, q.subject) for q in store.quads_for_pattern(None, p, node)]
+    return outgoing, incoming
 
 
 def _var(name):
@@ -576,23 +596,82 @@ def resolve_name(store, name: str, iri: str | None = None, type_: str | None = N
     return hits[0]
 
 
-def _evidence(store, s: str, p: str, o, limit: int = 3) -> list[dict]:
+# Oxigraph joins in the order written: the evidence nodes of a statement are found from its
+# end with fewer of them (a hub has thousands; the neighbour on the other end, often a few),
+# and the search stops at the first ``limit`` found: a fact stated on thousands of pages costs
+# no more than one stated once. They are shown in file and offset order.
+EVIDENCE_QUERY = (
+    "SELECT ?s ?p ?o ?sent ?start ?end ?d ?file ?date WHERE {{ "
+    "{{ SELECT ?s ?p ?o ?e WHERE {{ {first} {second} ?e rdf:predicate ?p }} LIMIT {limit} }} "
+    "?e kg:charStart ?start ; prov:wasDerivedFrom ?d ; kg:sentence ?sent ; kg:charEnd ?end . "
+    "?d kg:sourceFile ?file . OPTIONAL {{ ?d kg:published ?date }} }} ORDER BY ?file ?start")
+_BY = {"s": "?e rdf:subject ?x .", "o": "?e rdf:object ?x ."}
+
+
+def _evidence_count(store, side: str, term) -> int:
+    """How many evidence nodes have ``term`` as subject (side "s") or object ("o"), counted in the store."""
+    rows = store.query(f"SELECT ?x (COUNT(?e) AS ?n) WHERE {{ {_BY[side]} }} GROUP BY ?x", prefixes=QUERY_PREFIXES,
+                       substitutions={_var("x"): term})
+    return next((int(r["n"].value) for r in rows), 0)
+
+
+def _more_than(store, side: str, term, n: int) -> bool:
+    """Whether more than ``n`` evidence nodes have ``term`` on ``side``: reads at most n + 1 of them."""
+    rows = store.query(f"SELECT ?x ?e WHERE {{ {_BY[side]} }} OFFSET {int(n)} LIMIT 1", prefixes=QUERY_PREFIXES,
+                       substitutions={_var("x"): term})
+    return any(True for _ in rows)
+
+
+def _object_side_smaller(store, s, o, counts: dict | None = None) -> bool:
+    """Whether fewer evidence nodes have ``o`` as object than ``s`` as subject.
+
+    One side is counted (once per term, in ``counts``) and the other probed just past
+    that count, so the cost follows the smaller side after the first statement of a hub.
+    """
+    counts = {} if counts is None else counts
+    if ("o", o) in counts and ("s", s) not in counts:
+        return _more_than(store, "s", s, counts[("o", o)])
+    if ("s", s) not in counts:
+        counts[("s", s)] = _evidence_count(store, "s", s)
+    return not _more_than(store, "o", o, counts[("s", s)])
+
+
+def _evidence(store, s: str, p: str, o, limit: int = 3, counts: dict | None = None) -> list[dict]:
     obj = _node(o) if isinstance(o, str) else o
+    subj = _node(s)
+    if _object_side_smaller(store, subj, obj, counts):
+        first, second = _BY["o"].replace("?x", "?o"), _BY["s"].replace("?x", "?s")
+    else:
+        first, second = _BY["s"].replace("?x", "?s"), _BY["o"].replace("?x", "?o")
     rows = store.query(
-        "SELECT ?s ?p ?o ?sent ?start ?end ?d ?file ?date WHERE { ?e rdf:subject ?s ; rdf:predicate ?p ; "
-        "rdf:object ?o ; kg:sentence ?sent ; kg:charStart ?start ; kg:charEnd ?end ; prov:wasDerivedFrom ?d . "
-        "?d kg:sourceFile ?file . "
-        "OPTIONAL { ?d kg:published ?date } } ORDER BY ?file ?start LIMIT " + str(int(limit)),
+        EVIDENCE_QUERY.format(first=first, second=second, limit=int(limit)),
         prefixes=QUERY_PREFIXES,
-        substitutions={_var("s"): _node(s), _var("p"): _node(p), _var("o"): obj})
+        substitutions={_var("s"): subj, _var("p"): _node(p), _var("o"): obj})
     return [{"sentence": r["sent"].value, "file": r["file"].value,
              "date": r["date"].value if r["date"] is not None else None,
              "doc": r["d"].value, "start": int(r["start"].value), "end": int(r["end"].value)} for r in rows]
 
 
+def _first_of_each_relation(edges: list[Edge], limit: int) -> list[Edge]:
+    """The edges render_tree shows: the first ``limit`` of each relation (0: all)."""
+    if not limit:
+        return edges
+    seen: dict[tuple[str, str], int] = {}
+    out = []
+    for e in edges:
+        n = seen[(e.direction, e.pred)] = seen.get((e.direction, e.pred), 0) + 1
+        if n <= limit:
+            out.append(e)
+    return out
+
+
 def neighbourhood(store, iri: str, *, depth: int = 1, type_filter: str | None = None,
-                  evidence: bool = True) -> Node:
-    """The entity and everything within ``depth`` steps, grouped by relation, with evidence."""
+                  evidence: bool = True, limit: int = 0) -> Node:
+    """The entity and everything within ``depth`` steps, grouped by relation, with evidence.
+
+    With ``limit``, evidence is looked up only for the first ``limit`` neighbours
+    of each relation: those :func:`render_tree` shows with the same limit.
+    """
     import pyoxigraph as ox
 
     wanted_types = type_filter_classes(type_filter)
@@ -601,30 +680,34 @@ def neighbourhood(store, iri: str, *, depth: int = 1, type_filter: str | None = 
     seen = {iri}
 
     def expand(center: str, level: int) -> list[Edge]:
-        edges = []
-        outgoing = [(q.predicate.value, q.object) for q in store.quads_for_pattern(_node(center), None, None)]
-        incoming = [(q.predicate.value, q.subject) for q in store.quads_for_pattern(None, None, _node(center))]
+        found = []
+        outgoing, incoming = _links(store, center)
         for direction, items in (("out", outgoing), ("in", incoming)):
             for pred, other in items:
-                if pred in HIDDEN or not pred.startswith(KG_IRI) or not isinstance(other, ox.NamedNode):
-                    continue
-                if "/evidence/" in other.value or "/doc/" in other.value:
+                if not isinstance(other, ox.NamedNode) or "/evidence/" in other.value or "/doc/" in other.value:
                     continue
                 t = _type(store, other.value)
-                wanted = wanted_types is None or t in wanted_types
-                children = []
-                if level < depth and other.value not in seen:
-                    seen.add(other.value)
-                    children = expand(other.value, level + 1)
-                if not wanted and not children:
-                    continue  # --type keeps the matching nodes and the paths that lead to them
-                s, o = (center, other.value) if direction == "out" else (other.value, center)
-                edge = Edge(local(pred), direction, other.value, labels_of(store, [other.value]).get(other.value, ""),
-                            t, _evidence(store, s, pred, o) if evidence else [], children)
-                edge.label += f" [{_detail(store, other.value)}]" if t in DETAILED \
-                    and _detail(store, other.value) else ""
-                edges.append(edge)
-        edges.sort(key=lambda e: (e.direction, e.pred, e.label, e.other))
+                detail = _detail(store, other.value) if t in DETAILED else ""
+                text = labels_of(store, [other.value]).get(other.value, "") + (f" [{detail}]" if detail else "")
+                found.append(Edge(local(pred), direction, other.value, text, t))
+        # in the order shown, so that a neighbour met twice is expanded where it is first shown
+        found.sort(key=lambda e: (e.direction, e.pred, e.label, e.other))
+        edges = []
+        for edge in found:
+            if level < depth and edge.other not in seen:
+                seen.add(edge.other)
+                edge.children = expand(edge.other, level + 1)
+            if wanted_types is not None and edge.type not in wanted_types and not edge.children:
+                continue  # --type keeps the matching nodes and the paths that lead to them
+            edges.append(edge)
+        if evidence:
+            counts: dict = {}  # evidence nodes per end of a statement: the centre's are counted once
+            for e in _first_of_each_relation(edges, limit):
+                side = "s" if e.direction == "out" else "o"
+                if (side, _node(center)) not in counts:
+                    counts[(side, _node(center))] = _evidence_count(store, side, _node(center))
+                s, o = (center, e.other) if side == "s" else (e.other, center)
+                e.evidence = _evidence(store, s, Prop(e.pred).iri, o, counts=counts)
         return edges
 
     root.edges = expand(iri, 1)
@@ -637,9 +720,13 @@ def neighbourhood(store, iri: str, *, depth: int = 1, type_filter: str | None = 
             m, o = r["m"].value, r["o"].value
             label = labels_of(store, [m]).get(m, "")
             detail = _detail(store, m)
-            held.append((detail, Edge("organizer·jurisdiction", "in", m, label + (f" [{detail}]" if detail else ""),
-                                      Class.Meeting, _evidence(store, m, Prop.organizer.iri, o) if evidence else [])))
-        root.edges += [edge for _, edge in sorted(held, key=lambda h: (h[0], h[1].label))]
+            held.append((detail, o, Edge("organizer·jurisdiction", "in", m,
+                                         label + (f" [{detail}]" if detail else ""), Class.Meeting)))
+        held.sort(key=lambda h: (h[0], h[2].label))
+        for i, (_, o, edge) in enumerate(held):
+            if evidence and (not limit or i < limit):
+                edge.evidence = _evidence(store, edge.other, Prop.organizer.iri, o)
+        root.edges += [edge for _, _, edge in held]
     return root
 
 
