@@ -119,21 +119,24 @@ def nquad_batch(docs: list, keep_contacts: bool = False) -> tuple[str, list[byte
 
 # ---------------------------------------------------------------- client side
 
+def _documents(items: Iterable[tuple], paths: deque[Path]) -> Iterator:
+    """The documents of (document, path) items; each path is queued in ``paths`` as its document goes out."""
+    for doc, path in items:
+        paths.append(path)
+        yield doc
+
+
 def page_files(scheduler: str, items: Iterable[tuple], *, jobs: int = 2, keep_contacts: bool = False,
                segmenter: str = "char") -> Iterator:
     """``kg build``'s map on a cluster: for each (document, page file path), write the page file; yield its digest."""
     from kg import pagefile
 
     paths: deque[Path] = deque()
-
-    def docs() -> Iterator:
-        for doc, path in items:
-            paths.append(path)
-            yield doc
+    docs = _documents(items, paths)
 
     with cluster(scheduler, jobs) as client:
         work = partial(page_file_batch, keep_contacts=keep_contacts, segmenter=segmenter)
-        for fingerprint, pages in map_on(client, docs(), work):
+        for fingerprint, pages in map_on(client, docs, work):
             _same_code(fingerprint)
             for digest, data in pages:
                 pagefile.write_bytes(paths.popleft(), data)
@@ -146,14 +149,10 @@ def nquad_files(scheduler: str, items: Iterable[tuple], *, jobs: int = 2,
     from kg.atomic import atomic_write_bytes
 
     paths: deque[Path] = deque()
-
-    def docs() -> Iterator:
-        for doc, path in items:
-            paths.append(path)
-            yield doc
+    docs = _documents(items, paths)
 
     with cluster(scheduler, jobs) as client:
-        for fingerprint, records in map_on(client, docs(), partial(nquad_batch, keep_contacts=keep_contacts)):
+        for fingerprint, records in map_on(client, docs, partial(nquad_batch, keep_contacts=keep_contacts)):
             _same_code(fingerprint)
             for data in records:
                 path = paths.popleft()
