@@ -236,7 +236,7 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
     ``on_store_progress(bytes read, total)`` follows the store's load.
     """
     from kg.atomic import ExportSet
-    from kg.export import write_evidence_section, write_graphml, write_turtle
+    from kg.export import to_networkx, write_evidence_section, write_graphml, write_turtle
     from kg.parallel import beside
     from kg.resolve import Resolver
 
@@ -264,11 +264,12 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
     exports = ExportSet(out)  # kg.ttl and kg.graphml are replaced together, or not at all
     try:
         evidence = beside(write_evidence_section, res, section, fork=jobs > 1, label=ttl)
-        write_graphml(res, out / "kg.graphml", opener=exports.open)
-        report.lap("write GraphML")
         from kg.gexf import write_gexf
 
-        write_gexf(res, out / "kg.gexf", opener=exports.open)
+        graph = to_networkx(res)  # one entity graph for both graph exports
+        write_graphml(res, out / "kg.graphml", opener=exports.open, graph=graph)
+        report.lap("write GraphML")
+        write_gexf(res, out / "kg.gexf", opener=exports.open, graph=graph)
         report.lap("write GEXF")
         report.triples = write_turtle(res, ttl, load_ontology(), evidence=evidence_file, opener=exports.open)
         exports.commit()

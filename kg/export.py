@@ -169,9 +169,10 @@ class _Writer(GraphMLWriterLxml):
         return self.keys[keys_key]
 
 
-def write_graphml(res: Resolution, path: Path, opener=atomic_open) -> None:
-    """The entity graph as GraphML for Gephi, networkx and igraph (written atomically)."""
-    G = to_networkx(res)
+def write_graphml(res: Resolution, path: Path, opener=atomic_open, graph: nx.DiGraph | None = None) -> None:
+    """The entity graph as GraphML for Gephi, networkx and igraph (written atomically); ``graph`` is
+    :func:`to_networkx` of ``res`` when the caller has it already."""
+    G = to_networkx(res) if graph is None else graph
     with opener(path) as fh:
         _Writer(fh, graph=G, encoding="utf-8", prettyprint=True).dump()
 

@@ -55,12 +55,12 @@ def edge_time(cls_s: str, cls_o: str, t_s, t_o):
     return t_s or t_o
 
 
-def write_gexf(res: Resolution, path: Path, opener=atomic_open) -> None:
+def write_gexf(res: Resolution, path: Path, opener=atomic_open, graph=None) -> None:
     """The entity graph as GEXF 1.3 with dynamic time (written atomically, or by ``opener``:
     a build's :class:`kg.atomic.ExportSet`, so that it is replaced with the other exports)."""
     from kg.export import to_networkx
 
-    G = to_networkx(res)
+    G = to_networkx(res) if graph is None else graph  # the GraphML's graph, when the caller has it
     times = node_times(res)
     root = etree.Element(f"{{{NS}}}gexf", nsmap={None: NS, "viz": VIZ}, version="1.3")
     meta = etree.SubElement(root, f"{{{NS}}}meta")
