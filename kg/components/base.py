@@ -85,8 +85,15 @@ def meta(doc: Doc) -> Document | None:
     return state(doc).meta
 
 
+_CLASSES = {c.value: c.value for c in Class}  # name -> the plain-text name (a set lookup, not an enum call)
+_PROPS = {p.value: p.value for p in Prop}
+
+
 def add_mention(doc: Doc, mention: Mention) -> Mention:
-    mention.cls = Class(mention.cls).value  # a class of the ontology (ValueError otherwise), kept as plain text
+    cls = _CLASSES.get(mention.cls)
+    if cls is None:
+        raise ValueError(f"{mention.cls!r} is not a class of the ontology")
+    mention.cls = cls  # kept as plain text
     mentions(doc).append(mention)
     return mention
 
@@ -97,7 +104,10 @@ def add_relation(doc: Doc, subj: Mention, pred: str, obj, at: int, lower_bound: 
     ``pred`` must be a property of the ontology (``kg.ns.Prop``): a misspelt one is a ValueError here,
     not a new predicate in the exports. The record keeps its plain local name.
     """
-    rel = Relation(subj, Prop(pred).value, obj, at, lower_bound)
+    name = _PROPS.get(pred)
+    if name is None:
+        raise ValueError(f"{pred!r} is not a property of the ontology")
+    rel = Relation(subj, name, obj, at, lower_bound)
     relations(doc).append(rel)
     return rel
 
