@@ -159,3 +159,8 @@ def test_development_zones_are_county_level_places_of_their_city():
     doc = run("宝鸡市渭滨区、宝鸡高新技术产业开发区实施静默管理。", None, home_province="610000", home_city="610300")
     assert "宝鸡高新技术产业开发区" in labels(doc, "County")
     assert ("宝鸡高新技术产业开发区", "宝鸡市") in facts(doc, "partOf")
+
+
+@pytest.mark.parametrize("text", ["组织在职党员下沉社区、就地转岗。", "对隔离酒店、社区街道、集贸市场进行督导。"])
+def test_clauses_and_generic_words_before_a_suffix_are_no_places(text):
+    assert not {"职党员下沉社区", "社区街道"} & set(labels(run(text, None, home_province="320000", home_city="320100")))

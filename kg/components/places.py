@@ -33,6 +33,8 @@ CONTEXT_CHARS = 600  # how far back a contextual parent may be named
 PARAGRAPH_REACH = 3000  # how far back before that the paragraph start is looked for (a page without any)
 HOME_PROVINCE = ("我省", "全省", "本省")
 HOME_CITY = ("我市", "全市", "本市")
+# a verb inside what runs before a suffix: a clause, not a name (在职党员下沉社区)
+CLAUSE_VERB = re.compile(r"下沉|深入|走进|进驻|派驻|包联|党员")
 ESTATE_NOT = re.compile(r"[进入包到下上]")  # 采样点位进小区: a verb phrase, not an estate's name
 LOCAL_AFTER = re.compile(r"街道|街(?!头|面|巷)|镇(?!压|静|定)|乡(?!村|镇|亲)|村(?!镇)|社区")
 ZONE = re.compile(r"开发区|新区|高新区$")  # a development zone is named by its city
@@ -253,7 +255,8 @@ class PlaceRecognizer:
                 start, parent = k + verb.end(), None
                 name = text[start:end]
             stem = name[: -len(suffix)]
-            if len(stem) < 2 or name in BAD_NAME or any(b in name for b in BAD_PARTS) or stem[0] in BAD_START:
+            if len(stem) < 2 or name in BAD_NAME or stem in BAD_NAME or any(b in name for b in BAD_PARTS) \
+                    or stem[0] in BAD_START or CLAUSE_VERB.search(stem):
                 continue
             if parent is None and suffix in self.need_place and not (
                     suffix == "小区" and "、" in (text[end:end + 1], text[start - 1:start])
