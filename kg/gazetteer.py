@@ -29,7 +29,7 @@ class Place:
 
 
 def data_text(name: str) -> str:
-    return resources.files("kg").joinpath("data", name).read_text(encoding="utf-8")
+    return resources.files("kg").joinpath("data", *name.split("/")).read_text(encoding="utf-8")
 
 
 def data_rows(name: str) -> list[list[str]]:

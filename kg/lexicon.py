@@ -43,3 +43,82 @@ def short_form_pattern(special: frozenset[str] = frozenset()) -> tuple[re.Patter
     rx = re.compile(rf"(?:{'|'.join(TRAVEL)})(?:（抵）|\(抵\)|返)?(?P<p>[{re.escape(chars)}])"
                     r"(?=[人车交卡的，。、即后前途返时员旅者])")
     return rx, codes
+
+
+# ---------------------------------------------------------------------------------------------
+# Generic loaders: every component reads its vocabulary through these, never from literals.
+#
+# kg/data/lex/<name>.txt   one word per line ('#' starts a comment line); file order kept.
+# kg/data/lex/<name>.tsv   two columns, ``name<TAB>value``: named regex fragments, cue sets and
+#                          patterns. A value may use another entry of the same file as ``{other}``
+#                          (a name in braces: letters, digits, underscores, starting with a
+#                          letter; regex repeats such as {0,6} are never names), expanded in place
+#                          as a non-capturing group; ``{:other}`` inserts it as it stands (for a
+#                          set of characters used inside ``[...]``).
+# ---------------------------------------------------------------------------------------------
+
+_REF = re.compile(r"\{(:?)([A-Za-z][A-Za-z0-9_]*)\}")
+
+
+def _lex_lines(name: str) -> list[str]:
+    from kg.gazetteer import data_text
+
+    return [line for line in data_text(f"lex/{name}").splitlines() if line.strip() and not line.startswith("#")]
+
+
+@cache
+def words(name: str) -> tuple[str, ...]:
+    """The words of ``kg/data/lex/<name>.txt``, in file order, without blanks and comments."""
+    return tuple(line.strip() for line in _lex_lines(f"{name}.txt"))
+
+
+def alternation(items: tuple[str, ...] | list[str] | frozenset[str]) -> str:
+    """A regex alternation of literal words, longest first (so 常务会议 wins over 常务会)."""
+    return "|".join(re.escape(w) for w in sorted(set(items), key=lambda w: (-len(w), w)))
+
+
+@cache
+def entries(name: str) -> dict[str, str]:
+    """The ``name<TAB>value`` rows of ``kg/data/lex/<name>.tsv`` with ``{other}`` references expanded."""
+    return parse_entries(_lex_lines(f"{name}.tsv"), f"kg/data/lex/{name}.tsv")
+
+
+def parse_entries(lines: list[str], source: str) -> dict[str, str]:
+    """``name<TAB>value`` lines -> {name: value} with references expanded, in file order.
+
+    A row without a tab, a name defined twice, a missing reference or a cycle is a ValueError
+    naming ``source`` and the entry."""
+    raw: dict[str, str] = {}
+    for line in lines:
+        key, sep, value = line.partition("\t")
+        if not sep:
+            raise ValueError(f"{source}: row {key!r} has no tab-separated value")
+        if key in raw:
+            raise ValueError(f"{source}: {key!r} is defined twice")
+        raw[key] = value
+    done: dict[str, str] = {}
+
+    def expand(key: str, seen: tuple[str, ...]) -> str:
+        if key in done:
+            return done[key]
+        if key in seen:
+            raise ValueError(f"{source}: {key!r} refers to itself through {' -> '.join(seen)}")
+        if key not in raw:
+            raise ValueError(f"{source}: {seen[-1]!r} refers to undefined {{{key}}}")
+
+        def sub(m: re.Match) -> str:
+            inner = expand(m.group(2), (*seen, key))
+            return inner if m.group(1) else f"(?:{inner})"
+
+        done[key] = _REF.sub(sub, raw[key])
+        return done[key]
+
+    for key in raw:
+        expand(key, ())
+    return {key: done[key] for key in raw}
+
+
+@cache
+def pattern(name: str, key: str) -> re.Pattern:
+    """Entry ``key`` of ``kg/data/lex/<name>.tsv``, compiled."""
+    return re.compile(entries(name)[key])
