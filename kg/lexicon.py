@@ -54,10 +54,12 @@ def short_form_pattern(special: frozenset[str] = frozenset()) -> tuple[re.Patter
 #                          (a name in braces: letters, digits, underscores, starting with a
 #                          letter; regex repeats such as {0,6} are never names), expanded in place
 #                          as a non-capturing group; ``{:other}`` inserts it as it stands (for a
-#                          set of characters used inside ``[...]``).
+#                          set of characters used inside ``[...]``). ``{common.other}`` refers
+#                          to an entry of another file (here ``lex/common.tsv``): shared sets,
+#                          such as the characters that bound a name, are written once there.
 # ---------------------------------------------------------------------------------------------
 
-_REF = re.compile(r"\{(:?)([A-Za-z][A-Za-z0-9_]*)\}")
+_REF = re.compile(r"\{(:?)([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)?)\}")
 
 
 def _lex_lines(name: str) -> list[str]:
@@ -99,6 +101,12 @@ def parse_entries(lines: list[str], source: str) -> dict[str, str]:
     done: dict[str, str] = {}
 
     def expand(key: str, seen: tuple[str, ...]) -> str:
+        if "." in key:
+            other, _, entry = key.partition(".")
+            table = entries(other)
+            if entry not in table:
+                raise ValueError(f"{source}: {seen[-1]!r} refers to undefined {{{key}}}")
+            return table[entry]
         if key in done:
             return done[key]
         if key in seen:

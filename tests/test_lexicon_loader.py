@@ -33,3 +33,11 @@ def test_alternation_is_longest_first_and_escaped():
     alt = lexicon.alternation(["会", "常务会议", "a.b"])
     assert alt.split("|")[0] == "常务会议"
     assert re.fullmatch(alt, "a.b") and not re.fullmatch(alt, "axb")
+
+
+def test_entries_refer_to_another_file(monkeypatch):
+    monkeypatch.setattr(lexicon, "entries", lambda name: {"edge": "，。"} if name == "shared" else {})
+    got = lexicon.parse_entries(["name\t[^{:shared.edge}]+"], "t.tsv")
+    assert got["name"] == "[^，。]+"
+    with pytest.raises(ValueError, match="undefined"):
+        lexicon.parse_entries(["name\t{shared.nope}"], "t.tsv")
