@@ -184,3 +184,15 @@ def test_the_pages_wave_takes_the_running_total_of_its_headline():
     doc = run(text, home_province="220000", home_city="220200", published=PUB)
     [chain] = labels(doc, "InfectionChain")
     assert (chain, 160) in facts(doc, "asymptomaticCount") and (chain, 18) in facts(doc, "confirmedCount")
+
+
+def test_diagnosed_asymptomatic_and_cases_with_infections_count_as_written():
+    text = "截至目前，本轮疫情中某县已发现60例阳性人员，其中15人诊断为无症状感染者。"
+    doc = run(text, home_province="450000", home_city="450100", published=PUB)
+    [chain] = labels(doc, "InfectionChain")
+    assert (chain, 15) in facts(doc, "asymptomaticCount")
+    text = "会议通报了南宁疫情形势。南宁9例新冠肺炎确诊病例和感染者活动场所通报如下。"
+    doc = run(text, home_province="450000", home_city="450300", published=PUB)
+    assert "南宁疫情" in labels(doc, "InfectionChain")  # an outbreak named with its place, even before 形势
+    assert ("南宁疫情", 9) in facts(doc, "positiveCount")
+    assert not facts(doc, "confirmedCount")

@@ -61,7 +61,7 @@ CLUSTER = re.compile(r"与(?P<n>(?:阳性感染者|确诊病例|感染者|病例
                      r"|[条起]为(?P<n2>[^，。；为]{2,16}?关联|[^，。；为]{2,24}?传播链)(?=[，。；及])")
 HOME_WORDS = ("我市", "全市", "本市", "该市", "我省", "全省", "本省")
 CASES = re.compile(r"[\d一二三四五六七八九十两百]+(?:例|名)|感染者|病例|阳性")
-NOT_CHAIN_AFTER = re.compile(r"防控|形势|防治|期间")
+NOT_CHAIN_AFTER = re.compile(r"防控|防治|期间")
 # The M·D separator of a coded name; the month's digits end at most 11 characters after the
 # match start (a train prefix of 8, a quote, two digits).
 SEPARATOR = re.compile(r"[·•・.．]")
