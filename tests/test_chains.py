@@ -196,3 +196,11 @@ def test_diagnosed_asymptomatic_and_cases_with_infections_count_as_written():
     assert "南宁疫情" in labels(doc, "InfectionChain")  # an outbreak named with its place, even before 形势
     assert ("南宁疫情", 9) in facts(doc, "positiveCount")
     assert not facts(doc, "confirmedCount")
+
+
+def test_the_places_an_outbreak_appeared_in_are_where_it_was_reported():
+    text = "目前，湖南省本轮疫情出现在长沙、株洲、湘潭等地，累计报告确诊病例40例。"
+    doc = run(text, home_province="430000", home_city="430100", published=PUB)
+    [chain] = labels(doc, "InfectionChain")
+    where = {p for c, p in facts(doc, "reportedIn") if c == chain}
+    assert {"长沙市", "株洲市", "湘潭市"} <= where

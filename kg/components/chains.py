@@ -46,6 +46,9 @@ CASES_AFTER = re.compile(r"(?:、[\u4e00-\u9fff]{2,8}?)*"
                          r"(?:(?:新增|发现|报告|出现|累计)?(?:[\d一二三四五六七八九十两]+[例名])?"
                          r"(?:阳性|确诊|无症状感染者|感染者|病例)|各?[\d一二三四五六七八九十两]+例(?=[，。；、）)])"
                          r"|(?:新增|发现|报告|出现)[\d一二三四五六七八九十两]+[例名][^，。；]{0,6}?(?:阳性|确诊|感染者|病例))")
+# where an outbreak is: 本轮疫情出现在A、B、C等地 / 波及A、B两区 (the places up to the clause's end)
+SPREAD = re.compile(r"(?:主要|目前|已)?(?:出现在|发生在|分布在|分布于|波及|蔓延至|涉及)")
+SPREAD_END = re.compile(r"[，。；！？：]")
 # where cases live: 3人均常住某区
 LIVES_IN = re.compile(r"(?:常住|居住在|居住于|住在)$")
 # between a place and 疫情: nothing, a kind of outbreak, or a company or site (清徐韵达快递疫情)
@@ -266,6 +269,13 @@ class ChainRecognizer:
             ctx_places = places[bisect_left(at, ctx_start):bisect_left(at, stop)]
             for p in in_name:
                 add_relation(doc, chain, Prop.reportedIn, p, start)
+            spread = SPREAD.match(text, end)
+            if spread:
+                stop_at = SPREAD_END.search(text, spread.end())
+                clause_end = stop_at.start() if stop_at else len(text)
+                for p in places[bisect_left(at, spread.end()):bisect_left(at, clause_end)]:
+                    if p.cls in (Class.City, Class.County, Class.Township):
+                        add_relation(doc, chain, Prop.reportedIn, p, p.start)
             _first_reported(doc, chain, text, stop)
             self._context_places(doc, chain, ctx_places, in_name)
             for t in self.train.finditer(text, start, stop):
