@@ -122,3 +122,15 @@ def test_quoted_names_of_things_are_no_watchwords(text):
 ])
 def test_notices_bracketed_or_numbered(text, notice):
     assert notice in labels(run(text, home_city="320100", home_province="320000"), "Policy")
+
+
+def test_a_paragraphs_subject_places_hold_for_its_later_measures():
+    text = ("某市指挥部决定分类实施防控措施。\n"
+            "无疫情的仁和区、米易县2个县区，实施常态化防控措施。区域核酸检测每三天一次。\n"
+            "盐边县继续保持静默状态。解除后实施分类社区防控措施。")
+    doc = run(text, home_province="510000", home_city="510400")
+    applies = facts(doc, "appliesTo")
+    assert {("区域核酸检测", "仁和区"), ("区域核酸检测", "米易县")} <= applies
+    assert ("分类社区防控措施", "盐边县") in applies
+    assert ("区域核酸检测", "盐边县") not in applies
+    assert "分类实施防控措施" in labels(doc, "Policy")  # not the body that decided it

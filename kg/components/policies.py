@@ -91,12 +91,12 @@ CLAUSE = "，；：。！？"  # what ends a clause
 # a measure named by its head word, the modifier before it saying which (常态化防控措施, 第四轮核酸检测)
 HEADED = re.compile(r"防控措施|管控措施")
 # the modifier says how (常态化, 分层分类, 分级动态实施社会面), not who or what (人员, 测温等, 各项疫情)
-MANNER_END = re.compile(r"[化类级层面态施准]$")
+MANNER_END = re.compile(r"(?:[化类级层面态施准]|社区)$")
 NOT_MANNER = re.compile(r"[各等]|疫情|人员|场所|解除|部分|督促|责令|完成")
 ROUND = re.compile(r"第[\d一二三四五六七八九十]+轮(?:全员)?核酸(?:检测|筛查)")
 HEAD_REACH = 10
 HEAD_STOP = set("，。；：、！？“”‘’（）《》 的和与及在对内\n")
-HEAD_VERB = re.compile(r"开展|实施|落实|执行|采取|调整|优化|出台|制定|加强|启动|进行")
+HEAD_VERB = re.compile(r"开展|实施|落实|执行|采取|调整|优化|出台|制定|加强|启动|进行|决定|宣布|要求")
 AREA_LIST = re.compile(r"[\d一二三四五六七八九十百]*(?:个|处)?[：:]")  # 高风险区4个：… lists the places
 
 
@@ -141,6 +141,18 @@ class PolicyRecognizer:
         return [p for p in found if p.end not in starts  # 某镇东风村: the village, not its township
                 and not any(k != p.key and self.gaz.is_within(k, p.key) for k in keys)]
 
+    def _paragraph_subject(self, doc: Doc, s: int, places: list[Mention]) -> list[Mention]:
+        """The places a paragraph opens with, as the subject of its first clause (某县、某区等3个县区，实施…;
+        某区继续保持…): where the measures of its later sentences apply, when they name no place."""
+        text = text_of(doc)
+        p_start = text.rfind("\n", 0, s) + 1
+        if p_start == 0:  # the page's first paragraph: its subject is the page's, not a paragraph's
+            return []
+        ends = [i for c in CLAUSE if (i := text.find(c, p_start, s)) != -1]
+        if not ends:
+            return []
+        return self._targets(doc, p_start, min(ends), p_start, p_start, places)
+
     def _add(self, doc, start, end, label, kind, places, sentences, alts=()):
         label = label.strip()
         m = add_mention(doc, Mention(Class.Policy, policy_key(label), label, start, end,
@@ -149,7 +161,8 @@ class PolicyRecognizer:
         i = bisect_right(self._sent_at, start) - 1
         s, e = sentences[i] if i >= 0 and start < sentences[i][1] else (start, end)
         # a strategy or guideline is the speaker's line, not the places a sentence names in passing
-        targets = [] if kind in ("strategy", "guideline") else self._targets(doc, s, e, start, end, places)
+        targets = [] if kind in ("strategy", "guideline") else \
+            self._targets(doc, s, e, start, end, places) or self._paragraph_subject(doc, s, places)
         if not targets:
             info = meta(doc)
             code = None
@@ -261,6 +274,8 @@ class PolicyRecognizer:
             for p in self._place_ends(start, m.start()):
                 start = max(start, p)  # 咸阳市实施…: the place is where, not what
             verbs = list(HEAD_VERB.finditer(text, start, m.start()))
+            if len(verbs) > 1:  # 决定分类实施…: what is done starts after the clause's earlier verb
+                start = verbs[-2].end()
             if verbs:
                 v = verbs[-1]
                 # 实施分层分类防控措施 -> after the verb; 分类实施防控措施 -> the manner keeps its verb
