@@ -269,13 +269,7 @@ class ChainRecognizer:
             ctx_places = places[bisect_left(at, ctx_start):bisect_left(at, stop)]
             for p in in_name:
                 add_relation(doc, chain, Prop.reportedIn, p, start)
-            spread = SPREAD.match(text, end)
-            if spread:
-                stop_at = SPREAD_END.search(text, spread.end())
-                clause_end = stop_at.start() if stop_at else len(text)
-                for p in places[bisect_left(at, spread.end()):bisect_left(at, clause_end)]:
-                    if p.cls in (Class.City, Class.County, Class.Township):
-                        add_relation(doc, chain, Prop.reportedIn, p, p.start)
+            self._spread(doc, chain, end, places, at)
             _first_reported(doc, chain, text, stop)
             self._context_places(doc, chain, ctx_places, in_name)
             for t in self.train.finditer(text, start, stop):
@@ -305,6 +299,18 @@ class ChainRecognizer:
                     lower = bool(re.search(r"余|多", hit.group()))
                     add_relation(doc, chain, prop, to_int(raw) if raw else None, hit.start(), lower_bound=lower)
         return doc
+
+    @staticmethod
+    def _spread(doc: Doc, chain: Mention, end: int, places: list[Mention], at: list[int]) -> None:
+        """本轮疫情出现在A、B、C等地: the places of the clause after the chain's name are where it was reported."""
+        text = text_of(doc)
+        spread = SPREAD.match(text, end)
+        if spread:
+            stop_at = SPREAD_END.search(text, spread.end())
+            clause_end = stop_at.start() if stop_at else len(text)
+            for p in places[bisect_left(at, spread.end()):bisect_left(at, clause_end)]:
+                if p.cls in (Class.City, Class.County, Class.Township):
+                    add_relation(doc, chain, Prop.reportedIn, p, p.start)
 
     def _later_count(self, text: str, prop: str, rx: re.Pattern, keys: list[str], first: int, later: dict,
                      by_key: dict[str, list[Mention]], sents: list[tuple[int, int]]) -> re.Match | None:
