@@ -6,8 +6,10 @@ list it counts: 扫码、测温、戴口罩“三要素”), document titles of 
 (《…通知》), numbered plans (第九版防控方案, 二十条优化措施), the genre's
 standard measures listed in ``policy_lexicon.tsv``, and unquoted slogans of
 parallel items (每日检、重点检、上门检). Variants merge through a normalised key
-(三天三检 = 3天3检 = 3日3检). Each policy ``appliesTo`` the places of its
-sentence, or where its speaker governs (a strategy always so), with ``policyKind``.
+(三天三检 = 3天3检 = 3日3检). Each measure or plan ``appliesTo`` the places of its
+clause or sentence, else the places its paragraph opens with, else where its speaker
+governs; a strategy or guideline (a watchword: 动态清零) applies to no place. Each has
+a ``policyKind``.
 """
 
 from __future__ import annotations
@@ -163,7 +165,7 @@ class PolicyRecognizer:
         # a strategy or guideline is the speaker's line, not the places a sentence names in passing
         targets = [] if kind in ("strategy", "guideline") else \
             self._targets(doc, s, e, start, end, places) or self._paragraph_subject(doc, s, places)
-        if not targets:
+        if not targets and kind not in ("strategy", "guideline"):  # a watchword is everyone's, not a place's
             info = meta(doc)
             code = None
             if info is not None:
