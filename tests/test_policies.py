@@ -134,3 +134,11 @@ def test_a_paragraphs_subject_places_hold_for_its_later_measures():
     assert ("分类社区防控措施", "盐边县") in applies
     assert ("区域核酸检测", "盐边县") not in applies
     assert "分类实施防控措施" in labels(doc, "Policy")  # not the body that decided it
+
+
+def test_a_risk_area_applies_only_to_the_places_listed_after_it():
+    doc = run("新增高风险区2个：龙岗村、石门村。", home_province="360000", home_city="360100")
+    assert {p for m, p in facts(doc, "appliesTo") if m == "高风险区"} == {"龙岗村", "石门村"}
+    doc = run("他先后来到南昌县、新建区，检查高风险区管控工作。", home_province="360000", home_city="360100")
+    assert "高风险区" in labels(doc, "Policy")
+    assert not [p for m, p in facts(doc, "appliesTo") if m == "高风险区"]

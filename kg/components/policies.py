@@ -109,8 +109,11 @@ class PolicyRecognizer:
         self.name = name
         self.gaz = gazetteer()
         self.lexicon: dict[str, tuple[str, str]] = {}
+        self.listed: set[str] = set()  # labels that apply only to the places listed after them
         for row in data_rows("policy_lexicon.tsv"):
             label, kind = row[0], row[1]
+            if len(row) > 3 and row[3] == "listed":
+                self.listed.add(label)
             variants = [label] + [v for v in (row[2] if len(row) > 2 else "").split("|") if v]
             for v in variants:
                 self.lexicon[v] = (label, kind)
@@ -124,7 +127,8 @@ class PolicyRecognizer:
                 and not ORIGIN_AFTER.match(text, p.end)
                 and not ORIGIN_BEFORE.search(text, max(0, p.start - 2), p.start)]
 
-    def _targets(self, doc: Doc, s: int, e: int, start: int, end: int, places: list[Mention]) -> list[Mention]:
+    def _targets(self, doc: Doc, s: int, e: int, start: int, end: int, places: list[Mention],
+                 listed_only: bool = False) -> list[Mention]:
         """Where a measure applies: the places of its own clause, else those written before it in its
         sentence (宝鸡市、咸阳市…实施常态化防控措施，区域核酸检测…), the most specific of a line of
         ancestors only (宁波市海曙区 -> 海曙区)."""
@@ -137,7 +141,8 @@ class PolicyRecognizer:
         if listed:  # 高风险区4个：A镇B村、C小区；… — the list after the colon
             stops = [i for p in "；。" if (i := text.find(p, listed.end(), e)) != -1]
             found = self._places(doc, listed.end(), min(stops) if stops else e, places)
-        found = found or self._places(doc, c_start, c_end, places) or self._places(doc, s, start, places)
+        if not listed_only:
+            found = found or self._places(doc, c_start, c_end, places) or self._places(doc, s, start, places)
         keys = {p.key for p in found}
         starts = {p.start for p in found}
         return [p for p in found if p.end not in starts  # 某镇东风村: the village, not its township
@@ -163,9 +168,14 @@ class PolicyRecognizer:
         i = bisect_right(self._sent_at, start) - 1
         s, e = sentences[i] if i >= 0 and start < sentences[i][1] else (start, end)
         # a strategy or guideline is the speaker's line, not the places a sentence names in passing
-        targets = [] if kind in ("strategy", "guideline") else \
-            self._targets(doc, s, e, start, end, places) or self._paragraph_subject(doc, s, places)
-        if not targets and kind not in ("strategy", "guideline"):  # a watchword is everyone's, not a place's
+        listed = label in self.listed
+        if kind in ("strategy", "guideline"):  # a watchword is everyone's, not a place's
+            targets = []
+        elif listed:  # 高风险区4个：… — only the places of its list
+            targets = self._targets(doc, s, e, start, end, places, listed_only=True)
+        else:
+            targets = self._targets(doc, s, e, start, end, places) or self._paragraph_subject(doc, s, places)
+        if not targets and kind not in ("strategy", "guideline") and not listed:
             info = meta(doc)
             code = None
             if info is not None:
