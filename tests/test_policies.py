@@ -142,3 +142,14 @@ def test_a_risk_area_applies_only_to_the_places_listed_after_it():
     doc = run("他先后来到南昌县、新建区，检查高风险区管控工作。", home_province="360000", home_city="360100")
     assert "高风险区" in labels(doc, "Policy")
     assert not [p for m, p in facts(doc, "appliesTo") if m == "高风险区"]
+
+
+def test_a_notice_applies_to_the_place_it_is_named_by_and_a_notification_to_none():
+    text = "西湖区发布《西湖区关于调整临时管控区域的通告》，并转发《关于做好冬季防疫工作的通知》。"
+    doc = run(text, home_province="330000", home_city="330100")
+    applies = facts(doc, "appliesTo")
+    assert ("西湖区关于调整临时管控区域的通告", "西湖区") in applies
+    assert not [p for m, p in applies if m == "关于做好冬季防疫工作的通知"]
+    kinds = dict(facts(doc, "policyKind"))
+    assert kinds["西湖区关于调整临时管控区域的通告"] == "measure"
+    assert kinds["关于做好冬季防疫工作的通知"] == "guideline"

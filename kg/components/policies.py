@@ -39,6 +39,7 @@ CUE_REACH = 1500  # characters back to the body or scope that speaks
 CN_DIGITS = str.maketrans("一二三四五六七八九", "123456789")
 QUOTE = re.compile(r"[“‘]([^“”‘’\n]{2,40})[”’]([\u4e00-\u9fff]{0,6})")
 TITLE = re.compile(r"《([^《》\n]{4,40}(?:通知|通告|公告|措施|规程|方案|办法|意见|规定|公约|指南))》")
+NOTICE_END = ("通告", "公告")  # a notice orders measures; a 通知, 意见 or 指南 guides
 # a numbered notice named without brackets: 某市疫情防控2022年第12号通告
 NOTICE = re.compile(r"(?<![\u4e00-\u9fff\d])(?:根据|按照|依据|发布|印发)?"
                     r"(?P<name>[\u4e00-\u9fff]{2,16}?(?:\d{4}年)?第[\d一二三四五六七八九十百]+号(?:通告|公告))")
@@ -173,6 +174,8 @@ class PolicyRecognizer:
             targets = []
         elif listed:  # 高风险区4个：… — only the places of its list
             targets = self._targets(doc, s, e, start, end, places, listed_only=True)
+        elif own := self._places(doc, start, start + 2, places):  # 《某区关于…的通告》: the place it names first
+            targets = own[:1]
         else:
             targets = self._targets(doc, s, e, start, end, places) or self._paragraph_subject(doc, s, places)
         if not targets and kind not in ("strategy", "guideline") and not listed:
@@ -223,7 +226,9 @@ class PolicyRecognizer:
             self._add(doc, start, m.end(1) + 1, label, kind, places, sentences, [m.group(0)])
             taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
         for m in TITLE.finditer(text):
-            self._add(doc, m.start(), m.end(), m.group(1), "guideline", places, sentences)
+            name = m.group(1)
+            kind = "measure" if name.endswith(NOTICE_END) else "plan" if name.endswith("方案") else "guideline"
+            self._add(doc, m.start(), m.end(), name, kind, places, sentences)
             taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
         for m in (NOTICE.finditer(text) if "号通告" in text or "号公告" in text else ()):
             s, e = m.span("name")
