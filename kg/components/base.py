@@ -19,6 +19,7 @@ from bisect import insort
 from collections.abc import Iterator
 
 from spacy.tokens import Doc
+from spacy.util import filter_spans
 
 from kg.model import Document, Mention, Relation
 from kg.ns import Class, Prop
@@ -194,3 +195,42 @@ def _kind_view(classes: tuple[str, ...]):
 
 for _name, _classes in KINDS.items():
     Doc.set_extension(_name, getter=_kind_view(_classes), force=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Annotations in spaCy's own places. Each component finds its mentions and relations (``find``),
+# then, as spaCy's SpanRuler does, sets them on the Doc: ``doc.spans[<kind>]`` holds one Span per
+# mention written in the text (label: the ontology class; ``id``: the mention's key), and
+# ``doc.ents`` the people, places and organizations (the longer where two overlap: filter_spans).
+# The page record (kg.extract.page_record) is built from the same mentions, with their
+# relations and attributes, which Spans cannot carry.
+# ---------------------------------------------------------------------------------------------
+
+ENT_KINDS = frozenset(("kg_places", "kg_orgs", "kg_persons"))
+
+
+class KgComponent:
+    """A kg pipeline component: ``find`` records mentions and relations, ``set_annotations`` shows
+    them as Spans. Subclasses name their ``kind`` (a key of :data:`KINDS`)."""
+
+    kind: str = ""
+
+    def find(self, doc: Doc) -> None:  # pragma: no cover - every component overrides it
+        raise NotImplementedError
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.find(doc)
+        self.set_annotations(doc)
+        return doc
+
+    def set_annotations(self, doc: Doc) -> None:
+        found = [m for m in of_class(doc, *KINDS[self.kind]) if m.end > m.start]
+        spans = []
+        for m in found:
+            span = doc.char_span(m.start, m.end, label=m.cls, alignment_mode="expand")
+            if span is not None:
+                span.id_ = m.key
+                spans.append(span)
+        doc.spans[self.kind] = spans
+        if self.kind in ENT_KINDS and spans:
+            doc.ents = filter_spans([*doc.ents, *spans])

@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.components.base import (
+    KgComponent,
     add_mention,
     add_relation,
     matches_near,
@@ -77,7 +78,9 @@ COUNTS = {"positive": Prop.positiveCount, "confirmed": Prop.confirmedCount, "asy
 
 @Language.factory("kg_chains", requires=["doc._.kg_sents", "doc._.kg_places", "doc._.kg_meta"],
                   assigns=["doc._.kg_mentions", "doc._.kg_relations", "doc._.kg_chains", "doc._.kg_places"])
-class ChainRecognizer:
+class ChainRecognizer(KgComponent):
+    kind = "kg_chains"
+
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
         rows = {r[0]: re.compile(r[1]) for r in data_rows("chain_patterns.tsv")}
@@ -247,7 +250,7 @@ class ChainRecognizer:
         info = meta(doc)
         return (info.home_city or "") if info else ""
 
-    def __call__(self, doc: Doc) -> Doc:
+    def find(self, doc: Doc) -> None:
         text = text_of(doc)
         places = written_places(doc)
         chains = self._chains(doc, places)
@@ -298,7 +301,7 @@ class ChainRecognizer:
                     raw = next((g for g in hit.groups() if g), None)
                     lower = bool(re.search(r"余|多", hit.group()))
                     add_relation(doc, chain, prop, to_int(raw) if raw else None, hit.start(), lower_bound=lower)
-        return doc
+        return
 
     @staticmethod
     def _spread(doc: Doc, chain: Mention, end: int, places: list[Mention], at: list[int]) -> None:

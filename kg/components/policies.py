@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.components.base import (
+    KgComponent,
     add_mention,
     add_relation,
     mentions,
@@ -105,7 +106,9 @@ AREA_LIST = re.compile(r"[\d一二三四五六七八九十百]*(?:个|处)?[：:
 
 @Language.factory("kg_policies", requires=["doc._.kg_sents", "doc._.kg_places", "doc._.kg_orgs", "doc._.kg_meta"],
                   assigns=["doc._.kg_mentions", "doc._.kg_relations", "doc._.kg_policies"])
-class PolicyRecognizer:
+class PolicyRecognizer(KgComponent):
+    kind = "kg_policies"
+
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
         self.gaz = gazetteer()
@@ -202,7 +205,7 @@ class PolicyRecognizer:
                     ISSUE.search(text, org.end, start) and not re.search(r"[。；]", text[org.end:start]):
                 add_relation(doc, m, Prop.issuedBy, org, start)
 
-    def __call__(self, doc: Doc) -> Doc:
+    def find(self, doc: Doc) -> None:
         text = text_of(doc)
         cues = [(m.start(), m.group().startswith(("省", "全省", "我省", "本省"))) for m in JURISDICTION.finditer(text)
                 if not text.endswith(RELAYED, max(0, m.start() - 2), m.start())]
@@ -253,7 +256,7 @@ class PolicyRecognizer:
         for start, end, label in self._parallel(text):
             if not any(taken[start:end]) and not any(named[start:end]):
                 self._add(doc, start, end, label, "measure", places, sentences)
-        return doc
+        return
 
     def _quoted_kind(self, text: str, m: re.Match) -> str | None:
         """The kind of policy a quoted phrase names (by the words after it or its own), or None."""
