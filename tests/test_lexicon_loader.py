@@ -6,6 +6,8 @@ import pytest
 
 from kg import lexicon
 
+from .conftest import ROOT
+
 
 def test_entries_expand_references_as_groups_or_as_they_stand():
     lines = ["end\t会|会议", "chars\t\\u4e00-\\u9fff", "# a comment is not an entry",
@@ -41,3 +43,36 @@ def test_entries_refer_to_another_file(monkeypatch):
     assert got["name"] == "[^，。]+"
     with pytest.raises(ValueError, match="undefined"):
         lexicon.parse_entries(["name\t{shared.nope}"], "t.tsv")
+
+
+LEX = ROOT / "kg" / "data" / "lex"
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in LEX.glob("*.tsv")))
+def test_every_table_entry_compiles(name):
+    """Every entry of every kg/data/lex table expands and compiles as a regex or, for a set of
+    characters, inside [...]: a broken row fails here with its file and entry named."""
+    lines = (LEX / f"{name}.tsv").read_text(encoding="utf-8").splitlines()
+    assert lines and lines[0].startswith("#"), f"kg/data/lex/{name}.tsv: start with comments saying what it holds"
+    table = lexicon.entries(name)  # a bad reference is a ValueError naming the file and the entry
+    assert table, f"kg/data/lex/{name}.tsv has no entries"
+    assert not [k for k in table if not re.fullmatch(r"[a-z][a-z0-9_]*", k)], f"kg/data/lex/{name}.tsv: lowercase names"
+    broken = []
+    for key, value in table.items():
+        try:
+            re.compile(value)
+        except re.error as err:
+            try:  # a set of characters (“‘「『《( ) is used inside [...]; one with groups or | is a regex
+                re.compile(f"[{value}]")
+                is_set = not re.search(r"\(\?|\||\{\d", value)
+            except re.error:
+                is_set = False
+            if not is_set:
+                broken.append(f"kg/data/lex/{name}.tsv: {key}: {err}")
+    assert not broken, "\n".join(broken)
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in LEX.glob("*.txt")))
+def test_every_word_list_loads(name):
+    got = lexicon.words(name)
+    assert got and all(w and "\t" not in w for w in got), f"kg/data/lex/{name}.txt"

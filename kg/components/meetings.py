@@ -28,48 +28,17 @@ from kg.components.base import (
 )
 from kg.dates import dates_in, relative
 from kg.gazetteer import data_rows, data_text, gazetteer
+from kg.lexicon import entries
 from kg.model import Mention
 from kg.ns import Class, Prop
-from kg.numerals import NUM, ordinals
+from kg.numerals import ordinals
 
 CUE_ROLES = {"chair", "attendee", "speaker"}
-RELAY = re.compile(r"(?:传达学习|传达贯彻|学习贯彻|贯彻落实|传达)(?P<ref>[^，。；]{4,60}?)(?:会议)?精神")
-HOLD = re.compile(r"(?:主持召开|召开|举行|举办)")
-# where an article's body starts: 本报讯, 新华社北京6月5日电, 本报太原6月5日电
-DATELINE = re.compile(r"本报讯|新华社[^。\n，]{0,15}电|本报[^。\n，]{2,15}电")
-WHEN = re.compile(r"\s*(?:\d{1,2}月\d{1,2}日|\d{1,2}日|昨天|昨日|今天|当天|当日|日前|近日)(?:上午|下午|晚|晚上)?")
-# where and how a chair holds a meeting, between the name and 主持: 在北京以视频形式, 在某县, 通过视频
-MANNER = re.compile(r"(?:在[^，。；、\n]{1,12}?|通过视频(?:连线)?(?:方式|形式)?|以视频(?:会议)?(?:方式|形式)|"
-                    r"立即|随即|专门|再次|亲自|当天|当晚|晚上|上午|下午){1,3}?(?=主持)")
-# 等 / 等同志 closing a list before its cue: 王某、李某等出席
-LIST_END = re.compile(r"等(?:同志|人)?|，?(?:有关|相关|其他)(?:省|市|区|县)?领导(?:同志)?")
-# after a chair's cue, what makes the chair a speaker too: 主持会议并讲话
-ALSO_SPEAKS = re.compile(r"并(?:作)?(?:重要)?(?:讲话|部署|提出要求|作出部署)")
-SAYS = re.compile(r"表示|说")
-# what an unnamed meeting was for: 会议，专题研究X等工作
-TOPIC = re.compile(r"，?(?P<special>专题)?(?:研究|部署|调度)(?P<topic>[^，。；、等]{4,30}?)(?:等)?工作")
-GIVES_REQUIREMENTS = re.compile(r"强调|指出|要求")
-LEADERS_BEFORE = re.compile(r"(?:省|市|县|区|自治区)领导(?:同志)?$")
-ATTENDS = re.compile(r"出席|参加|列席")
 CLAUSE_END = re.compile(r"[，。；！？\n]")
 ORG_REACH = 60  # an organization's name is shorter than this: how far back an organizer is sought
 CLAUSE_REACH = 80  # how far a clause is read for what its cue says next (bounded: no punctuation, no end)
-VENUE = re.compile(r"在[^，。；\n]{0,20}?(?:发布会|会议|分会场|主会场|会场)上?")
+# a headline between paragraphs: a short line without a sentence's end
 HEADLINE = re.compile(r"\n\s*\n[^\n。！？；]{2,30}\n\s*\n")
-ORD = re.compile(rf"第{NUM}[次场届](?:[、和]{NUM}[次场届])*")
-# what never starts a meeting's name: 的, a clause verb run into it, an ordinal's date
-LEAD = re.compile(r"^(?:的|贯彻落实|学习贯彻|参加|出席|收听收看|在|于|是|为|以|并)+")
-# a reference that names no one meeting: 近期省委、市委相关会议
-VAGUE = re.compile(r"、|相关|有关|系列|近期|上级|历次|各次|一系列")
-HOME_LEAD = re.compile(r"^(?:我市|我省|全市|全省)")
-IMPLICIT = re.compile(r"^(?:自治区|自治州|省|市|区|县|州|盟)")
-# an inspection visit as the text names it: X在Y暗访检查…工作 (after the leader's name)
-VISIT = re.compile(r"(?:昨天|今天|昨日|近日|日前|当天|上午|下午)?(?P<what>(?:在[^，。；、\n]{1,12}?)?"
-                   r"(?:暗访检查|调研检查|检查督导|督导检查|实地检查|暗访|检查|调研|督导|督查)[^，。；、\n]{0,16}?工作)")
-# a meeting the text only reports from: 记者从…新闻发布会获悉
-HEARD = re.compile(r"从([^，。；\n]{4,40}?(?:新闻发布会|发布会))(?:上)?获悉")
-# a host at a press conference: 主持人：
-HOST = re.compile(r"主持人[：:]?\s*")
 
 
 @Language.factory("kg_meetings", requires=["doc._.kg_sents", "doc._.kg_places", "doc._.kg_orgs", "doc._.kg_persons",
@@ -84,13 +53,48 @@ class MeetingRecognizer:
         cues = [line.split("\t") for line in data_text("person_cues.tsv").splitlines()
                 if line.strip() and not line.startswith("#")][1:]
         self.cues = {c[0]: c[1] for c in cues if c[1] in CUE_ROLES}
+        self.also_speaks_cues = {c[0] for c in cues if c[1] in CUE_ROLES and c[2:3] == ["speaker"]}
         self.cue_re = re.compile("|".join(re.escape(c) for c in sorted(self.cues, key=len, reverse=True)))
+        lex = entries("meetings")
+        self.hold_re = re.compile(lex["hold"])
+        self.name_then_hold_re = re.compile(lex["name_then_hold"])
+        self.relay_re = re.compile(lex["relay"])
+        self.not_a_meeting_re = re.compile(lex["not_a_meeting"])
+        self.vague_re = re.compile(lex["vague"])
+        self.heard_re = re.compile(lex["heard"])
+        # 暨 joins two names of one meeting: the second name runs to its own kind
+        self.joined_name_re = re.compile(f"{lex['joined_name']}(?:{self.kind_re.pattern})")
+        self.ordinal_list_re = re.compile(lex["ordinal_list"])
+        self.dateline_re = re.compile(lex["dateline"])
+        self.dateline_day_re = re.compile(lex["dateline_day"])
+        self.day_of_month_re = re.compile(lex["day_of_month"])
+        self.when_re = re.compile(lex["when"])
+        self.lead_re = re.compile(lex["lead"])
+        self.reported_lead_re = re.compile(lex["reported_lead"])
+        self.home_province_re = re.compile(lex["home_province_lead"])
+        self.home_city_re = re.compile(lex["home_city_lead"])
+        self.implicit_re = re.compile(lex["implicit_scope"])
+        self.topic_re = re.compile(lex["topic"])
+        self.unnamed_re = re.compile(lex["unnamed"])
+        self.visit_re = re.compile(lex["visit"])
+        self.gives_requirements_re = re.compile(lex["gives_requirements"])
+        self.manner_re = re.compile(lex["manner"])
+        self.list_end_re = re.compile(lex["list_end"])
+        self.also_speaks_re = re.compile(lex["also_speaks"])
+        self.says_re = re.compile(lex["says"])
+        self.venue_re = re.compile(lex["venue"])
+        self.leaders_before_re = re.compile(lex["leaders_before"])
+        self.attends_re = re.compile(lex["attends"])
+        self.host_re = re.compile(lex["host"])
+        self.press_kind = lex["press_kind"]
+        self.visit_kind = lex["visit_kind"]
+        self.government = lex["government"]
+        self.topic_label, self.special_topic_label = lex["topic_label"], lex["special_topic_label"]
 
     # ------------------------------------------------------------ articles
-    @staticmethod
-    def articles(text: str) -> list[tuple[int, int, int]]:
+    def articles(self, text: str) -> list[tuple[int, int, int]]:
         """(start, body_start, end) of each article: headline block, then the body from 本报讯."""
-        bodies = [m.start() for m in DATELINE.finditer(text)]
+        bodies = [m.start() for m in self.dateline_re.finditer(text)]
         out = []
         for i, b in enumerate(bodies):
             start = b
@@ -133,7 +137,7 @@ class MeetingRecognizer:
         if re.search(r"[，。；：！？“”\n]", name):
             return None
         # 暨 joins two names of one meeting: keep the whole name
-        tail = re.match(rf"暨[^，。；\n]{{2,30}}?(?:{self.kind_re.pattern})", text[m.end():])
+        tail = self.joined_name_re.match(text[m.end():])
         end = m.end() + (tail.end() if tail else 0)
         return end, self.kinds[m.group()], ordinals(name)
 
@@ -158,9 +162,10 @@ class MeetingRecognizer:
         attrs = {"org": org_key, "kind": kind, "ordinal": ordinal, "date": date.isoformat() if date else None,
                  "hints": sorted(h.isoformat() for h in hints)}
         label, alts = self._named(doc, label, org)
-        topic = TOPIC.match(text_of(doc), end) if label in ("会议", "专题会议") else None
+        topic = self.topic_re.match(text_of(doc), end) if self.unnamed_re.fullmatch(label) else None
         if topic:  # 主持召开会议专题研究X等工作: the meeting on X
-            alts, label = [*alts, label], f"{topic.group('topic')}工作{'专题' if topic.group('special') else ''}会议"
+            tail = self.special_topic_label if topic.group("special") else self.topic_label
+            alts, label = [*alts, label], topic.group("topic") + tail
         m = add_mention(doc, Mention(Class.Meeting, key, label, start, end, alts, attrs=attrs))
         if ordinal is not None:
             add_relation(doc, m, Prop.ordinal, ordinal, start)
@@ -171,24 +176,26 @@ class MeetingRecognizer:
     def _label(self, text: str, start: int, end: int, org: Mention | None, ordinal: int | None, many: bool) -> str:
         name = text[start:end]
         if many and ordinal is not None:  # 第21次、22次会议 -> 第21次会议 / 第22次会议
-            name = ORD.sub(f"第{ordinal}次", name)
+            name = self.ordinal_list_re.sub(f"第{ordinal}次", name)
         return name
 
     def _named(self, doc: Doc, label: str, org: Mention | None) -> tuple[str, list[str]]:
         """The label a reader can use, and the text's form as an alias: no leading 的 or clause
         words, and the organizer's place written out where the text leaves it implicit
         (市委第三十一次… on a 苏州 page -> 苏州市委第三十一次…; 我市… -> 荆州市…)."""
-        label = LEAD.sub("", label.strip())
+        label = self.lead_re.sub("", label.strip())
         place = jurisdiction_of(doc, org) if org is not None else None
-        if HOME_LEAD.match(label):
+        province = self.home_province_re.match(label)
+        home_lead = province or self.home_city_re.match(label)
+        if home_lead:
             info = meta(doc)
-            code = (info.home_province if label[1] == "省" else info.home_city) if info else None
+            code = (info.home_province if province else info.home_city) if info else None
             home = gazetteer().get(code) if code else None
             if home is not None:
-                return home.name + label[2:], [label]
+                return home.name + label[home_lead.end():], [label]
         if place is None:
             return label, []
-        scope = IMPLICIT.match(label)
+        scope = self.implicit_re.match(label)
         if scope and place.label.endswith(scope.group()) and not label.startswith(place.label):
             return place.label + label[len(scope.group()):], [label]
         return label, []
@@ -209,13 +216,13 @@ class MeetingRecognizer:
         for a_start, body, a_end in self.articles(text):
             dateline = dates_in(text[body:body + 40], info)
             dates = sorted({d for _, _, d in dateline})
-            when = re.search(r"(当日|今天|昨天|昨日)", text[body:body + 40])
+            when = self.dateline_day_re.search(text[body:body + 40])
             if not dates and when and info is not None and info.published:
                 said = relative(when.group(1), info.published)
                 dates = [said] if said is not None else []
             main: list[Mention] = []
             # meetings held: X召开/举行 NAME, or NAME召开
-            for h in HOLD.finditer(text, body, a_end):
+            for h in self.hold_re.finditer(text, body, a_end):
                 found = self._name_at(text, h.end(), a_end)
                 if found is None:
                     continue
@@ -262,7 +269,7 @@ class MeetingRecognizer:
             date = held[i] if i < len(held) else (held[-1] if held else None)
             label = self._label(text, start, end, org, n, len(ords) > 1)
             if subject and not (org is not None and start <= org.start < end):
-                label = text[subject[-1].start:hold] + LEAD.sub("", label)
+                label = text[subject[-1].start:hold] + self.lead_re.sub("", label)
             m = self._meeting(doc, start, end, kind, n, org, date, label)
             if date:
                 add_relation(doc, m, Prop.date, date, start)
@@ -273,19 +280,19 @@ class MeetingRecognizer:
                   dates: list[_dt.date]) -> Mention | None:
         """A meeting the article reports without a holder before 召开 (NAME召开, 记者从…发布会获悉)."""
         text = text_of(doc)
-        m2 = re.search(r"([^，。\n]{2,40}?)(?:召开|举行)", text[body:a_end]) or HEARD.search(text, body, a_end)
+        m2 = self.name_then_hold_re.search(text[body:a_end]) or self.heard_re.search(text, body, a_end)
         if not m2:
             return None
-        heard = m2.re is HEARD
+        heard = m2.re is self.heard_re
         s = m2.start(1) if heard else body + m2.start(1)
         found = self._name_at(text, s, m2.end(1) if heard else body + m2.end())
         if not found:
             return None
         end, kind, ords = found
-        s2 = re.search(r"\d+日，?", text[s:end])
+        s2 = self.day_of_month_re.search(text[s:end])
         if s2:
             s += s2.end()
-        lead = re.match(r"(?:在|于|是|为)", text[s:end])
+        lead = self.reported_lead_re.match(text[s:end])
         if lead:
             s += lead.end()
         org = self._organizer(doc, s, end, orgs)
@@ -299,14 +306,14 @@ class MeetingRecognizer:
                 dates: list[_dt.date]) -> None:
         """The meetings the article's meeting ``target`` relays (传达学习 NAME 精神)."""
         text = text_of(doc)
-        for r in RELAY.finditer(text, body, a_end):
+        for r in self.relay_re.finditer(text, body, a_end):
             ref = text[r.start("ref"):r.end() - 2]  # the name, with its 会议, without 精神
             k = self.kind_re.search(ref)
-            if not k or re.search(r"指示|批示|讲话|贺信", ref) or VAGUE.search(ref[:k.end()]):
+            if not k or self.not_a_meeting_re.search(ref) or self.vague_re.search(ref[:k.end()]):
                 continue
             s = r.start("ref")
             end_ref = s + k.end()
-            tail = re.match(rf"暨[^，。；\n]{{2,30}}?(?:{self.kind_re.pattern})", text[end_ref:])
+            tail = self.joined_name_re.match(text[end_ref:])
             end_ref += tail.end() if tail else 0
             org = self._organizer(doc, s, end_ref, orgs)
             ords = ordinals(text[s:end_ref])
@@ -323,20 +330,20 @@ class MeetingRecognizer:
         for p in _between(persons, start, end):
             if p.cls != Class.Official:
                 continue
-            m = VISIT.match(text, p.end)
+            m = self.visit_re.match(text, p.end)
             if m is None:
                 continue
             label = p.label + m.group("what")
             when = dates or sorted({d for _, _, d in dates_in(text[start:min(end, start + 300)], meta(doc))})[:1]
             date = when[0] if when else None
             key = f"visit|{p.key}|{date.isoformat() if date else label}"
-            attrs: dict[str, object] = {"org": "", "kind": "调研检查", "ordinal": None,
+            attrs: dict[str, object] = {"org": "", "kind": self.visit_kind, "ordinal": None,
                                         "date": date.isoformat() if date else None, "hints": []}
             visit = add_mention(doc, Mention(Class.Meeting, key, label, p.start, m.end(), attrs=attrs))
             if date:
                 add_relation(doc, visit, Prop.date, date, p.start)
             add_relation(doc, visit, Prop.chair, p, p.start)
-            said = GIVES_REQUIREMENTS.search(text, m.end(), end)
+            said = self.gives_requirements_re.search(text, m.end(), end)
             if said:  # …时指出 / 他强调: the leader's requirements on the visit
                 add_relation(doc, visit, Prop.speaker, p, said.start())
             return visit
@@ -347,7 +354,7 @@ class MeetingRecognizer:
         if not places:
             return None
         p = places[0]
-        name = f"{p.label}人民政府"
+        name = p.label + self.government
         from kg.components.orgs import org_key
 
         org = add_mention(doc, Mention(Class.Organization, org_key(name), name, p.start, p.end))
@@ -358,21 +365,21 @@ class MeetingRecognizer:
         text = text_of(doc)
         group: list[Mention] = []
         inside = _between(persons, start, end)
-        press = any(m.attrs.get("kind") == "新闻发布会" for m in main)
+        press = any(m.attrs.get("kind") == self.press_kind for m in main)
         for i, p in enumerate(inside):
             group.append(p)
             nxt = inside[i + 1] if i + 1 < len(inside) else None
             cue = self._cue_after(text, p.end, nxt.start if nxt else end)
             if cue is None and press:
-                venue = VENUE.match(text, p.end, nxt.start if nxt else end)
-                cue = SAYS.match(text, venue.end() if venue else p.end)  # at a press conference, 表示 briefs
+                venue = self.venue_re.match(text, p.end, nxt.start if nxt else end)
+                cue = self.says_re.match(text, venue.end() if venue else p.end)  # at a press conference, 表示 briefs
             if cue:
                 role = self.cues.get(cue.group(), "speaker")
                 roles = [role]
                 clause = CLAUSE_END.search(text, cue.end(), cue.end() + CLAUSE_REACH)
-                also = role in ("chair", "attendee") and ALSO_SPEAKS.search(
+                also = role in ("chair", "attendee") and self.also_speaks_re.search(
                     text, cue.end(), clause.start() if clause else cue.end() + CLAUSE_REACH)
-                if cue.group() == "主持并讲话" or also:
+                if cue.group() in self.also_speaks_cues or also:
                     roles.append("speaker")
                 if press and role == "speaker":  # who briefs a press conference takes part in it
                     roles.append("attendee")
@@ -387,7 +394,7 @@ class MeetingRecognizer:
             if nxt is None or len(gap) > 30 or self.cue_re.search(gap) or re.search(r"[。\n（）()\d；：]", gap):
                 self._leaders_attend(doc, group, main)
                 group = []
-        for h in HOST.finditer(text, start, end):  # 主持人：X at a press conference
+        for h in self.host_re.finditer(text, start, end):  # 主持人：X at a press conference
             host = next((p for p in inside if 0 <= p.start - h.end() <= 30 and "\n" not in text[h.end():p.start]), None)
             if host is not None:
                 for m in main:
@@ -399,13 +406,13 @@ class MeetingRecognizer:
         if not group:
             return
         text = text_of(doc)
-        if not LEADERS_BEFORE.search(text, max(0, group[0].start - 4), group[0].start):
+        if not self.leaders_before_re.search(text, max(0, group[0].start - 4), group[0].start):
             return
         reach = group[-1].end + 4 * CLAUSE_REACH
         stop = CLAUSE_END.search(text, group[-1].end, reach)
         while stop is not None and stop.group() == "，":  # to the end of the sentence
             stop = CLAUSE_END.search(text, stop.end(), reach)
-        if ATTENDS.search(text, group[-1].end, stop.start() if stop else reach):
+        if self.attends_re.search(text, group[-1].end, stop.start() if stop else reach):
             for q in group:
                 for m in main:
                     add_relation(doc, m, Prop.attendee, q, q.start)
@@ -413,16 +420,17 @@ class MeetingRecognizer:
     def _cue_after(self, text: str, at: int, limit: int):
         """The role cue right after a name, or after a date (李某3月8日主持召开), or for 主持 after a
         short place-and-manner phrase (X在北京以视频形式主持召开)."""
-        when = WHEN.match(text, at) or LIST_END.match(text, at)
+        when = self.when_re.match(text, at) or self.list_end_re.match(text, at)
         cue = self.cue_re.match(text, when.end() if when else at)
         if cue:
             return cue
-        manner = MANNER.match(text, at, min(limit, at + 20))
+        manner = self.manner_re.match(text, at, min(limit, at + 20))
         if manner:
             cue = self.cue_re.match(text, manner.end())
             if cue and self.cues[cue.group()] == "chair":
                 return cue
-        venue = VENUE.match(text, at, min(limit, at + 30))  # 在5月3日召开的新闻发布会上表示 / 在青秀区分会场收听收看
+        # 在5月3日召开的新闻发布会上表示 / 在青秀区分会场收听收看
+        venue = self.venue_re.match(text, at, min(limit, at + 30))
         if venue:
             cue = self.cue_re.match(text, venue.end())
             if cue and self.cues[cue.group()] in ("speaker", "attendee"):

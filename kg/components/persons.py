@@ -32,21 +32,14 @@ from kg.components.base import (
 )
 from kg.components.orgs import org_key
 from kg.gazetteer import data_rows, data_text, gazetteer
+from kg.lexicon import entries
 from kg.model import Mention, Relation
 from kg.ns import Class, Prop
 
 # kinds of organization whose post holders are officials (a police bureau's team leader)
 GOVERNING = {"government", "department", "party-committee", "leading-group", "task-force", "fixed", "scoped"}
-# one-character cues that end a name even before punctuation (王明说。 is 王明)
-NAME_THEN_CUE = set("说等")
-# a chain's regions written after its name (某超市华北区): no part of a post's title
-REGIONS = {"华北", "华东", "华南", "华中", "西北", "西南", "东北"}
 PUNCT = set("，。、；：！？“”‘’（）()《》「」【】[] \n\t\u3000,.;:!?")
 SEP = "、"
-CREDITS = ("责编", "责任编辑", "编辑", "校对", "审核", "监制", "来源")
-# where a title's run starts, read back from its role: after a date, a verb or a preposition (not the
-# 对 of 应对 or the 和 of 文化和旅游局)
-TITLE_CUT = re.compile(r".*(?:日|召开|主持|讯|是|由|(?<!数)据|在|(?<!应)对|(?<![化房业源康展])和|向|的|作为)")
 SPACE = re.compile(r"[ \u3000]")
 
 
@@ -91,16 +84,30 @@ class PersonRecognizer:
         cues = data_rows("person_cues.tsv")
         self.cues = {c[0]: c[1] for c in cues}
         self.cue_re = re.compile("|".join(re.escape(c) for c in sorted(self.cues, key=len, reverse=True)))
-        self.leaders_re = re.compile(r"(省|市|县|区|中央|国家)领导")
-        self.byline_re = re.compile(r"(记者|通讯员)[ \u3000]+")
+        lex = entries("persons")
+        self.name_then_cue = lex["name_then_cue"]  # one-character cues that end a name before punctuation
+        self.leaders_re = re.compile(lex["leader_list"])
+        self.byline_re = re.compile(lex["byline"])
         # an editor's line (责任编辑：X, 【编辑：X】) and a dateline's bracketed byline (…电（X Y）)
-        self.editor_re = re.compile(r"(?:责任编辑|责编|编辑)(?:[：:][ \u3000]*|[ \u3000]+)")
-        self.dateline_byline_re = re.compile(r"电[（(](?=[\u4e00-\u9fff]{2,3}[ \u3000、])")
+        self.editor_re = re.compile(lex["editor"])
+        self.dateline_byline_re = re.compile(lex["dateline_byline"])
         self.paren_re = re.compile(r"[（(]([\u4e00-\u9fff][ \u3000]?[\u4e00-\u9fff]{1,2})[)）][ \u3000]*(?=\n|$)")
-        self.photo_re = re.compile(r"([\u4e00-\u9fff][ \u3000]?[\u4e00-\u9fff]{1,2})[ \u3000]+(?:文/)?摄")
-        self.author_re = re.compile(r"由([\u4e00-\u9fff][ \u3000]?[\u4e00-\u9fff]{1,2})采写")
+        self.photo_re = re.compile(lex["photo"])
+        self.author_re = re.compile(lex["author"])
+        self.credit_re = re.compile(lex["credit"])
+        self.byline_then = lex["byline_then"]
         # an anonymised name: X某某, or X某 where the name ends (张某萍 masks a given name, no name of its own)
-        self.anon_re = re.compile(r"[\u4e00-\u9fff]某(?:某|(?![\u4e00-\u9fff]))")
+        self.anon_re = re.compile(lex["anonymised"])
+        # where a title's run starts, read back from its role
+        self.title_cut_re = re.compile(lex["title_cut"])
+        self.as_title_re = re.compile(lex["as_title"])
+        self.scope_start = lex["scope_start"]
+        self.party_body_end_re = re.compile(lex["party_body_end"])
+        # a chain's regions written after its name (某超市华北区): no part of a post's title
+        self.region_prefix_re = re.compile(lex["region_prefix"])
+        self.chain_region_re = re.compile(lex["chain_region"])
+        self.anaphor_re = re.compile(lex["anaphor"])
+        self.not_name_start = lex["not_name_start"]
         self.not_names = {w.strip() for w in data_text("not_names.txt").splitlines()
                           if w.strip() and not w.startswith("#")}
         nouns = [w.strip() for w in data_text("person_nouns.txt").splitlines()
@@ -108,13 +115,13 @@ class PersonRecognizer:
         self.nouns = set(nouns)
         self.noun_re = re.compile("|".join(re.escape(w) for w in sorted(nouns, key=len, reverse=True)))
         # a person's former home or memorial hall: 某某故居
-        self.home_re = re.compile(r"(?=故居|旧居)")
+        self.home_re = re.compile(lex["former_home"])
         # a spaced two-character byline closing a report: （王 某）
         self.spaced_paren_re = re.compile(
             r"(?<=[。！？”])[ \u3000]*[（(]([\u4e00-\u9fff][ \u3000][\u4e00-\u9fff])[)）][ \u3000]*(?=\n|$)")
         # the few titles written after the name: X总书记
-        self.after_re = re.compile(r"([\u4e00-\u9fff]{2,3})(?=总书记|副总理|总理|委员长)")
-        self.after_title_re = re.compile(r"总书记|副总理|总理|委员长")
+        self.after_re = re.compile(lex["name_before_title"])
+        self.after_title_re = re.compile(lex["title_after_name"])
 
     # ------------------------------------------------------------ names
     def is_surname_start(self, text: str) -> bool:
@@ -133,7 +140,7 @@ class PersonRecognizer:
             chunk = text[i:i + n]
             if len(chunk) == n and re.fullmatch(r"[\u4e00-\u9fff]+", chunk) and self.boundary(text, i + n):
                 if n == 3 and self.boundary(text, i + 2) and (not (i + 3 >= len(text) or text[i + 3] in PUNCT)
-                                                              or text[i + 2] in NAME_THEN_CUE):
+                                                              or text[i + 2] in self.name_then_cue):
                     continue  # 王明主持 / 王明说。: the third character starts the cue
                 return i, i + n
         return None
@@ -173,19 +180,19 @@ class PersonRecognizer:
                 cut = max(cut, m.end)
         for o in self._orgs_from(orgs, start, limit):
             surface = text[o.start:o.end]
-            if o.end <= limit and o.end > o.start and surface[:1] not in "省市县区" \
+            if o.end <= limit and o.end > o.start and surface[:1] not in self.scope_start \
                     and o.attrs.get("kind") not in ("fixed", "scoped"):
-                party = re.search(r"(?:党总支|党支部|党委|党组)$", surface)  # 党总支书记 is the title
+                party = self.party_body_end_re.search(surface)  # 党总支书记 is the title
                 cut = max(cut, o.end - (len(party.group()) if party else 0))
         title = text[cut:end]
-        region = re.match(r"([\u4e00-\u9fff]{2})区", title) if cut > start else None
-        if region and len(title) > 3 + len(role) and (region.group(1) in REGIONS or any(
+        region = self.region_prefix_re.match(title) if cut > start else None
+        if region and len(title) > 3 + len(role) and (self.chain_region_re.fullmatch(region.group(1)) or any(
                 (pl := self.gaz.get(c)) is not None and pl.level == Class.Province
                 for c in self.gaz.by_name.get(region.group(1), ()))):
             title = title[3:]  # 某超市山西区食品安全负责人: the chain's region
-        anaphor = re.match(r"(?:该|这个|这|其)", title)
+        anaphor = self.anaphor_re.match(title)
         if anaphor:  # 该物流园经理: the body is named elsewhere; 该社区党支部书记 keeps 党支部
-            party = re.search(r"(?:党总支|党支部|党委|党组)$", title[:-len(role)])
+            party = self.party_body_end_re.search(title[:-len(role)])
             title = (party.group() if party else "") + role
         return title or role
 
@@ -249,7 +256,7 @@ class PersonRecognizer:
             if span is None and text[m.end():m.end() + 1] in "：: ":
                 span = self.name_at(text, m.end() + 1)
             if span is None and text[m.end():m.end() + 1] == "，" \
-                    and "作为" in text[max(0, m.start() - 24):m.start()]:
+                    and self.as_title_re.search(text, max(0, m.start() - 24), m.start()):
                 span = self._confirmed_name(text, m.end() + 1)
             if span is None or span in found:
                 continue
@@ -262,7 +269,7 @@ class PersonRecognizer:
                 while start > 0 and text[start - 1] not in PUNCT and end - start < 24:
                     start -= 1
                 title = text[start:end]
-                cut = TITLE_CUT.search(title)
+                cut = self.title_cut_re.search(title)
                 if cut and cut.end() <= len(title) - len(role):
                     start += cut.end()
                     title = text[start:end]
@@ -343,8 +350,8 @@ class PersonRecognizer:
         if not m:
             return None
         end = i + m.end()
-        if end < len(text) and text[end] not in PUNCT and text[end] not in "文" \
-                and not text.startswith(CREDITS, end):  # 编辑：X责编：Y, credits run together
+        if end < len(text) and text[end] not in PUNCT and text[end] not in self.byline_then \
+                and not self.credit_re.match(text, end):  # 编辑：X责编：Y, credits run together
             return None
         name = self.spaced_name(text, i, end)
         return (i, end) if 2 <= len(name) <= 3 and self.is_surname_start(name) else None
@@ -359,7 +366,7 @@ class PersonRecognizer:
                 s = m.start() - n
                 if s < 0:
                     continue
-                if n == 3 and text[m.start() - 1] in NAME_THEN_CUE:
+                if n == 3 and text[m.start() - 1] in self.name_then_cue:
                     continue  # 王明等出席: 等 is no part of the name
                 if (s == 0 or text[s - 1] in PUNCT) and re.fullmatch(r"[\u4e00-\u9fff]+", text[s:m.start()]) \
                         and self.is_surname_start(text[s:m.start()]) and (n != 4 or text[s:s + 2] in self.double):
@@ -409,7 +416,8 @@ class PersonRecognizer:
             if i and self._org_reach[i - 1] > s:
                 continue  # 国务院总理: the organization, not a name
             if self.is_surname_start(m.group(1)) and len(m.group(1)) == 3 and (s, e) not in found:
-                role = next(r for r in ("总书记", "副总理", "总理", "委员长") if text_of(doc).startswith(r, e))
+                title = self.after_title_re.match(text_of(doc), e)  # the lookahead of after_re: always there
+                role = title.group() if title else ""
                 p = self._person(doc, s, e, True, [role])
                 found[(s, e)] = p
                 self._post(doc, p, role, e, e + len(role), role, orgs)
@@ -448,7 +456,7 @@ class PersonRecognizer:
                 s = e - n
                 chunk = text[max(s, 0):e]
                 if s < 0 or not re.fullmatch(r"[\u4e00-\u9fff]+", chunk) or not self.is_surname_start(chunk) \
-                        or (n == 3 and text[s] in "了的在到和与及是把被对向从"):
+                        or (n == 3 and text[s] in self.not_name_start):
                     continue
                 if (s, e) not in found and not any(a < e and s < b for a, b in found):
                     found[(s, e)] = self._person(doc, s, e, False)
