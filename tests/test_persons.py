@@ -153,3 +153,12 @@ def test_words_and_places_that_only_look_like_names(text, absent):
 ])
 def test_editors_in_brackets_and_credits_run_together(text, names):
     assert names <= set(labels(run(text, PIPE, home_province="320000"), "Person", "Official"))
+
+
+def test_a_name_of_no_known_surname_after_a_title_ends_at_a_list_or_a_cue():
+    text = "自治区商务厅副厅长扎西顿珠、自治区卫健委主任 阿依古丽介绍情况。"
+    doc = run(text, home_province="540000")
+    names = {m.label for m in doc._.kg_mentions if m.cls in ("Person", "Official")}
+    assert {"扎西顿珠", "阿依古丽"} <= names
+    doc = run("市委书记出席会议。社区书记穿梭其间。", home_province="540000")
+    assert not [m for m in doc._.kg_mentions if m.cls in ("Person", "Official")]

@@ -86,6 +86,7 @@ class PersonRecognizer:
         self.cue_re = re.compile("|".join(re.escape(c) for c in sorted(self.cues, key=len, reverse=True)))
         lex = entries("persons")
         self.name_then_cue = lex["name_then_cue"]  # one-character cues that end a name before punctuation
+        self.not_in_bare = frozenset(lex["not_in_bare_name"])
         self.leaders_re = re.compile(lex["leader_list"])
         self.byline_re = re.compile(lex["byline"])
         # an editor's line (责任编辑：X, 【编辑：X】) and a dateline's bracketed byline (…电（X Y）)
@@ -143,6 +144,25 @@ class PersonRecognizer:
                                                               or text[i + 2] in self.name_then_cue):
                     continue  # 王明主持 / 王明说。: the third character starts the cue
                 return i, i + n
+        return None
+
+    def bare_name_at(self, text: str, i: int) -> tuple[int, int] | None:
+        """A name of no known surname right after a title (副局长多吉欧珠、, 主任 阿依古丽介绍): four or
+        three characters (one space before them allowed) that end at 、, a line's end or a cue,
+        and hold no cue, title or function character."""
+        if text[i:i + 1] in (" ", "\u3000"):
+            i += 1
+        for n in (4, 3):
+            chunk = text[i:i + n]
+            if len(chunk) < n or not re.fullmatch(r"[\u4e00-\u9fff]+", chunk) or self.not_in_bare.intersection(chunk):
+                continue
+            after = text[i + n:i + n + 1]
+            if not (after in ("", "、", "\n") or self.cue_re.match(text, i + n)):
+                continue
+            if self.cue_re.search(chunk) or self.role_re.search(chunk) or chunk in self.not_names \
+                    or self.noun_re.search(chunk):
+                continue
+            return i, i + n
         return None
 
     def _confirmed_name(self, text: str, i: int) -> tuple[int, int] | None:
@@ -258,6 +278,8 @@ class PersonRecognizer:
             if span is None and text[m.end():m.end() + 1] == "，" \
                     and self.as_title_re.search(text, max(0, m.start() - 24), m.start()):
                 span = self._confirmed_name(text, m.end() + 1)
+            if span is None and not self.is_surname_start(text[m.end():m.end() + 2]):
+                span = self.bare_name_at(text, m.end())
             if span is None or span in found:
                 continue
             # walk back over the chain of titles: T1、T2、T3
