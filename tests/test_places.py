@@ -1,5 +1,8 @@
+import re
+
 import pytest
 
+from .conftest import ROOT
 from .helpers import facts, labels, mentions, run
 
 PLACES = ("kg_sentences", "kg_places")
@@ -164,3 +167,26 @@ def test_development_zones_are_county_level_places_of_their_city():
 @pytest.mark.parametrize("text", ["组织在职党员下沉社区、就地转岗。", "对隔离酒店、社区街道、集贸市场进行督导。"])
 def test_clauses_and_generic_words_before_a_suffix_are_no_places(text):
     assert not {"职党员下沉社区", "社区街道"} & set(labels(run(text, None, home_province="320000", home_city="320100")))
+
+
+def test_a_suffix_that_ends_the_text_is_no_word_however_it_continues_elsewhere():
+    # 乡 before 镇, 村 or 亲 is a word (place_patterns.tsv word_after); at the text's end it is a township
+    assert labels(run("在青禾乡、云杉乡", PLACES)) == ["云杉乡", "青禾乡"]
+    assert labels(run("在青禾乡、云杉乡亲", PLACES)) == ["青禾乡"]
+
+
+def test_places_vocabulary_files_say_what_each_entry_matches():
+    """Every entry of lex/places.tsv and of the places section of lex/common.tsv has a comment line
+    above it and compiles; the word lists hold no duplicates."""
+    from kg.lexicon import entries, words
+
+    lex = ROOT / "kg" / "data" / "lex"
+    common = (lex / "common.tsv").read_text(encoding="utf-8").split("# --- places\n", 1)[1].split("\n# --- ")[0]
+    for name, text in (("places", (lex / "places.tsv").read_text(encoding="utf-8")), ("common", common)):
+        lines = text.splitlines()
+        for i, line in enumerate(lines):
+            if line.strip() and not line.startswith("#"):
+                assert i > 0 and lines[i - 1].startswith("# "), f"lex/{name}.tsv: {line.split()[0]} has no comment"
+                re.compile(entries(name)[line.split("\t")[0]])
+    for name in ("place_not_names", "place_edge_words"):
+        assert len(set(words(name))) == len(words(name)) > 0

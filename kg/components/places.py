@@ -5,7 +5,8 @@ Gazetteer names are matched with spaCy's PhraseMatcher (longest match wins);
 abbreviations (返京, 入并, 入川, 来蓉) only in the contexts listed in
 ``place_abbrev.tsv`` or after a verb of travel (``place_short.tsv``, read by
 kg.lexicon); townships, villages and sites that no gazetteer lists are
-found by the suffixes in ``place_patterns.tsv`` with a guarded left boundary.
+found by the suffixes in ``place_patterns.tsv`` with a guarded left boundary
+(what bounds or spoils such a name, and the home-place words, are in ``lex/places.tsv``).
 Every place gets ``partOf`` its parent (gazetteer, or the place written right
 before it: 晋源区赤桥村) and gazetteer places get ``adminCode``.
 """
@@ -23,7 +24,7 @@ from spacy.tokens import Doc
 
 from kg.components.base import add_mention, add_relation, meta, text_of
 from kg.gazetteer import Place, data_rows, gazetteer
-from kg.lexicon import short_form_pattern
+from kg.lexicon import entries, short_form_pattern, words
 from kg.model import Mention
 from kg.ns import Class, Prop
 from kg.ontology import PLACE_RANK
@@ -31,32 +32,11 @@ from kg.ontology import PLACE_RANK
 RANK = PLACE_RANK  # a smaller rank contains a larger one (kg.ontology)
 CONTEXT_CHARS = 600  # how far back a contextual parent may be named
 PARAGRAPH_REACH = 3000  # how far back before that the paragraph start is looked for (a page without any)
-HOME_PROVINCE = ("我省", "全省", "本省")
-HOME_CITY = ("我市", "全市", "本市")
-# a verb inside what runs before a suffix: a clause, not a name (在职党员下沉社区)
-CLAUSE_VERB = re.compile(r"下沉|深入|走进|进驻|派驻|包联|党员")
-ESTATE_NOT = re.compile(r"[进入包到下上]")  # 采样点位进小区: a verb phrase, not an estate's name
-LOCAL_AFTER = re.compile(r"街道|街(?!头|面|巷)|镇(?!压|静|定)|乡(?!村|镇|亲)|村(?!镇)|社区")
-ZONE = re.compile(r"开发区|新区|高新区$")  # a development zone is named by its city
 MUNICIPALITIES = {"110000", "120000", "310000", "500000"}  # province-level cities: 市委 is theirs
-HOME = re.compile("|".join(HOME_PROVINCE + HOME_CITY))
-# Characters that cannot start a place name written without a gazetteer prefix.
-BAD_START = set("的在对和与及到从于至将把向等个各全该本每这那其了是为被由以经赴抵返入来去回并或所有进驻近")
-BAD_NAME = {"乡镇", "城镇", "村镇", "农村", "乡村", "街道", "社区", "村村", "全村", "各村", "本村", "该村", "进村",
-            "驻村", "村庄", "小区", "市场", "景区", "古城", "车站", "网站", "站站"}
 CJK = r"[\u4e00-\u9fff]"
 NAME_RUN = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]+")
-BOUNDARY = set("，。、；：！？“”‘’（）()《》「」 \n\t\u3000,.;:!?的在到对和与及至从于将把为是因")
-BOUNDARY_WORDS = ("公司", "集团", "办事处")
-# Verbs that begin a clause, never a place name (报告韵达快递物流园 is 报告 + the park)
-VERB_PREFIX = re.compile(r"^(?:报告|发现|前往|来到|进入|进驻|下沉|抓实|指导|阻断|关闭|封闭|设立|建设|打造|包括|位于|"
-                         r"部分|智慧|无疫|安全|推进|围绕|依托|开展|组织|深入|走进|走访|入驻|覆盖|全域|各个)")
-BAD_PARTS = ("村镇", "乡镇", "城乡", "乡村")
-# Site suffixes too generic to stand without a place name before them
-NEED_PLACE = {"站", "南站", "东站", "西站", "北站", "火车站", "高铁站", "市场", "景区", "风景区", "机场", "小区",
-              "服务区", "收费站", "高速公路", "博物馆"}
-# 社区居民, 社区（村）: the word used as a modifier, not as a name
-GENERIC_AFTER = re.compile(r"（村）|\(村\)|居民|网格|防控|工作|管理|干部|群众|基层|一线|层面|服务|卫生|医生|内|外")
+WHITE_SPACE = " \n\t\u3000"  # ends a name's run on its left, as the characters of lex/places.tsv name_boundary do
+NEEDS_PLACE = ("always", "unless_listed")  # the values of place_patterns.tsv's needs_place column
 
 
 _LEVELS = frozenset((Class.Country, Class.Province, Class.City, Class.County, Class.Township))
@@ -85,10 +65,21 @@ class PlaceRecognizer:
         # where place_abbrev.tsv does not already say how that character is read
         special = frozenset(m.group(1) for p, _ in self.abbrevs for m in re.finditer(r"\(\?P<p>(.)\)", p.pattern))
         self.short_re, self.short_code = short_form_pattern(special)
+        self._read_lexicon()
         patterns = []
+        self.need_place: dict[str, str] = {}  # suffix -> how it needs a place before it (NEEDS_PLACE)
+        self.word_after: dict[str, str] = {}  # suffix -> characters after it that make it a word (乡镇)
         for row in data_rows("place_patterns.tsv"):
             suffix, cls, max_name = row[0], row[1], int(row[2])
             patterns.append((suffix, cls, max_name))
+            need, after = (row[4:6] + ["", ""])[:2]
+            if need and need not in NEEDS_PLACE:
+                raise ValueError(f"kg/data/place_patterns.tsv: {suffix!r} has needs_place {need!r}, "
+                                 f"not one of {', '.join(NEEDS_PLACE)}")
+            if need:
+                self.need_place.setdefault(suffix, need)
+            if after:
+                self.word_after.setdefault(suffix, after)
         patterns.sort(key=lambda p: -len(p[0]))
         self.suffixes = patterns
         alternation = "|".join(re.escape(s) for s, _, _ in patterns)
@@ -97,7 +88,30 @@ class PlaceRecognizer:
         self.suffix_alt = re.compile(alternation)
         self.suffix_first = re.compile("[" + "".join(sorted({re.escape(s[0]) for s, _, _ in patterns})) + "]")
         self.suffix_only = re.compile(rf"({alternation})$")
-        self.need_place = {s for s, cls, _ in patterns if cls == Class.Site and s in NEED_PLACE}
+
+    def _read_lexicon(self) -> None:
+        """The vocabulary of ``lex/places.tsv`` and its word lists, as sets and compiled patterns."""
+        lex = entries("places")
+        # 我省 / 全省 stand for the home province, 我市 / 全市 for the home city
+        self.home_re = re.compile(f"(?P<province>{lex['home_province']})|{lex['home_city']}")
+        self.local_after = re.compile(lex["local_after"])
+        self.zone = re.compile(lex["zone"])  # a development zone is named by its city
+        # a verb inside what runs before a suffix: a clause, not a name (在职党员下沉社区)
+        self.clause_verb = re.compile(lex["clause_verb"])
+        # verbs that begin a clause, never a place name (报告韵达快递物流园 is 报告 + the park)
+        self.verb_prefix = re.compile(lex["verb_prefix"])
+        self.estate_verb = re.compile(lex["estate_verb"])  # 采样点位进小区: a verb phrase, not an estate's name
+        # 社区居民, 社区（村）: the word used as a modifier, not as a name
+        self.generic_after = re.compile(lex["generic_after"])
+        self.bad_start = frozenset(lex["name_bad_start"])  # cannot start a name written without a gazetteer prefix
+        self.bad_name = frozenset(words("place_not_names"))
+        self.bad_part = re.compile(lex["name_bad_part"])
+        self.committee = re.compile(lex["committee"])
+        self.org_after = re.compile(lex["org_after"])  # 上海大学: an organization's name, not the place
+        self.county_city = re.compile(lex["county_city"])
+        self.boundary = frozenset(lex["name_boundary"] + WHITE_SPACE)
+        self.edge_words = words("place_edge_words")
+        self.edge_reach = max(map(len, self.edge_words), default=0)
 
     # -------------------------------------------------------------- gazetteer
     def _gazetteer_spans(self, doc: Doc) -> list[tuple[int, int, str]]:
@@ -132,11 +146,11 @@ class PlaceRecognizer:
             place = self.gaz.get(code)
             if place is None:  # pick() returns codes of the gazetteer
                 continue
-            if place.level == Class.Township and (len(place.name) < 3 or place.name in BAD_NAME
+            if place.level == Class.Township and (len(place.name) < 3 or place.name in self.bad_name
                                               or text in self.gaz.stoplist):
                 continue
             if text != place.name and place.level in (Class.City, Class.County) and \
-                    LOCAL_AFTER.match(text_of(doc), end_char):
+                    self.local_after.match(text_of(doc), end_char):
                 continue  # 黄石街道: a street of its own, not the city 黄石 short
             if place.level == Class.County and (text != place.name or text in self.gaz.stoplist):
                 # a county's short form counts at home, or right after its own city or province;
@@ -233,34 +247,35 @@ class PlaceRecognizer:
             name_end = end - len(suffix)
             if name_end <= 0 or (covered[name_end - 1] and name_end not in ends) or covered[name_end]:
                 continue
-            if cls in (Class.Community, Class.Township) and GENERIC_AFTER.match(text, end):
+            if cls in (Class.Community, Class.Township) and self.generic_after.match(text, end):
                 continue
-            if suffix == "乡" and text[end:end + 1] in ("镇", "村", "亲"):
+            if end < len(text) and text[end] in self.word_after.get(suffix, ""):
                 continue  # 乡镇, 乡村, 乡亲: a word, not a township
-            parent, start, k = _left_edge(text, name_end, max_name, ends)
+            parent, start, k = self._left_edge(text, name_end, max_name, ends)
             if start is None:
                 continue
             if parent is not None and start == name_end:
-                if cls != Class.Site and not ZONE.search(suffix):
+                if cls != Class.Site and not self.zone.search(suffix):
                     continue
                 # the site or zone is named by the place itself (太原站, 平遥古城, 某市经济技术开发区)
                 start = ends[start][0]
             name = text[start:end]
-            verb = VERB_PREFIX.match(name)
+            verb = self.verb_prefix.match(name)
             if verb and parent is None:
                 start += verb.end()
                 name = text[start:end]
-            elif parent is not None and (verb := VERB_PREFIX.match(text[k:end])):
+            elif parent is not None and (verb := self.verb_prefix.match(text[k:end])):
                 # 清徐县报告韵达快递物流园: a clause starts after the place; the name after its verb
                 start, parent = k + verb.end(), None
                 name = text[start:end]
             stem = name[: -len(suffix)]
-            if len(stem) < 2 or name in BAD_NAME or stem in BAD_NAME or any(b in name for b in BAD_PARTS) \
-                    or stem[0] in BAD_START or CLAUSE_VERB.search(stem):
+            if len(stem) < 2 or name in self.bad_name or stem in self.bad_name or self.bad_part.search(name) \
+                    or stem[0] in self.bad_start or self.clause_verb.search(stem):
                 continue
-            if parent is None and suffix in self.need_place and not (
-                    suffix == "小区" and "、" in (text[end:end + 1], text[start - 1:start])
-                    and len(stem) <= 4 and not ESTATE_NOT.search(stem)):
+            need = self.need_place.get(suffix) if parent is None else None
+            if need is not None and not (
+                    need == "unless_listed" and "、" in (text[end:end + 1], text[start - 1:start])
+                    and len(stem) <= 4 and not self.estate_verb.search(stem)):
                 # generic without a place name before them: 网站, 农贸市场, 指导景区
                 # (a housing estate in a list of them stands: 永安小区、城南小区)
                 continue
@@ -270,8 +285,24 @@ class PlaceRecognizer:
             out.append((start, end, name, cls, parent))
         return self._confident(text, out)
 
-    @staticmethod
-    def _confident(text: str, found: list) -> list:
+    def _left_edge(self, text: str, name_end: int, max_name: int,
+                   ends: dict[int, tuple[int, Place]]) -> tuple[Place | None, int | None, int]:
+        """Where a name ending at ``name_end`` starts, running back at most ``max_name`` characters:
+        (the place written right before it or None, the start or None when the run is too long, where the scan
+        stopped)."""
+        boundary, edge_words, reach = self.boundary, self.edge_words, self.edge_reach
+        k = name_end
+        while k > 0 and name_end - k <= max_name:
+            if k in ends:
+                return ends[k][1], k, k
+            if text[k - 1] in boundary or text.endswith(edge_words, max(0, k - reach), k):
+                return None, k, k
+            k -= 1
+        if k == 0 and name_end <= max_name:
+            return None, 0, k  # the text's start is a boundary too
+        return None, None, k
+
+    def _confident(self, text: str, found: list) -> list:
         """Villages and communities without a place before them count when the page repeats them,
         lists them with 、, or names their committee (党总支, 村委会)."""
         names = [f[2] for f in found]
@@ -280,7 +311,7 @@ class PlaceRecognizer:
             start, end, name, cls, parent = f
             if parent is None and cls in (Class.Community, Class.Township):
                 listed = text[end:end + 1] == "、" or text[start - 1:start] == "、"
-                committee = re.match(r"党总支|党支部|党委|村委会|居委会", text[end:end + 3]) is not None
+                committee = self.committee.match(text, end) is not None
                 if not (names.count(name) >= 2 or listed or committee):
                     continue
             keep.append(f)
@@ -296,14 +327,14 @@ class PlaceRecognizer:
             found = self._gazetteer_mentions(doc, spans)  # short county names count now that home is known
         done: set[str] = set()
         for start, end, place in found:
-            if place.level != Class.County and text_of(doc)[end:end + 2] in ("大学", "学院"):
+            if place.level != Class.County and self.org_after.match(text, end):
                 continue  # 上海大学: an organization's name, not the place
             m = self._mention(doc, start, end, place)
             self._with_ancestors(doc, m, place, done)
-        for hm in HOME.finditer(text):
+        for hm in self.home_re.finditer(text):
             code = None
             if info is not None:
-                code = info.home_province if hm.group() in HOME_PROVINCE else info.home_city
+                code = info.home_province if hm.group("province") else info.home_city
             home = self.gaz.get(code) if code else None
             if home is not None:
                 m = self._mention(doc, hm.start(), hm.end(), home)
@@ -379,8 +410,8 @@ class PlaceRecognizer:
 
     def _county_city(self, code: str, province: str | None) -> bool:
         place = self.gaz.get(code)
-        return place is not None and place.level == Class.County and place.name.endswith("市") and (
-            province is None or self.gaz.is_within(code, province))
+        return place is not None and place.level == Class.County and self.county_city.search(place.name) is not None \
+            and (province is None or self.gaz.is_within(code, province))
 
     def _context_parent(self, doc: Doc, at: int, cls: str, found, local: list[Mention]) -> Mention | None:
         rank = RANK[cls]
@@ -423,19 +454,3 @@ def _leader(counter: Counter, least: int = 2) -> str | None:
     if ranked and ranked[0][1] >= least and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
         return ranked[0][0]
     return None
-
-
-def _left_edge(text: str, name_end: int, max_name: int,
-               ends: dict[int, tuple[int, Place]]) -> tuple[Place | None, int | None, int]:
-    """Where a name ending at ``name_end`` starts, running back at most ``max_name`` characters:
-    (the place written right before it or None, the start or None when the run is too long, where the scan stopped)."""
-    k = name_end
-    while k > 0 and name_end - k <= max_name:
-        if k in ends:
-            return ends[k][1], k, k
-        if text[k - 1] in BOUNDARY or text.endswith(BOUNDARY_WORDS, max(0, k - 3), k):
-            return None, k, k
-        k -= 1
-    if k == 0 and name_end <= max_name:
-        return None, 0, k  # the text's start is a boundary too
-    return None, None, k
