@@ -6,14 +6,7 @@ from functools import cache
 
 import cn2an
 
-from kg.lexicon import charset, entries, pattern
-
-
-def __getattr__(name: str) -> str:
-    """``NUM``, a numeral in digits or Chinese (``numeral`` of ``lex/common.tsv``), read when first asked for."""
-    if name == "NUM":
-        return entries("common")["numeral"]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+from kg.lexicon import charset, pattern
 
 
 @cache
