@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from functools import cache
 
+from kg.lexicon import entries, pattern
 from kg.model import Document
 
-DATE = re.compile(r"(?:(?P<y>(?:19|20)\d\d)年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]")
-DAY_LIST = re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:[、和至-](?P<d2>\d{1,2})日)+")
-RELATIVE = {"今天": 0, "今日": 0, "当日": 0, "当天": 0, "昨天": -1, "昨日": -1, "前天": -2, "明天": 1}
+# the days from the base date that each entry of lex/text.tsv names (今天 0, 昨天 -1 …)
+SHIFTS = (("same_day", 0), ("day_before", -1), ("two_days_before", -2), ("day_after", 1))
+
+
+def __getattr__(name: str) -> re.Pattern:
+    """``DATE``, a full date (``date`` of ``lex/text.tsv``), compiled when first asked for."""
+    if name == "DATE":
+        return pattern("text", "date")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@cache
+def _relative() -> dict[str, int]:
+    """Word -> days from the base date: 今天 0, 昨天 -1, 前天 -2, 明天 1."""
+    lex = entries("text")
+    return {word: shift for key, shift in SHIFTS for word in lex[key].split("|")}
 
 
 def resolve(month: int, day: int, doc: Document | None, year: int | None = None) -> _dt.date | None:
@@ -36,21 +51,23 @@ def resolve(month: int, day: int, doc: Document | None, year: int | None = None)
 
 def relative(word: str, base: _dt.date | None) -> _dt.date | None:
     """今天 / 昨天 / 当日 against a base date (当日 is the base itself)."""
-    if base is None or word not in RELATIVE:
+    shifts = _relative()
+    if base is None or word not in shifts:
         return None
-    return base + _dt.timedelta(days=RELATIVE[word])
+    return base + _dt.timedelta(days=shifts[word])
 
 
 def dates_in(text: str, doc: Document | None) -> list[tuple[int, int, _dt.date]]:
     """(start, end, date) for every full date in ``text`` (4月13日、14日 gives two)."""
     out = []
-    for m in DATE.finditer(text):
+    more_days, day = pattern("text", "more_days"), pattern("text", "day")
+    for m in pattern("text", "date").finditer(text):
         date = resolve(int(m.group("m")), int(m.group("d")), doc, int(m.group("y")) if m.group("y") else None)
         if date:
             out.append((m.start(), m.end(), date))
-        tail = re.match(r"(?:[、和](\d{1,2})日)+", text[m.end():])
+        tail = more_days.match(text[m.end():])
         if tail and date:
-            for d in re.findall(r"(\d{1,2})日", tail.group()):
+            for d in day.findall(tail.group()):
                 other = resolve(date.month, int(d), None, date.year)
                 if other:
                     out.append((m.start(), m.end() + tail.end(), other))
@@ -59,7 +76,7 @@ def dates_in(text: str, doc: Document | None) -> list[tuple[int, int, _dt.date]]
 
 def day_of_month(text: str, base: _dt.date | None) -> _dt.date | None:
     """20日 in a text about the days around ``base``: the same month, else the month before."""
-    m = re.fullmatch(r"(\d{1,2})日", text)
+    m = pattern("text", "day").fullmatch(text)
     if not m or base is None:
         return None
     day = int(m.group(1))

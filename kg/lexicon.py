@@ -3,7 +3,7 @@
 Word lists live in ``kg/data``; this module turns the place short forms
 (``place_short.tsv``) into the genre's travel cues (返京, 入川, 来蓉, 抵穗) so that
 a page from any province reads them the same way, instead of each component
-hard-coding its own province's.
+hard-coding its own province's; the verbs and what follows a cue are in ``lex/travel.tsv``.
 """
 
 from __future__ import annotations
@@ -12,9 +12,6 @@ import re
 from functools import cache
 
 from kg.gazetteer import data_rows
-
-# verbs of travel before a place's short form: 返京 (back to Beijing), 入川, 来蓉, 抵穗, 离京
-TRAVEL = ("返", "入", "来", "抵", "回", "离", "出", "赴")
 
 
 @cache
@@ -30,7 +27,8 @@ def short_forms() -> dict[str, str]:
 def travel_cue() -> str:
     """A regex alternation of travel cues: 返京|入川|…, and the travel words that need no place."""
     shorts = "".join(sorted(short_forms()))
-    return rf"(?:{'|'.join(TRAVEL)})[{re.escape(shorts)}](?![\u4e00-\u9fff]{{0,1}}(?:省|市))|返程|返回|输入|旅居"
+    lex = entries("travel")
+    return rf"(?:{lex['travel_verb']})[{re.escape(shorts)}]{lex['not_a_place_name']}|{lex['travel_word']}"
 
 
 @cache
@@ -40,8 +38,9 @@ def short_form_pattern(special: frozenset[str] = frozenset()) -> tuple[re.Patter
     and short form -> code."""
     codes = {s: c for s, c in short_forms().items() if s not in special}
     chars = "".join(sorted(codes))
-    rx = re.compile(rf"(?:{'|'.join(TRAVEL)})(?:（抵）|\(抵\)|返)?(?P<p>[{re.escape(chars)}])"
-                    r"(?=[人车交卡的，。、即后前途返时员旅者])")
+    lex = entries("travel")
+    rx = re.compile(rf"(?:{lex['travel_verb']})(?:{lex['travel_via']})?(?P<p>[{re.escape(chars)}])"
+                    rf"(?={lex['after_travel_cue']})")
     return rx, codes
 
 
@@ -130,3 +129,23 @@ def parse_entries(lines: list[str], source: str) -> dict[str, str]:
 def pattern(name: str, key: str) -> re.Pattern:
     """Entry ``key`` of ``kg/data/lex/<name>.tsv``, compiled."""
     return re.compile(entries(name)[key])
+
+
+_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|(.))")
+_CONTROL = {"n": "\n", "t": "\t", "r": "\r"}
+
+
+@cache
+def charset(name: str, key: str) -> str:
+    """Entry ``key`` of ``kg/data/lex/<name>.tsv``, a set of characters written as the inside of ``[...]``
+    (``\\uXXXX``, ``\\n``, ``\\t`` and ``\\-`` escapes; no ranges), as the characters themselves, in order."""
+    value = entries(name)[key]
+    if re.search(r"(?<!\\)-.", value) or value.startswith("^"):
+        raise ValueError(f"kg/data/lex/{name}.tsv: {key!r} is not a plain set of characters (a range or ^)")
+    chars = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)) if m.group(1) else _CONTROL.get(m.group(2), m.group(2)),
+                        value)
+    klass = re.compile(f"[{value}]")
+    wrong = [c for c in chars if not klass.fullmatch(c)]
+    if wrong:
+        raise ValueError(f"kg/data/lex/{name}.tsv: {key!r} does not match its own characters {wrong}")
+    return chars

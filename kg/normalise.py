@@ -16,10 +16,11 @@ from array import array
 from dataclasses import dataclass
 from functools import cache
 
+from kg.lexicon import entries, pattern
+
 # Chinese punctuation that NFKC would turn into ASCII; patterns are written with these.
 KEEP_WIDE = frozenset("，：；！？（）")
 TERMINAL_END = frozenset("。！？!?；;：:…”’」』)）】")
-MARKER = re.compile(r"[（(]\s*(?:上接|下转|紧接|接|转)第?\s*[0-9一二三四五六七八九十]+\s*版\s*[)）]")
 HEADING_HASHES = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
 INNER_PUNCT = re.compile(r"[，。；：！？、,;:!?]")
 # An inline pinyin gloss after a character on mirror sites: 領(lǐng)導(dǎo). Toned syllables only,
@@ -145,6 +146,7 @@ def _is_heading(line: str) -> bool:
 
 def _joins(text: str) -> list[tuple[int, int]]:
     """Spans to delete so that cut paragraphs re-join (line breaks, stray headings)."""
+    dateline = entries("text")["dateline"]  # 本报讯: a new paragraph, never the rest of a cut one
     spans = []
     lines = []  # (start, end) of non-blank lines
     pos = 0
@@ -162,13 +164,13 @@ def _joins(text: str) -> list[tuple[int, int]]:
             continue
         b_start, b_end = lines[i + 1]
         b = text[b_start:b_end]
-        if b.lstrip().startswith(("本报讯", "本报")) or b.lstrip()[:1] in "（(【":
+        if b.lstrip().startswith(dateline) or b.lstrip()[:1] in "（(【":
             i += 1
             continue
         if _is_heading(b) and i + 2 < len(lines) and not b.rstrip().endswith(("。", "”")):
             c_start, _ = lines[i + 2]
             c = text[c_start:lines[i + 2][1]]
-            if not _is_heading(c) and not c.lstrip().startswith("本报"):
+            if not _is_heading(c) and not c.lstrip().startswith(dateline):
                 # A heading dropped into a cut sentence: the sentence goes on after it.
                 spans.append((a_end, c_start))
                 i += 2
@@ -187,7 +189,8 @@ def clean(text: str) -> Clean:
     norm = to_simplified(norm)
     norm, index = _drop(norm, index, [m.span() for m in PINYIN_GLOSS.finditer(norm)])
     norm = HALF_PUNCT.sub(lambda m: HALF_WIDTH[m.group()], norm)
-    drops = [m.span() for m in MARKER.finditer(norm)] + [m.span() for m in HEADING_HASHES.finditer(norm)]
+    marker = pattern("text", "page_marker")  # （下转第2版）
+    drops = [m.span() for m in marker.finditer(norm)] + [m.span() for m in HEADING_HASHES.finditer(norm)]
     norm, index = _drop(norm, index, sorted(drops))
     norm, index = _drop(norm, index, _joins(norm))
     index.append(len(text))

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-import re
+from functools import cache
 
 import cn2an
 
-NUM = r"[0-9零〇一二三四五六七八九十百千两]+"
-ORDINALS = re.compile(rf"第({NUM})[次场届](?:[、和及]({NUM})[次场届])*")
+from kg.lexicon import charset, pattern
+
+
+@cache
+def _aliases() -> dict[int, int]:
+    """Numerals cn2an reads under another form (两 -> 二, 〇 -> 零), as a str.translate table."""
+    return str.maketrans(charset("text", "numeral_alias"), charset("text", "numeral_alias_of"))
 
 
 def to_int(text: str) -> int | None:
@@ -18,7 +23,7 @@ def to_int(text: str) -> int | None:
     if text.isdigit():
         return int(text)
     try:
-        value = cn2an.cn2an(text.replace("两", "二").replace("〇", "零"), "smart")
+        value = cn2an.cn2an(text.translate(_aliases()), "smart")
     except (ValueError, KeyError, IndexError):
         return None
     return int(value) if float(value).is_integer() else None
@@ -26,16 +31,16 @@ def to_int(text: str) -> int | None:
 
 def ordinals(text: str) -> list[int]:
     """All ordinals of a 第…次 expression: 第21次、22次 -> [21, 22]."""
-    m = ORDINALS.search(text)
+    m = pattern("text", "ordinal_list").search(text)
     if not m:
         return []
-    parts = re.findall(rf"({NUM})[次场届]", m.group())
+    parts = pattern("text", "ordinal").findall(m.group())
     return [n for n in (to_int(p) for p in parts) if n is not None]
 
 
 def count(text: str) -> tuple[int, bool] | None:
     """(number, is_lower_bound) for a count such as 34人 / 1600余名 / 三十多例."""
-    m = re.match(rf"({NUM})\s*(余|多)?", text)
+    m = pattern("text", "count").match(text)
     if not m:
         return None
     n = to_int(m.group(1))

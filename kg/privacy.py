@@ -22,45 +22,61 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import cache
 
+from kg.lexicon import entries
 from kg.textscan import matches_near
 
 _SEP = r"[ .\-\u2010-\u2015]"  # between digit groups
 _CC = r"(?:\+\s?86|\(\+?86\)|（\+?86）|0086)[ \-]?"  # country code
-_EXT = r"(?:\s?(?:-|转|分机|(?i:ext)\.?|[xX])\s?\d{1,6}(?!\d))?"
-_PHONE = (
+_PHONE = (  # then an extension (-123, 转123, ext 123, x123, 分机123): see _patterns
     rf"(?:(?:{_CC}|86[ \-]?)?1[3-9]\d(?:{_SEP}?\d{{4}}){{2}}"  # mobile 3-4-4
     rf"|(?:{_CC}|86[ \-]?)?1[3-9]\d\d{_SEP}?\d{{3}}{_SEP}?\d{{4}}"  # mobile 4-3-4
     rf"|(?:(?:{_CC})?\(0?\d{{2,3}}\)|(?:{_CC})?（0?\d{{2,3}}）|0\d{{2,3}}{_SEP}?|{_CC}0?\d{{2,3}}{_SEP}?)"
     rf"\s?\d{{3,4}}{_SEP}?\d{{4}}"  # landline with area code
-    rf")(?!\d){_EXT}"
+    r")(?!\d)"
 )
 _ID = r"\d{6}[ \-]?\d{8}[ \-]?\d{3}[\dXx]|\d{6}[ \-]?\d{6}[ \-]?\d{3}"
 _EMAIL = r"[\w.%+\-]{1,80}@(?:[\w\-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9])"
 
-# Bounded repetitions only: one pass over the text, linear in its length.
-CONTACTS = re.compile(rf"(?<!\d)(?:(?:{_ID})(?![\dXx])|{_PHONE}|{_EMAIL})")
-# the same without e-mail addresses, for a text with no @ (the e-mail part is tried at every word
-# character, and most pages hold none): the same matches, several times faster
-NUMBERS = re.compile(rf"(?<!\d)(?:(?:{_ID})(?![\dXx])|{_PHONE})")
+
+@cache
+def _patterns() -> tuple[re.Pattern, re.Pattern]:
+    """(CONTACTS, NUMBERS), compiled on first use.
+
+    Bounded repetitions only: one pass over the text, linear in its length. NUMBERS is the same
+    without e-mail addresses, for a text with no @ (the e-mail part is tried at every word
+    character, and most pages hold none): the same matches, several times faster."""
+    phone = _PHONE + rf"(?:\s?(?:{entries('text')['phone_extension']})\s?\d{{1,6}}(?!\d))?"
+    contacts = re.compile(rf"(?<!\d)(?:(?:{_ID})(?![\dXx])|{phone}|{_EMAIL})")
+    numbers = re.compile(rf"(?<!\d)(?:(?:{_ID})(?![\dXx])|{phone})")
+    return contacts, numbers
+
+
+def __getattr__(name: str) -> re.Pattern:
+    """``CONTACTS`` and ``NUMBERS``, compiled when first asked for."""
+    if name in ("CONTACTS", "NUMBERS"):
+        return _patterns()[name == "NUMBERS"]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 DIGITS = re.compile(r"\d{3}")
 
 
 def _pattern(text: str) -> re.Pattern:
-    return CONTACTS if "@" in text else NUMBERS
+    contacts, numbers = _patterns()
+    return contacts if "@" in text else numbers
 
 
 def _numbers(text: str) -> list[re.Match]:
     """``NUMBERS.finditer(text)``, tried only up to 8 characters before a run of three digits (every
     number it finds holds one that close to its start: +86 138…, （0351）…), not at every character."""
-    return matches_near(NUMBERS, text, (m.start() for m in DIGITS.finditer(text)), 8, 0)
+    return matches_near(_patterns()[1], text, (m.start() for m in DIGITS.finditer(text)), 8, 0)
 
 
 def contact_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of phone numbers, ID-card numbers and e-mail addresses in ``text``."""
-    found = CONTACTS.finditer(text) if "@" in text else _numbers(text)
+    found = _patterns()[0].finditer(text) if "@" in text else _numbers(text)
     return [m.span() for m in found]
 
 
@@ -102,11 +118,12 @@ def mask_name(name: str, text: str = "") -> str:
     unchanged.
     """
     norm = unicodedata.normalize("NFKC", name)
-    if not CONTACTS.search(norm):
+    contacts = _patterns()[0]
+    if not contacts.search(norm):
         return name
     tag = hashlib.sha256(name.encode("utf-8", "surrogatepass") + b"\x00" +
                          text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
     head, dot, suffix = norm.rpartition(".")
-    if dot and "/" not in suffix and not CONTACTS.search(suffix):
+    if dot and "/" not in suffix and not contacts.search(suffix):
         return f"{mask(head)}~{tag}.{suffix}"
     return f"{mask(norm)}~{tag}"

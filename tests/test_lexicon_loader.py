@@ -76,3 +76,15 @@ def test_every_table_entry_compiles(name):
 def test_every_word_list_loads(name):
     got = lexicon.words(name)
     assert got and all(w and "\t" not in w for w in got), f"kg/data/lex/{name}.txt"
+
+
+def test_charset_reads_a_set_of_characters_with_escapes(monkeypatch):
+    table = {"marks": "。！\\n\\u3000\\-", "range": "0-9"}
+    monkeypatch.setattr(lexicon, "entries", lambda name: table)
+    lexicon.charset.cache_clear()
+    try:
+        assert lexicon.charset("t", "marks") == "。！\n\u3000-"
+        with pytest.raises(ValueError, match="range"):
+            lexicon.charset("t", "range")
+    finally:
+        lexicon.charset.cache_clear()

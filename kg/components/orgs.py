@@ -20,36 +20,28 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, insort
 from dataclasses import dataclass
+from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.components.base import add_mention, add_relation, meta, of_class, text_of, written_places
 from kg.gazetteer import Place, data_rows, gazetteer
+from kg.lexicon import charset, entries, pattern
 from kg.model import Mention
 from kg.ns import Class, Prop
 
-SCOPE_LEVEL = {"省": Class.Province, "市": Class.City, "区": Class.County, "县": Class.County}
-BREAK = set("的在对和与及由向为将把从到经据是了被让给使请并或等、，。；：！？“”‘’（）()《》「」 \n\t\u3000")
-# Two-character words whose first or second character would otherwise be a break (经济, 数据)
-JOINED = {"经济", "经营", "经贸", "经开", "数据", "依据", "为民", "和平", "和谐", "对外", "给水", "从化", "应对"}
-BAD_START = set("各全该本每这那其个一二三四五六七八九十多几有和与及等了是为在对将把向被从到由以")
-VARIANT = re.compile("新冠肺炎")
-# Words that make a suffix generic rather than a name: 定点医院, 方舱医院, 先进党支部, 合作银行
-GENERIC_STEM = re.compile(r"^(?:定点|方舱|先进|伙伴|合作|贴心|理财|商业|商场|各级|基层|临时|当地|属地"
-                          r"|相关|有关|上级|下属)")
-# Words that end the run before an organization's name: verbs, ordinals, quantities.
-CUT = re.compile(r"召开|套开|同时|主持|加紧(?:建设)?|发挥|统筹|优化|要求|^要|(?<=[，。；])要|举行|成立|转至|转运至"
-                 r"|启用|贡献|公布|部分|参加的|全国|下属|暨|已|均|各|传达|学习|贯彻|落实|"
-                 r"第[0-9一二三四五六七八九十百]+[次届]|[0-9]+[日月年号次家个名]|[0-9]+多家")
-PARTY = ("党总支", "党支部", "党委", "党组")
 NEAR = 60  # how far from a name's window an organization may touch its left edge
-LEGAL = re.compile(r"(?:股份有限公司|有限责任公司|有限公司)$")
+
+
+@cache
+def _variant() -> re.Pattern:
+    return pattern("orgs", "name_variant")
 
 
 def org_key(name: str) -> str:
     """Names that differ only by 新冠肺炎 (省新冠肺炎疫情防控工作领导小组) are one organization."""
-    return VARIANT.sub("", name)
+    return _variant().sub("", name)
 
 
 @dataclass
@@ -68,6 +60,7 @@ class OrgRecognizer:
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
         self.gaz = gazetteer()
+        self._read_lexicon()
         rows = data_rows("org_patterns.tsv")
 
         def kind(k):
@@ -80,7 +73,7 @@ class OrgRecognizer:
         # one pass for all scoped names (each is {P} + a fixed tail; the longest tail wins where several match)
         self.scoped_tail = {p.replace("{P}", "", 1): c for p, c in scoped}
         tails = sorted(self.scoped_tail, key=len, reverse=True)
-        self.scoped_re = re.compile("(?P<p>[省市区县])(?P<tail>" + "|".join(map(re.escape, tails)) + ")")
+        self.scoped_re = re.compile(f"(?P<p>{self.lex['scope_char']})(?P<tail>" + "|".join(map(re.escape, tails)) + ")")
         self.prefixes = sorted((p for p, _ in kind("prefix")), key=len, reverse=True)
         self.abbrev = sorted(kind("abbrev"), key=lambda r: -len(r[0]))
         self.notname = tuple(p for p, _ in kind("notname"))
@@ -91,9 +84,27 @@ class OrgRecognizer:
         alternation = "|".join(re.escape(r[0]) for r in suffixes)
         self.suffix_re = re.compile(rf"(?:{alternation})")
 
+    def _read_lexicon(self) -> None:
+        """The vocabulary of ``lex/orgs.tsv`` and ``lex/common.tsv``, as sets and compiled patterns."""
+        self.lex = lex = entries("orgs")
+        levels = (("province_scope", Class.Province), ("city_scope", Class.City), ("county_scope", Class.County))
+        self.scope_level = {c: cls for key, cls in levels for c in charset("orgs", key)}
+        self.province_scope = charset("orgs", "province_scope")
+        self.autonomous = lex["autonomous_region"]
+        self.keeps_scope = re.compile(lex["keeps_scope"])
+        self.breaks = set(charset("common", "name_break"))
+        self.joined = set(lex["joined_word"].split("|"))  # two-character words holding a break (经济, 数据)
+        self.bad_start = set(charset("orgs", "bad_start"))
+        self.variant = _variant()
+        self.generic_stem = re.compile(lex["generic_stem"])
+        self.cut = re.compile(lex["cut"])
+        self.legal = re.compile(lex["legal_form"])
+        self.title_after = frozenset(charset("orgs", "title_after_suffix"))
+        self.word_after = charset("orgs", "word_after_suffix")  # a str: the end of the text ("") is in it too
+
     def _scope_place(self, doc: Doc, scope: str, at: int, places: list[Mention]):
         """The place a leading 省/市/区/县 at ``at`` stands for, as (Place, start of its written name)."""
-        level = SCOPE_LEVEL[scope]
+        level = self.scope_level[scope]
         ending = self._by_end.get(at + 1, []) + self._by_end.get(at, [])  # what the loop below can take
         for _, m in sorted(ending, key=lambda x: x[0]):
             if m.end == at + 1 and m.cls == level and text_of(doc)[m.start:m.end].endswith(scope):
@@ -135,8 +146,8 @@ class OrgRecognizer:
                                                         or len(surface) >= 4) else []
         if c.short and c.short not in alts:
             alts.append(c.short)
-        m = add_mention(doc, Mention(Class.Organization, org_key(c.canonical), c.canonical, c.start, c.end, alts,
-                                     {"kind": c.kind}))
+        key = self.variant.sub("", c.canonical)  # org_key
+        m = add_mention(doc, Mention(Class.Organization, key, c.canonical, c.start, c.end, alts, {"kind": c.kind}))
         if place is not None:
             above = (Class.Country, Class.Province, Class.City, Class.County)
             cls = place.level if place.level in above else Class.Township
@@ -146,8 +157,10 @@ class OrgRecognizer:
 
     def _left_edge(self, text: str, k: int, max_before: int) -> int:
         start = k
-        while start > 0 and k - start < max_before and (
-                text[start - 1] not in BREAK or text[start - 1:start + 1] in JOINED or text[start - 2:start] in JOINED):
+        breaks, joined = self.breaks, self.joined
+        while start > 0 and k - start < max_before and (text[start - 1] not in breaks
+                                                         or text[start - 1:start + 1] in joined
+                                                         or text[start - 2:start] in joined):
             start -= 1
         return start
 
@@ -174,15 +187,16 @@ class OrgRecognizer:
             canonical = self.scoped_tail[m.group("tail")]
             if not taken[m.start()]:
                 scope, at = m.group("p"), m.start("p")
-                if scope == "区" and text[at - 2:at] == "自治":  # 自治区人民政府: the province
-                    scope, at = "省", at - 2
+                back = len(self.autonomous) - 1
+                if at >= back and text.startswith(self.autonomous, at - back):  # 自治区人民政府: the province
+                    scope, at = self.province_scope, at - back
                 place, start = self._scope_place(doc, scope, at, places)
                 if place is None:
                     continue
                 full = self._full_name(place)
                 short = canonical.replace("{P}", place.name) if full != place.name else ""
                 # a party committee or government keeps its scope in a title (省委书记); a department does not
-                kind = "scoped" if canonical.startswith("中共{P}委") or canonical.endswith("人民政府") else "department"
+                kind = "scoped" if self.keeps_scope.search(canonical) else "department"
                 cands.append(_Cand(start, m.end(), canonical.replace("{P}", full), place, kind, short))
                 taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
         self._cand_ends = sorted((c.end, i) for i, c in enumerate(cands))  # to find the candidates near a name
@@ -225,7 +239,7 @@ class OrgRecognizer:
         kind, max_before = self.suffix_kind[m.group()]
         party = kind == "party-committee"
         end, k = m.end(), m.start()
-        if len(m.group()) == 1 and text[end:end + 1] == "长":
+        if len(m.group()) == 1 and text[end:end + 1] in self.title_after:
             return None  # 副局长, 厅长: a title, not a body
         start, prefix_place, cut, open_ended = self._name_start(text, k, max_before, places, local, party)
         joined, start, open_ended = self._joined(cands, start, k, party, open_ended)
@@ -251,9 +265,9 @@ class OrgRecognizer:
         if i >= 0 and places[i].start < start < places[i].end <= k:
             start = places[i].start
         # a run longer than the suffix allows is the tail of some longer word (股份制商业银行)
-        open_ended = start > 0 and text[start - 1] not in BREAK
+        open_ended = start > 0 and text[start - 1] not in self.breaks
         cut = None
-        for c in CUT.finditer(text, start, k):
+        for c in self.cut.finditer(text, start, k):
             cut = c.end()
         if cut is not None:
             start = cut
@@ -272,7 +286,7 @@ class OrgRecognizer:
             start = prefix_place.start
             for pre in self.prefixes:  # 国网 + 太原 + 供电公司
                 if text.startswith(pre, start - len(pre)) and (start - len(pre) == 0 or
-                                                                text[start - len(pre) - 1] in BREAK):
+                                                                text[start - len(pre) - 1] in self.breaks):
                     start -= len(pre)
                     break
         return start, prefix_place, cut, open_ended
@@ -301,13 +315,13 @@ class OrgRecognizer:
     def _looks_like_a_name(self, text: str, name: str, m, prefix_place: Mention | None) -> bool:
         """Whether ``name`` (ending with the suffix ``m``) can be an organization's name."""
         end, k = m.end(), m.start()
-        generic = GENERIC_STEM.match(name) or (self.generic_re and self.generic_re.match(name))
+        generic = self.generic_stem.match(name) or (self.generic_re and self.generic_re.match(name))
         if (generic and prefix_place is None) or name.endswith(self.notname):
             return False
-        if len(m.group()) == 1 and (text[end:end + 1] in "部面势限长内外" or
+        if len(m.group()) == 1 and (text[end:end + 1] in self.word_after or
                                     (prefix_place is not None and prefix_place.end == k)):
             return False  # 局部, 局面; 山西省局 is no name
-        return not (len(name) - len(m.group()) < (1 if name[0] in SCOPE_LEVEL else 2) or name[0] in BAD_START
+        return not (len(name) - len(m.group()) < (1 if name[0] in self.scope_level else 2) or name[0] in self.bad_start
                     or not re.fullmatch(r"[\u4e00-\u9fff0-9A-Za-z]+", name))
 
     def _named_candidate(self, doc: Doc, name: str, start: int, end: int, kind: str, prefix_place: Mention | None,
@@ -316,7 +330,7 @@ class OrgRecognizer:
         text = text_of(doc)
         place = self.gaz.get(prefix_place.key) if prefix_place is not None else None
         canonical = name
-        if place is None and name[0] in SCOPE_LEVEL:
+        if place is None and name[0] in self.scope_level:
             place, _ = self._scope_place(doc, name[0], start, places)
             if place is not None:
                 canonical = place.name + name[1:]
@@ -342,9 +356,9 @@ class OrgRecognizer:
         """某某科技 elsewhere on a page that names 山西某某科技股份有限公司: the company's short form."""
         out = []
         for c in cands:
-            if c.kind != "company" or not LEGAL.search(c.canonical):
+            if c.kind != "company" or not self.legal.search(c.canonical):
                 continue
-            stem = LEGAL.sub("", c.canonical)
+            stem = self.legal.sub("", c.canonical)
             if c.place is not None and stem.startswith(c.place.name):
                 stem = stem[len(c.place.name):]
             else:
@@ -360,15 +374,15 @@ class OrgRecognizer:
                 out.append(_Cand(m.start(), m.end(), c.canonical, c.place, c.kind))
         return out
 
-    @staticmethod
-    def _fuller_names(cands: list[_Cand]) -> None:
+    def _fuller_names(self, cands: list[_Cand]) -> None:
         """A bare name that is the tail of exactly one fuller name on the page takes that name."""
         names = {c.canonical: c for c in cands}
+        legal = self.legal
         for c in cands:
             if c.place is not None or c.kind in ("fixed", "scoped") or len(c.canonical) < 4:
                 continue
             fuller = {n for n in names
-                      if len(n) >= len(c.canonical) + 2 and LEGAL.sub("", n).endswith(c.canonical)}
+                      if len(n) >= len(c.canonical) + 2 and legal.sub("", n).endswith(c.canonical)}
             if len(fuller) == 1:
                 f = names[fuller.pop()]
                 c.canonical, c.place = f.canonical, f.place

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from functools import cache
 from itertools import pairwise
 from typing import cast
 
@@ -14,11 +15,18 @@ from spacy.tokens import Doc
 from thinc.types import Ints2d
 
 from kg.components.base import mentions, relations, state
+from kg.lexicon import charset
 
-TERMINALS = frozenset("。！？!?")
-OPEN_QUOTES = frozenset("“‘「『《(（")
-CLOSE_QUOTES = frozenset("”’」』》)）")
-SPECIAL = re.compile("[" + re.escape("".join(sorted(TERMINALS | OPEN_QUOTES | CLOSE_QUOTES | {"\n"}))) + "]")
+
+@cache
+def _marks() -> tuple[frozenset[str], frozenset[str], frozenset[str], re.Pattern]:
+    """(terminals, opening quotes, closing quotes, a pattern for any of them or a line break), from
+    ``lex/common.tsv``."""
+    terminals, opening, closing = (frozenset(charset("common", key))
+                                   for key in ("sentence_terminal", "quote_open", "quote_close"))
+    special = re.compile("[" + re.escape("".join(sorted(terminals | opening | closing | {"\n"}))) + "]")
+    return terminals, opening, closing, special
+
 # A quotation longer than this is treated as running text: its 。 ends sentences.
 MAX_QUOTE = 60
 # A "sentence" longer than this (a page without 。 or line breaks) is cut after its last ，；、 or
@@ -43,13 +51,14 @@ def sentence_starts(text: str) -> list[int]:
     Breaks after 。！？ (and any closing quotes or brackets that follow them) and at
     line breaks; a terminal inside a short quotation does not break.
     """
+    terminals, open_quotes, close_quotes, special_re = _marks()
     starts = [0]
     depth = 0
     opened = 0
     n = len(text)
     i = 0
     while i < n:
-        special = SPECIAL.search(text, i)  # other characters change nothing: skip them
+        special = special_re.search(text, i)  # other characters change nothing: skip them
         if special is None:
             break
         i = special.start()
@@ -63,18 +72,18 @@ def sentence_starts(text: str) -> list[int]:
                 starts.append(j)
             i = j
             continue
-        if ch in OPEN_QUOTES:
+        if ch in open_quotes:
             if depth == 0:
                 opened = i
             depth += 1
-        elif ch in CLOSE_QUOTES and depth:
+        elif ch in close_quotes and depth:
             depth -= 1
-            if depth == 0 and i and text[i - 1] in TERMINALS:
+            if depth == 0 and i and text[i - 1] in terminals:
                 i = _start_after(text, i + 1, starts)
                 continue
-        elif ch in TERMINALS and (depth == 0 or i - opened > MAX_QUOTE):
+        elif ch in terminals and (depth == 0 or i - opened > MAX_QUOTE):
             j = i + 1
-            while j < n and (text[j] in TERMINALS or text[j] in CLOSE_QUOTES):
+            while j < n and (text[j] in terminals or text[j] in close_quotes):
                 j += 1
             depth = 0
             i = _start_after(text, j, starts)
