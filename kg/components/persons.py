@@ -147,7 +147,7 @@ class PersonRecognizer:
         return None
 
     def bare_name_at(self, text: str, i: int) -> tuple[int, int] | None:
-        """A name of no known surname right after a title (副局长多吉欧珠、, 主任 阿依古丽介绍): four or
+        """A name of no known surname right after a title (副局长扎西顿珠、, 主任 阿依古丽介绍): four or
         three characters (one space before them allowed) that end at 、, a line's end or a cue,
         and hold no cue, title or function character."""
         if text[i:i + 1] in (" ", "\u3000"):
