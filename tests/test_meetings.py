@@ -167,3 +167,18 @@ def test_an_unnamed_meeting_is_named_by_what_it_studied_and_a_visit_before_it_is
     labels_ = set(_meetings(doc))
     assert "核酸检测点位布设工作专题会议" in labels_
     assert "周某某在海口暗访检查社区疫情防控工作" in labels_
+
+
+def test_the_chair_named_earlier_in_the_sentence_and_a_pronoun_that_gives_requirements():
+    text = ("本报讯 8月2日，省长周某某前往海口市多个社区暗访检查，并于当晚主持召开会议专题研究"
+            "核酸检测点位布设等工作。他强调，要压实四方责任。")
+    doc = run(text, PIPE_ALL, home_province="460000", home_city="460100")
+    meeting = "核酸检测点位布设工作专题会议"
+    assert (meeting, "周某某") in facts(doc, "chair")
+    assert (meeting, "周某某") in facts(doc, "speaker")
+
+
+def test_a_byline_run_into_a_press_conferences_name_is_not_part_of_it():
+    text = "新华社南宁3月2日电 （记者 王某）南宁市疫情防控新闻发布会2日召开。副市长李某某介绍情况。"
+    doc = run(text, PIPE_ALL, home_province="450000", home_city="450100", published=PUB)
+    assert list(_meetings(doc)) == ["南宁市疫情防控新闻发布会"]

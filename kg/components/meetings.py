@@ -86,6 +86,9 @@ class MeetingRecognizer:
         self.leaders_before_re = re.compile(lex["leaders_before"])
         self.attends_re = re.compile(lex["attends"])
         self.host_re = re.compile(lex["host"])
+        self.pronoun_says_re = re.compile(lex["pronoun_says"])
+        self.chair_later_re = re.compile(lex["chair_later"])
+        self.byline_in_name_re = re.compile(lex["byline_in_name"])
         self.press_kind = lex["press_kind"]
         self.visit_kind = lex["visit_kind"]
         self.government = lex["government"]
@@ -292,6 +295,8 @@ class MeetingRecognizer:
         s2 = self.day_of_month_re.search(text[s:end])
         if s2:
             s += s2.end()
+        for b in self.byline_in_name_re.finditer(text, s, end):  # 电 （记者 某某）NAME: the name after it
+            s = b.end()
         lead = self.reported_lead_re.match(text[s:end])
         if lead:
             s += lead.end()
@@ -365,6 +370,7 @@ class MeetingRecognizer:
         text = text_of(doc)
         group: list[Mention] = []
         inside = _between(persons, start, end)
+        chairs: list[Mention] = []
         press = any(m.attrs.get("kind") == self.press_kind for m in main)
         for i, p in enumerate(inside):
             group.append(p)
@@ -387,6 +393,8 @@ class MeetingRecognizer:
                     for m in main:
                         for r in roles:
                             add_relation(doc, m, r, q, p.start)
+                if "chair" in roles:
+                    chairs += group
                 group = []
                 continue
             gap = text[p.end:nxt.start] if nxt else ""
@@ -394,11 +402,40 @@ class MeetingRecognizer:
             if nxt is None or len(gap) > 30 or self.cue_re.search(gap) or re.search(r"[。\n（）()\d；：]", gap):
                 self._leaders_attend(doc, group, main)
                 group = []
-        for h in self.host_re.finditer(text, start, end):  # 主持人：X at a press conference
+        chairs += self._hosts(doc, inside, start, end, main)
+        if not chairs:
+            chairs = self._chair_named_before(doc, inside, start, end, main)
+        for pr in self.pronoun_says_re.finditer(text, start, end):  # 。他强调: the chair gives the requirements
+            if chairs:
+                for m in main:
+                    add_relation(doc, m, Prop.speaker, chairs[0], pr.end())
+            break
+
+    def _hosts(self, doc: Doc, inside: list[Mention], start: int, end: int, main: list[Mention]) -> list[Mention]:
+        """主持人：X at a press conference: X chairs it."""
+        text = text_of(doc)
+        hosts = []
+        for h in self.host_re.finditer(text, start, end):
             host = next((p for p in inside if 0 <= p.start - h.end() <= 30 and "\n" not in text[h.end():p.start]), None)
             if host is not None:
+                hosts.append(host)
                 for m in main:
                     add_relation(doc, m, Prop.chair, host, host.start)
+        return hosts
+
+    def _chair_named_before(self, doc: Doc, inside: list[Mention], start: int, end: int,
+                            main: list[Mention]) -> list[Mention]:
+        """某某前往某地检查…，并于当晚主持召开会议: the sentence's first person chairs the meeting."""
+        text = text_of(doc)
+        for c in self.chair_later_re.finditer(text, start, end):
+            s0 = max(text.rfind("。", start, c.start()), text.rfind("\n", start, c.start())) + 1
+            first = next((p for p in inside if max(s0, start) <= p.start < c.start()), None)
+            if first is not None:
+                for m in main:
+                    if m.attrs.get("kind") != self.visit_kind:
+                        add_relation(doc, m, Prop.chair, first, c.start())
+                return [first]
+        return []
 
     def _leaders_attend(self, doc: Doc, group: list[Mention], main: list[Mention]) -> None:
         """市领导A、B、C，某校负责同志参加会议: a list after 省领导 / 市领导 attends when its sentence
