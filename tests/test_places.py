@@ -79,6 +79,14 @@ def test_home_is_inferred_when_the_manifest_is_silent():
     assert labels(run("我市报告1例，西安市报告2例。", PLACES)) == ["西安市"]
 
 
+def test_a_county_level_city_whose_leader_the_page_names_is_the_home_that_我市_means():
+    text = ("长沙市新增确诊病例3例，长沙市各区开展核酸检测。长沙市发布通告。"
+            "我市召开疫情防控调度会，长沙市副市长、浏阳市委书记张某某参加会议。我市实行闭环管理。")
+    doc = run(text, PLACES)
+    home = [m for m in mentions(doc) if doc.text[m.start:m.end] == "我市"]
+    assert home and {m.label for m in home} == {"浏阳市"}
+
+
 def test_a_site_after_a_place_and_a_verb_is_named_from_after_the_verb():
     doc = run("10月3日凌晨，正定县报告顺丰速运物流园工作人员核酸筛查阳性。", home_city="130100", home_province="130000")
     sites = labels(doc, "Site")

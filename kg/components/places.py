@@ -109,6 +109,8 @@ class PlaceRecognizer:
         self.committee = re.compile(lex["committee"])
         self.org_after = re.compile(lex["org_after"])  # 上海大学: an organization's name, not the place
         self.county_city = re.compile(lex["county_city"])
+        self.own_leader_re = re.compile(lex["own_leader_after"])
+        self.first_person_city_re = re.compile(lex["first_person_city"])
         self.boundary = frozenset(lex["name_boundary"] + WHITE_SPACE)
         self.edge_words = words("place_edge_words")
         self.edge_reach = max(map(len, self.edge_words), default=0)
@@ -401,12 +403,24 @@ class PlaceRecognizer:
             top = _leader(county_cities, least=2)
             cities = [n for c, n in written.items() if (city_place := self.gaz.get(c)) is not None
                       and city_place.level == Class.City]
-            if top and county_cities[top] >= max(cities, default=0):
+            led = self._led_county_city(doc, found, province)
+            if led:
+                city = led
+            elif top and county_cities[top] >= max(cities, default=0):
                 city = top
             elif province and province in MUNICIPALITIES:
                 city = province
         doc._.kg_meta = replace(info, home_province=province, home_city=city)
         return doc._.kg_meta
+
+    def _led_county_city(self, doc: Doc, found: list[tuple[int, int, Place]], province: str | None) -> str | None:
+        """On a page that speaks as a city (我市召开…), the county-level city whose own leader it names
+        (某某市委书记韩某): that city is 我市, however often its prefecture is written."""
+        text = text_of(doc)
+        if not self.first_person_city_re.search(text):
+            return None
+        led = {p.code for _, e, p in found if self._county_city(p.code, province) and self.own_leader_re.match(text, e)}
+        return led.pop() if len(led) == 1 else None
 
     def _county_city(self, code: str, province: str | None) -> bool:
         place = self.gaz.get(code)
