@@ -162,3 +162,10 @@ def test_a_name_of_no_known_surname_after_a_title_ends_at_a_list_or_a_cue():
     assert {"扎西顿珠", "阿依古丽"} <= names
     doc = run("市委书记出席会议。社区书记穿梭其间。", home_province="540000")
     assert not [m for m in doc._.kg_mentions if m.cls in ("Person", "Official")]
+
+
+def test_a_byline_gives_a_post_only_where_it_names_the_paper():
+    doc = run("本报讯（广州日报记者 黄明）近日，（记者 陈思）", PIPE)
+    holds = facts(doc, "holds")
+    assert {p for p, _ in holds} == {"黄明"}
+    assert {m.label for m in doc._.kg_mentions if m.cls == "Person"} >= {"黄明", "陈思"}

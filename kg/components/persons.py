@@ -340,11 +340,12 @@ class PersonRecognizer:
                 if span not in found:
                     p = self._person(doc, span[0], span[1], False, [m.group(1)])
                     found[span] = p
-                    t_start = m.start()
+                    # a post only where the byline names the paper (某某日报记者): a bare 记者 says
+                    # what the person does, not a post held in any body
                     newspaper = self._org_by_end.get(m.start(), [])
-                    title = text[newspaper[0].start:m.start() + len(m.group(1))] if newspaper else m.group(1)
-                    self._post(doc, p, title, newspaper[0].start if newspaper else t_start,
-                               m.start() + len(m.group(1)), m.group(1), orgs)
+                    if newspaper:
+                        title = text[newspaper[0].start:m.start() + len(m.group(1))]
+                        self._post(doc, p, title, newspaper[0].start, m.start() + len(m.group(1)), m.group(1), orgs)
                 i = span[1]
                 if text[i:i + 1] in (SEP, " ", "\u3000") and not self.byline_re.match(text, i + 1):
                     i += 1
