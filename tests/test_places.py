@@ -198,3 +198,13 @@ def test_places_vocabulary_files_say_what_each_entry_matches():
                 re.compile(entries(name)[line.split("\t")[0]])
     for name in ("place_not_names", "place_edge_words"):
         assert len(set(words(name))) == len(words(name)) > 0
+
+
+def test_street_offices_written_short_after_their_district_are_written_out():
+    doc = run("病例分布在越秀区光塔街、六榕街、洪桥街等区域。", home_city="440100", home_province="440000")
+    streets = [m for m in mentions(doc) if m.cls == "Township"]
+    assert {m.label for m in streets} == {"光塔街道", "六榕街道", "洪桥街道"}
+    assert all(m.alt_labels == [doc.text[m.start:m.end]] for m in streets)
+    assert {("光塔街道", "越秀区"), ("六榕街道", "越秀区")} <= facts(doc, "partOf")
+    doc = run("地址：越秀区中山东街阳光大厦。", home_city="440100", home_province="440000")
+    assert not [m for m in mentions(doc) if m.cls == "Township"]

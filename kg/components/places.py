@@ -69,10 +69,13 @@ class PlaceRecognizer:
         patterns = []
         self.need_place: dict[str, str] = {}  # suffix -> how it needs a place before it (NEEDS_PLACE)
         self.word_after: dict[str, str] = {}  # suffix -> characters after it that make it a word (乡镇)
+        self.written_out: dict[str, str] = {}  # suffix -> the suffix its label takes (街 -> 街道)
         for row in data_rows("place_patterns.tsv"):
             suffix, cls, max_name = row[0], row[1], int(row[2])
             patterns.append((suffix, cls, max_name))
-            need, after = (row[4:6] + ["", ""])[:2]
+            need, after, full = (row[4:7] + ["", "", ""])[:3]
+            if full:
+                self.written_out.setdefault(suffix, full)
             if need and need not in NEEDS_PLACE:
                 raise ValueError(f"kg/data/place_patterns.tsv: {suffix!r} has needs_place {need!r}, "
                                  f"not one of {', '.join(NEEDS_PLACE)}")
@@ -110,6 +113,7 @@ class PlaceRecognizer:
         self.org_after = re.compile(lex["org_after"])  # 上海大学: an organization's name, not the place
         self.county_city = re.compile(lex["county_city"])
         self.own_leader_re = re.compile(lex["own_leader_after"])
+        self.short_suffix_then = frozenset(lex["short_suffix_then"])
         self.first_person_city_re = re.compile(lex["first_person_city"])
         self.boundary = frozenset(lex["name_boundary"] + WHITE_SPACE)
         self.edge_words = words("place_edge_words")
@@ -251,8 +255,8 @@ class PlaceRecognizer:
                 continue
             if cls in (Class.Community, Class.Township) and self.generic_after.match(text, end):
                 continue
-            if end < len(text) and text[end] in self.word_after.get(suffix, ""):
-                continue  # 乡镇, 乡村, 乡亲: a word, not a township
+            if self._not_a_suffix_here(text, end, suffix):
+                continue
             parent, start, k = self._left_edge(text, name_end, max_name, ends)
             if start is None:
                 continue
@@ -355,7 +359,8 @@ class PlaceRecognizer:
         local: list[Mention] = []
         self._local_ends: list[int] = []
         for start, end, name, cls, parent in self._suffix_places(doc, found):
-            m = add_mention(doc, Mention(cls, name, name, start, end))
+            label = self._written_out(name)
+            m = add_mention(doc, Mention(cls, label, label, start, end, [name] if label != name else []))
             if parent is not None:
                 pm = self._mention(doc, start, start, parent)
                 pm.alt_labels = []
@@ -369,6 +374,18 @@ class PlaceRecognizer:
             local.append(m)
             self._local_ends.append(m.end)
         return doc
+
+    def _not_a_suffix_here(self, text: str, end: int, suffix: str) -> bool:
+        """乡镇, 乡亲: the suffix is part of a word; 某区青松街阳光花园: a short suffix in an address."""
+        after = text[end:end + 1]
+        return bool(after) and after in self.word_after.get(suffix, "") or \
+            suffix in self.written_out and after not in self.short_suffix_then
+
+    def _written_out(self, name: str) -> str:
+        """The label of a place found by its suffix: a short suffix written out (某区青松街 -> 青松街道)."""
+        short = self.suffix_only.search(name)
+        full = self.written_out.get(short.group(1)) if short is not None else None
+        return name[:short.start()] + full if short is not None and full else name
 
     def _abbreviation(self, doc: Doc, am: re.Match, place: Place, done: set[str]) -> None:
         s, e = am.span("p")
