@@ -192,6 +192,7 @@ def extract_batch(docs: list[Document], keep_contacts: bool = False, segmenter: 
     a million) runs as sentence-aligned chunks; their offsets are moved back into the page,
     so its facts are found with exact offsets except those whose context spans a cut.
     """
+    from kg.components.base import RECORD_ONLY
     from kg.normalise import clean
 
     nlp = _pipeline(segmenter)
@@ -210,6 +211,7 @@ def extract_batch(docs: list[Document], keep_contacts: bool = False, segmenter: 
             sd = nlp.make_doc(part)
             sd._.kg_meta = doc
             sd._.kg_text = part
+            sd.user_data[RECORD_ONLY] = True  # the page record is all a build reads: no Spans to make
             spacy_docs.append(sd)
             owners.append((i, start))
     parts: list[list[tuple[int, object]]] = [[] for _ in docs]

@@ -18,7 +18,9 @@ from __future__ import annotations
 from bisect import insort
 from collections.abc import Iterator
 
-from spacy.tokens import Doc
+import numpy
+from spacy.attrs import IDX
+from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.model import Document, Mention, Relation
@@ -206,7 +208,13 @@ for _name, _classes in KINDS.items():
 # relations and attributes, which Spans cannot carry.
 # ---------------------------------------------------------------------------------------------
 
-ENT_KINDS = frozenset(("kg_places", "kg_orgs", "kg_persons"))
+ENT_KINDS = ("kg_places", "kg_orgs", "kg_persons")
+ENT_LAST = "kg_persons"  # the last of them in the pipeline, which sets doc.ents
+ENTS = "kg_ent_spans"  # doc.user_data: their spans so far
+# doc.user_data: set by a build (kg.extract), which reads only the page record; the Spans, for
+# spaCy's tools and for callers of the pipeline, cost about a tenth of the extraction and are skipped
+RECORD_ONLY = "kg_record_only"
+TOKEN_AT = "kg_token_starts"  # doc.user_data: each token's first character (the tokens never change)
 
 
 class KgComponent:
@@ -220,17 +228,23 @@ class KgComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         self.find(doc)
-        self.set_annotations(doc)
+        if not doc.user_data.get(RECORD_ONLY):
+            self.set_annotations(doc)
         return doc
 
     def set_annotations(self, doc: Doc) -> None:
-        found = [m for m in of_class(doc, *KINDS[self.kind]) if m.end > m.start]
-        spans = []
-        for m in found:
-            span = doc.char_span(m.start, m.end, label=m.cls, alignment_mode="expand")
-            if span is not None:
-                span.id_ = m.key
-                spans.append(span)
+        found = [m for m in of_class(doc, *KINDS[self.kind]) if m.end > m.start and not m.attrs.get("implied")]
+        # the tokens that hold each mention's first and last character (a run of spaces is one token)
+        token_at = doc.user_data.get(TOKEN_AT)
+        if token_at is None:
+            token_at = doc.user_data[TOKEN_AT] = doc.to_array(IDX)
+        firsts = numpy.searchsorted(token_at, [m.start for m in found], side="right") - 1
+        lasts = numpy.searchsorted(token_at, [m.end - 1 for m in found], side="right")
+        spans = [Span(doc, int(a), int(b), label=m.cls, span_id=m.key)
+                 for m, a, b in zip(found, firsts, lasts, strict=True)]
         doc.spans[self.kind] = spans
-        if self.kind in ENT_KINDS and spans:
-            doc.ents = filter_spans([*doc.ents, *spans])
+        if self.kind in ENT_KINDS:
+            ents = doc.user_data.setdefault(ENTS, [])
+            ents.extend(s for s in spans if s.label_ != Class.Post)  # a post is a fact about a person
+            if self.kind == ENT_LAST:  # the people, places and organizations, set once
+                doc.ents = filter_spans(ents)

@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.components.base import (
+    KgComponent,
     add_mention,
     add_relation,
     jurisdiction_of,
@@ -44,7 +45,9 @@ HEADLINE = re.compile(r"\n\s*\n[^\n。！？；]{2,30}\n\s*\n")
 @Language.factory("kg_meetings", requires=["doc._.kg_sents", "doc._.kg_places", "doc._.kg_orgs", "doc._.kg_persons",
                                            "doc._.kg_chains", "doc._.kg_policies", "doc._.kg_meta"],
                   assigns=["doc._.kg_mentions", "doc._.kg_relations", "doc._.kg_meetings", "doc._.kg_orgs"])
-class MeetingRecognizer:
+class MeetingRecognizer(KgComponent):
+    kind = "kg_meetings"
+
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
         forms = sorted(data_rows("meeting_patterns.tsv"), key=lambda r: -len(r[0]))
@@ -204,7 +207,7 @@ class MeetingRecognizer:
         return label, []
 
     # ------------------------------------------------------------ main
-    def __call__(self, doc: Doc) -> Doc:
+    def find(self, doc: Doc) -> None:
         text = text_of(doc)
         info = meta(doc)
         orgs = of_class(doc, Class.Organization)
@@ -260,7 +263,7 @@ class MeetingRecognizer:
             for t in _between(topics, a_start, a_end):
                 for m in main:
                     add_relation(doc, m, Prop.discusses, t, t.start)
-        return doc
+        return
 
     def _held(self, doc: Doc, hold: int, start: int, end: int, kind: str, ords: list, org: Mention | None,
               held: list[_dt.date], subject: list[Mention]) -> list[Mention]:

@@ -25,7 +25,7 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.components.base import add_mention, add_relation, meta, of_class, text_of, written_places
+from kg.components.base import KgComponent, add_mention, add_relation, meta, of_class, text_of, written_places
 from kg.gazetteer import Place, data_rows, gazetteer
 from kg.lexicon import charset, entries, pattern
 from kg.model import Mention
@@ -56,7 +56,9 @@ class _Cand:
 
 @Language.factory("kg_orgs", requires=["doc._.kg_places", "doc._.kg_meta"],
                   assigns=["doc._.kg_mentions", "doc._.kg_relations", "doc._.kg_orgs", "doc._.kg_places"])
-class OrgRecognizer:
+class OrgRecognizer(KgComponent):
+    kind = "kg_orgs"
+
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
         self.gaz = gazetteer()
@@ -164,7 +166,7 @@ class OrgRecognizer:
             start -= 1
         return start
 
-    def __call__(self, doc: Doc) -> Doc:
+    def find(self, doc: Doc) -> None:
         text = text_of(doc)
         places = [m for m in written_places(doc) if m.key.isdigit()]
         local = [m for m in of_class(doc, Class.Township, Class.Community) if m.end > m.start]
@@ -214,7 +216,7 @@ class OrgRecognizer:
         self._fuller_names(kept)
         for c in kept:
             self._add(doc, c)
-        return doc
+        return
 
     @staticmethod
     def kept(cands: list[_Cand]) -> list[_Cand]:

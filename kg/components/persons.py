@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.components.base import (
+    KgComponent,
     add_mention,
     add_relation,
     matches_near,
@@ -69,7 +70,9 @@ def _occurrences(text: str, words: list[str]) -> list[tuple[int, int, str]]:
 
 @Language.factory("kg_persons", requires=["doc._.kg_places", "doc._.kg_orgs", "doc._.kg_relations", "doc._.kg_meta"],
                   assigns=["doc._.kg_mentions", "doc._.kg_relations", "doc._.kg_persons", "doc._.kg_orgs"])
-class PersonRecognizer:
+class PersonRecognizer(KgComponent):
+    kind = "kg_persons"
+
     def __init__(self, nlp: Language, name: str) -> None:
         # org id -> its jurisdiction, read from the relations list _jur_rels up to _jur_seen (see _jurisdiction)
         self._jur_rels: list[Relation] | None = None
@@ -413,7 +416,7 @@ class PersonRecognizer:
             p = names[name]
             found[(start, after)] = self._person(doc, start, after, p.cls == Class.Official)
 
-    def __call__(self, doc: Doc) -> Doc:
+    def find(self, doc: Doc) -> None:
         orgs = of_class(doc, Class.Organization)
         # indexes of what this component reads but does not change: every lookup a bisection
         self._org_at = [o.start for o in orgs]
@@ -447,7 +450,7 @@ class PersonRecognizer:
         self._described(doc, found)
         self._repeat_known(doc, found)
         self._drop_not_names(doc)
-        return doc
+        return
 
     def _drop_not_names(self, doc: Doc) -> None:
         """Words that look like a surname and a name but are none (官方, 连日来) and place names read as

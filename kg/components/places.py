@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from kg.components.base import add_mention, add_relation, meta, text_of
+from kg.components.base import KgComponent, add_mention, add_relation, meta, text_of
 from kg.gazetteer import Place, data_rows, gazetteer
 from kg.lexicon import entries, short_form_pattern, words
 from kg.model import Mention
@@ -48,7 +48,9 @@ def _class(level: str) -> str:
 
 
 @Language.factory("kg_places", assigns=["doc._.kg_mentions", "doc._.kg_relations", "doc._.kg_places", "doc._.kg_meta"])
-class PlaceRecognizer:
+class PlaceRecognizer(KgComponent):
+    kind = "kg_places"
+
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
         self.gaz = gazetteer()
@@ -323,7 +325,7 @@ class PlaceRecognizer:
             keep.append(f)
         return keep
 
-    def __call__(self, doc: Doc) -> Doc:
+    def find(self, doc: Doc) -> None:
         text = text_of(doc)
         spans = self._gazetteer_spans(doc)
         found = self._gazetteer_mentions(doc, spans)
@@ -373,7 +375,7 @@ class PlaceRecognizer:
                     add_relation(doc, m, Prop.partOf, host, start)
             local.append(m)
             self._local_ends.append(m.end)
-        return doc
+        return
 
     def _not_a_suffix_here(self, text: str, end: int, suffix: str) -> bool:
         """乡镇, 乡亲: the suffix is part of a word; 某区青松街阳光花园: a short suffix in an address."""
