@@ -68,7 +68,7 @@ def hubs(store_dir: Path) -> dict[str, tuple[str, str, int, bool]]:
             f"SELECT ?x (COUNT(?y) AS ?n) WHERE {{ {{ SELECT DISTINCT ?x WHERE {{ VALUES ?c {{ {values} }} ?x a ?c }} }} "
             f"{{ ?x ?p ?y }} UNION {{ ?y ?p ?x }} "
             f"FILTER(STRSTARTS(STR(?p), \"{KG}\") && isIRI(?y) && STRSTARTS(STR(?y), \"{D}\") "
-            f"&& !CONTAINS(STR(?y), \"/evidence/\") && !CONTAINS(STR(?y), \"/doc/\")) }} "
+            f"&& !CONTAINS(STR(?y), \"/evidence/\") && !CONTAINS(STR(?y), \"/sentence/\") && !CONTAINS(STR(?y), \"/doc/\")) }} "
             "GROUP BY ?x ORDER BY DESC(?n) DESC(STR(?x)) LIMIT 1")
         row = next(iter(rows))
         iri, n = row["x"].value, int(row["n"].value)

@@ -13,7 +13,7 @@ from networkx.readwrite.graphml import GraphMLWriterLxml
 from kg.atomic import atomic_open
 from kg.graph import TYPE, safe_text, short_term
 from kg.ns import Class, Prop
-from kg.prefixes import PREFIXES
+from kg.prefixes import EVIDENCE_IRI, SENTENCE_IRI, TURTLE_PREFIXES
 from kg.resolve import Resolution
 
 # One colour per class, for Gephi.
@@ -26,6 +26,10 @@ COLOURS: dict[str, str] = {
 # The fixed parts of an evidence node (Turtle).
 _EVIDENCE_TYPES = f"a rdf:Statement , {Class.Evidence.qname} ;"
 _LOWER_BOUND = f" ;\n    {Prop.lowerBound.qname} true ."
+_IN_SENTENCE = Prop.inSentence.qname
+# Triples per evidence statement (two types, subject, predicate, object, kg:inSentence) and per kg:Sentence
+# (type, prov:wasDerivedFrom, kg:sentence, kg:charStart, kg:charEnd).
+EVIDENCE_TRIPLES, SENTENCE_TRIPLES = 6, 5
 
 
 def turtle_chunks(groups) -> Iterator[str]:
@@ -48,20 +52,27 @@ def turtle_chunks(groups) -> Iterator[str]:
 
 
 def evidence_chunks(res: Resolution) -> Iterator[str]:
-    """Every evidence node as Turtle, in the order :meth:`Resolution.evidence` gives them."""
+    """The evidence as Turtle, page by page in the order :meth:`Resolution.evidence_pages` gives them: each
+    page's ``kg:Sentence`` nodes (one per sentence, however many facts it backs), then its evidence statements,
+    each pointing to its sentence with ``kg:inSentence``."""
     from kg.graph import to_literal
 
-    # Entity and evidence IRIs have a '/' after the data namespace: never a prefixed name.
+    # Entity IRIs have a '/' after the data namespace: never a prefixed name. Evidence and sentence IRIs
+    # are written with the Turtle's own prefixes kge: and kgs: (kg.prefixes.TURTLE_PREFIXES).
+    ev_cut, sentence_cut = len(EVIDENCE_IRI), len(SENTENCE_IRI)
     heads: dict[int, tuple[str, str]] = {}  # id(fact) -> its subject/predicate/object lines, its lowerBound
-    for node in res.evidence():
-        f = node.fact
-        head = heads.get(id(f))
-        if head is None:
-            obj = f"<{f.obj}>" if f.obj_is_entity else short_term(to_literal(f.obj))
-            pred = Prop(f.pred).qname
-            lines = f"rdf:subject <{f.subj}> ;\n    rdf:predicate {pred} ;\n    rdf:object {obj} ;\n    "
-            head = heads[id(f)] = (lines, _LOWER_BOUND if f.lower_bound else " .")
-        yield f"\n<{node.iri}> {_EVIDENCE_TYPES}\n    {head[0]}{node.tail}{head[1]}"
+    for page in res.evidence_pages():
+        yield from page.sentences
+        for node in page.nodes:
+            f = node.fact
+            head = heads.get(id(f))
+            if head is None:
+                obj = f"<{f.obj}>" if f.obj_is_entity else short_term(to_literal(f.obj))
+                pred = Prop(f.pred).qname
+                lines = f"rdf:subject <{f.subj}> ;\n    rdf:predicate {pred} ;\n    rdf:object {obj} ;\n    "
+                head = heads[id(f)] = (lines, _LOWER_BOUND if f.lower_bound else " .")
+            yield (f"\nkge:{node.iri[ev_cut:]} {_EVIDENCE_TYPES}\n    {head[0]}{_IN_SENTENCE} "
+                   f"kgs:{node.sentence[sentence_cut:]}{head[1]}")
 
 
 def write_evidence_section(res: Resolution, path: Path) -> None:
@@ -75,14 +86,15 @@ def write_turtle(res: Resolution, path: Path, ontology=(), evidence: Callable[[]
     """Stream the whole graph as Turtle into ``path`` (atomically); returns the number of triples.
 
     Ontology, documents and entities come first, sorted by subject; then the
-    evidence nodes, page by page, each read back from its page's sentences.
+    evidence, page by page: the page's sentences (read back from its page file) and the statements.
     ``evidence``, when given, returns a file holding that section already
     written (by :func:`write_evidence_section`, in another process).
     ``opener`` opens ``path`` for writing (by default: replaced when the file is complete).
     """
     from kg.graph import graph_groups
 
-    count = sum(f.n_evidence * (10 if f.lower_bound else 9) for f in res.facts.values())
+    count = sum(f.n_evidence * (EVIDENCE_TRIPLES + f.lower_bound) for f in res.facts.values())
+    count += res.n_sentences * SENTENCE_TRIPLES
 
     def counted(groups):
         nonlocal count
@@ -90,7 +102,7 @@ def write_turtle(res: Resolution, path: Path, ontology=(), evidence: Callable[[]
             count += len(pairs)
             yield s, pairs
 
-    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
+    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(TURTLE_PREFIXES.items()))
     with opener(path) as fh:
         for block in _batched(chain([header], turtle_chunks(counted(graph_groups(res, ontology))))):
             fh.write(block)

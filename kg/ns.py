@@ -64,6 +64,7 @@ class Class(Term):
     Policy = "Policy"
     Document = "Document"
     Evidence = "Evidence"
+    Sentence = "Sentence"
 
 
 class Prop(Term):
@@ -98,6 +99,7 @@ class Prop(Term):
     sourceFile = "sourceFile"
     encoding = "encoding"
     mentionedIn = "mentionedIn"
+    inSentence = "inSentence"
     sentence = "sentence"
     charStart = "charStart"
     charEnd = "charEnd"

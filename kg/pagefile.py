@@ -8,7 +8,8 @@ record into
   with the offsets of their evidence, as plain tuples sent to the reducing process;
 - its *evidence part*: the page's document term, its distinct evidence
   sentences rendered once as Turtle literals, and for each relation the index
-  of its sentence. A page that states twenty facts in one sentence stores it once.
+  of its sentence. A page that states twenty facts in one sentence stores it once,
+  and the export writes it once too, as one ``kg:Sentence`` node.
 
 Both go into one *page file* (``<cache key>.page`` in the build cache): the
 digest first, so a reused page is read without its sentences, and
@@ -35,9 +36,12 @@ from typing import NamedTuple, cast
 from kg.model import Document
 from kg.ns import Class, Prop
 from kg.pages import PageRecord
+from kg.prefixes import SENTENCE_IRI
 
 MAGIC = b"kg page file 3\n"
 _SENTENCE, _START, _END = Prop.sentence.qname, Prop.charStart.qname, Prop.charEnd.qname
+_SENTENCE_TYPE = f"a {Class.Sentence.qname} ;"
+_SENTENCE_CUT = len(SENTENCE_IRI)  # a sentence IRI is written kgs:<its 16 hex digits> (kg.prefixes.TURTLE_PREFIXES)
 _HEAD = struct.Struct("<QQQ")  # byte lengths: the digest (JSON), its evidence offsets (int64), the evidence part (JSON)
 
 
@@ -53,16 +57,18 @@ class EvidencePart:
         self._doc_term = ""
         self._literals: list[str] | None = None
 
-    def tail(self, j: int, start: int, end: int) -> str:
-        """The evidence node's provenance, for relation j (Turtle predicate-object list)."""
+    def sentence_node(self, iri: str, j: int, start: int, end: int) -> str:
+        """The ``kg:Sentence`` node of relation j's sentence at ``start``-``end``, as Turtle (``iri``: its full IRI,
+        under ``kg.prefixes.SENTENCE_IRI``)."""
         if self._literals is None:
-            from kg.graph import iri, short_term, zh
+            from kg.graph import iri as nt_iri
+            from kg.graph import short_term, zh
             from kg.resolve import doc_iri
 
-            self._doc_term = short_term(iri(doc_iri(self.doc_id)))
+            self._doc_term = short_term(nt_iri(doc_iri(self.doc_id)))
             self._literals = [zh(t) for t in self.texts]
-        return (f"prov:wasDerivedFrom {self._doc_term} ;\n    {_SENTENCE} {self._literals[self.of_relation[j]]} ;"
-                f"\n    {_START} {start} ;\n    {_END} {end}")
+        return (f"\nkgs:{iri[_SENTENCE_CUT:]} {_SENTENCE_TYPE}\n    prov:wasDerivedFrom {self._doc_term} ;\n"
+                f"    {_SENTENCE} {self._literals[self.of_relation[j]]} ;\n    {_START} {start} ;\n    {_END} {end} .")
 
 
 EvidenceSource = Callable[[], EvidencePart]

@@ -17,3 +17,10 @@ PREFIXES: dict[str, str] = {
     "foaf": "http://xmlns.com/foaf/0.1/",
     "sh": "http://www.w3.org/ns/shacl#",
 }
+
+EVIDENCE_IRI = f"{DATA_IRI}evidence/"
+SENTENCE_IRI = f"{DATA_IRI}sentence/"
+# Declared in the exported Turtle only, so that its millions of evidence and sentence IRIs are written
+# short (kge:0a1b…, kgs:2c3d…; Turtle 1.1 local names may start with a digit). Queries and the
+# command line print and take them as full IRIs, as every other data IRI.
+TURTLE_PREFIXES: dict[str, str] = PREFIXES | {"kge": EVIDENCE_IRI, "kgs": SENTENCE_IRI}

@@ -24,7 +24,8 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
 PLACE_TYPES = frozenset(PLACE_CLASSES)
-HIDDEN = {RDF_TYPE, LABEL, ALT, Prop.mentionedIn.iri, Prop.adminCode.iri}
+NOT_ENTITIES = ("/evidence/", "/sentence/", "/doc/")  # parts of the data IRIs that name no entity
+HIDDEN = {RDF_TYPE, LABEL, ALT, Prop.mentionedIn.iri, Prop.adminCode.iri, Prop.inSentence.iri}
 QUERY_PREFIXES = {k: v for k, v in PREFIXES.items()}
 # The class a node is shown as, when it has several (an Official is also a Person), first match wins.
 SHOWN_TYPES = (Class.Official, Class.Meeting, Class.InfectionChain, Class.Policy, Class.Post, Class.Organization,
@@ -434,7 +435,7 @@ def _affixes() -> tuple[list[str], list[str]]:
 
 
 def _entity(iri: str) -> bool:
-    return iri.startswith(DATA_IRI) and "/evidence/" not in iri and "/doc/" not in iri
+    return iri.startswith(DATA_IRI) and not any(part in iri for part in NOT_ENTITIES)
 
 
 def _names(store) -> list[tuple[str, str]]:
@@ -603,7 +604,7 @@ def resolve_name(store, name: str, iri: str | None = None, type_: str | None = N
 EVIDENCE_QUERY = (
     "SELECT ?s ?p ?o ?sent ?start ?end ?d ?file ?date WHERE {{ "
     "{{ SELECT ?s ?p ?o ?e WHERE {{ {first} {second} ?e rdf:predicate ?p }} LIMIT {limit} }} "
-    "?e kg:charStart ?start ; prov:wasDerivedFrom ?d ; kg:sentence ?sent ; kg:charEnd ?end . "
+    "?e kg:inSentence ?sen . ?sen kg:charStart ?start ; prov:wasDerivedFrom ?d ; kg:sentence ?sent ; kg:charEnd ?end . "
     "?d kg:sourceFile ?file . OPTIONAL {{ ?d kg:published ?date }} }} ORDER BY ?file ?start")
 _BY = {"s": "?e rdf:subject ?x .", "o": "?e rdf:object ?x ."}
 
@@ -684,7 +685,7 @@ def neighbourhood(store, iri: str, *, depth: int = 1, type_filter: str | None = 
         outgoing, incoming = _links(store, center)
         for direction, items in (("out", outgoing), ("in", incoming)):
             for pred, other in items:
-                if not isinstance(other, ox.NamedNode) or "/evidence/" in other.value or "/doc/" in other.value:
+                if not isinstance(other, ox.NamedNode) or any(part in other.value for part in NOT_ENTITIES):
                     continue
                 t = _type(store, other.value)
                 detail = _detail(store, other.value) if t in DETAILED else ""

@@ -20,9 +20,10 @@ from kg.model import Document
 from kg.ontology import CLASS_RANK
 from kg.pagefile import EvidenceSource, PageDigest
 from kg.pages import PageRecord
-from kg.prefixes import DATA_IRI
+from kg.prefixes import DATA_IRI, EVIDENCE_IRI, SENTENCE_IRI
 
-EVIDENCE_NS = f"{DATA_IRI}evidence/"
+EVIDENCE_NS = EVIDENCE_IRI
+SENTENCE_NS = SENTENCE_IRI
 # Evidence nodes kept per fact and identical sentence text: a sentence copied onto many pages
 # (wire copy, reprints, 20,000 copies of one file) shows the fact a few times, not once a page.
 SAME_SENTENCE_CAP = 3
@@ -43,6 +44,11 @@ def fact_hash_key(fact: Fact) -> str:
     """The fact's part of its evidence IRIs: sha1 of subject, predicate, object, document, start, end."""
     obj_id = fact.obj if fact.obj_is_entity else literal_sort_key(fact.obj)
     return f"{fact.subj}\x1f{fact.pred}\x1f{obj_id}\x1f"
+
+
+def sentence_iri(doc_id: str, start: int, end: int) -> str:
+    """A ``kg:Sentence``'s IRI: 16 hex digits of sha1 of its document id and offsets (the same in every build)."""
+    return SENTENCE_NS + short_hash(doc_id, start, end)
 
 
 def doc_iri(doc_id: str) -> str:
@@ -89,14 +95,22 @@ class Fact:
 
 
 class EvidenceNode(NamedTuple):
-    """One sentence stating one fact: an ``rdf:Statement`` of the export."""
+    """One sentence stating one fact: an ``rdf:Statement`` of the export, pointing to its ``kg:Sentence``."""
 
     iri: str
     fact: Fact
     doc_id: str
     start: int
     end: int
-    tail: str  # Turtle: prov:wasDerivedFrom … kg:charEnd n (see kg.pagefile.EvidencePart.tail)
+    sentence: str  # the IRI of its kg:Sentence (sentence_iri of doc_id, start, end)
+
+
+class PageEvidence(NamedTuple):
+    """One page's evidence: its ``kg:Sentence`` nodes (each once) and the statements that point to them."""
+
+    doc_id: str
+    sentences: list[str]  # Turtle, one node each, sorted by IRI (see kg.pagefile.EvidencePart.sentence_node)
+    nodes: list[EvidenceNode]  # sorted by IRI
 
 
 @dataclass
@@ -115,9 +129,15 @@ class Resolution:
     merges: list[str]
     pages: list[_Page] = field(default_factory=list)  # in doc_id order
     fact_of: list[Fact | None] = field(default_factory=list)  # raw fact id -> resolved fact
+    n_sentences: int = 0  # distinct evidence sentences (pages × spans) that back a kept evidence node
 
     def evidence(self) -> Iterator[EvidenceNode]:
-        """Every evidence node, page by page in doc_id order, each page's nodes sorted by IRI.
+        """Every evidence node, page by page in doc_id order, each page's nodes sorted by IRI."""
+        for page in self.evidence_pages():
+            yield from page.nodes
+
+    def evidence_pages(self) -> Iterator[PageEvidence]:
+        """Every page's evidence, in doc_id order: its distinct sentences and the statements they back.
 
         The sentences are read back from each page's :data:`EvidenceSource` here,
         so they are never all in memory at once.
@@ -127,8 +147,8 @@ class Resolution:
         for page in self.pages:
             if not page.evidence:
                 continue
-            part = page.source()
             nodes: dict[str, EvidenceNode] = {}
+            spans: dict[tuple[int, int], tuple[str, int]] = {}  # (start, end) -> sentence IRI, a relation stating it
             ev, doc_id = page.evidence, page.doc_id
             for j in range(len(ev) // 3):
                 fid = ev[3 * j]
@@ -142,9 +162,16 @@ class Resolution:
                 digest = sha1(f"{key}{doc_id}\x1f{start}\x1f{end}".encode()).hexdigest()
                 e = EVIDENCE_NS + digest[:16]
                 if e not in nodes:
-                    nodes[e] = EvidenceNode(e, fact, doc_id, start, end, part.tail(j, start, end))
-            for e in sorted(nodes):
-                yield nodes[e]
+                    span = spans.get((start, end))
+                    if span is None:
+                        span = spans[(start, end)] = (sentence_iri(doc_id, start, end), j)
+                    nodes[e] = EvidenceNode(e, fact, doc_id, start, end, span[0])
+            if not nodes:
+                continue
+            part = page.source()
+            sentences = sorted((s_iri, part.sentence_node(s_iri, j, start, end))
+                               for (start, end), (s_iri, j) in spans.items())
+            yield PageEvidence(doc_id, [turtle for _, turtle in sentences], [nodes[e] for e in sorted(nodes)])
 
 
 class _RawEntity:
@@ -271,6 +298,7 @@ class Resolver:
 
         pages = sorted(self.pages, key=lambda p: p.doc_id)
         same_text: Counter = Counter()  # (id(fact), sentence hash) -> evidence nodes kept
+        n_sentences = 0
         for page in pages:  # distinct evidence per fact: a page's spans, after merges, capped per sentence text
             kept: dict[tuple, bool] = {}
             ev, texts = page.evidence, page.sentences
@@ -288,8 +316,9 @@ class Resolver:
                         fact.n_evidence += 1
                 if not keep:
                     ev[j] = -1
+            n_sentences += len({(start, end) for (_, start, end), keep in kept.items() if keep})
         by_iri = {ent.iri: ent for ent in entities.values()}
-        return Resolution(by_iri, facts, dict(sorted(self.documents.items())), merges, pages, fact_of)
+        return Resolution(by_iri, facts, dict(sorted(self.documents.items())), merges, pages, fact_of, n_sentences)
 
 
 class _Kept:

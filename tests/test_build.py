@@ -82,13 +82,36 @@ def test_every_evidence_quotes_its_source_exactly(seed_build):
     g = rdflib.Graph().parse(seed_build / "kg.ttl")
     n = 0
     for ev in g.subjects(rdflib.RDF.type, KG.Evidence):
-        doc = g.value(ev, rdflib.URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))
+        [sentence] = g.objects(ev, KG.inSentence)  # the compact form: text, document and offsets on the sentence
+        assert g.value(ev, KG.sentence) is None and g.value(ev, KG.charStart) is None
+        doc = g.value(sentence, rdflib.URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))
         src = SEEDS / str(g.value(doc, KG.sourceFile))
         text = src.read_text(encoding="utf-8")
-        start, end = int(g.value(ev, KG.charStart)), int(g.value(ev, KG.charEnd))
-        assert text[start:end] == str(g.value(ev, KG.sentence))
+        start, end = int(g.value(sentence, KG.charStart)), int(g.value(sentence, KG.charEnd))
+        assert text[start:end] == str(g.value(sentence, KG.sentence))
         n += 1
     assert n > 100
+
+
+def test_each_evidence_sentence_is_written_once(seed_build):
+    """One kg:Sentence per document and span, named by them; every one backs at least one statement."""
+    import rdflib
+
+    from kg.ns import KG
+    from kg.resolve import sentence_iri
+
+    g = rdflib.Graph().parse(seed_build / "kg.ttl")
+    sentences = set(g.subjects(rdflib.RDF.type, KG.Sentence))
+    statements = list(g.subjects(rdflib.RDF.type, KG.Evidence))
+    assert sentences == {g.value(ev, KG.inSentence) for ev in statements}
+    assert len(sentences) < len(statements) / 2  # a sentence states several facts, and is written once
+    spans = set()
+    for s in sentences:
+        doc = str(g.value(s, rdflib.URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")))
+        start, end = int(g.value(s, KG.charStart)), int(g.value(s, KG.charEnd))
+        assert str(s) == sentence_iri("seeds/" + doc.rsplit("/seeds/", 1)[1], start, end)
+        spans.add((doc, start, end))
+    assert len(spans) == len(sentences)
 
 
 def test_every_entity_relation_has_evidence(seed_build):

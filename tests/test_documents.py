@@ -25,9 +25,10 @@ def build(*args: str) -> rdflib.Graph:
 def evidence_by_document(g: rdflib.Graph) -> dict[str, list[tuple[str, int, int]]]:
     out: dict[str, list] = {}
     for ev in g.subjects(rdflib.RDF.type, KG.Evidence):
-        doc = g.value(ev, PROV.wasDerivedFrom)
-        out.setdefault(str(doc), []).append((str(g.value(ev, KG.sentence)), int(g.value(ev, KG.charStart)),
-                                             int(g.value(ev, KG.charEnd))))
+        sentence = g.value(ev, KG.inSentence)
+        doc = g.value(sentence, PROV.wasDerivedFrom)
+        out.setdefault(str(doc), []).append((str(g.value(sentence, KG.sentence)),
+                                             int(g.value(sentence, KG.charStart)), int(g.value(sentence, KG.charEnd))))
     return out
 
 

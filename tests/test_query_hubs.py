@@ -46,7 +46,8 @@ def test_each_edge_shows_up_to_three_of_its_evidence_sentences_in_file_order(sto
     from kg.query import QUERY_PREFIXES, _evidence, neighbourhood
 
     plain = ("SELECT ?s ?p ?o ?sent ?start ?end ?file WHERE { ?e rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; "
-             "kg:sentence ?sent ; kg:charStart ?start ; kg:charEnd ?end ; prov:wasDerivedFrom ?d . "
+             "kg:inSentence ?x . "
+             "?x kg:sentence ?sent ; kg:charStart ?start ; kg:charEnd ?end ; prov:wasDerivedFrom ?d . "
              "?d kg:sourceFile ?file }")
     checked = more = 0
     node = neighbourhood(store, TAIYUAN, depth=2, evidence=False)

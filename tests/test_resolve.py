@@ -4,7 +4,7 @@ from kg.extract import evidence_for
 from kg.model import Document, Mention
 from kg.normalise import clean
 from kg.pages import Evidence, PageRecord, RelationRecord
-from kg.resolve import Resolver, entity_iri
+from kg.resolve import Resolver, entity_iri, sentence_iri
 
 
 def person(name, title=None):
@@ -93,10 +93,28 @@ def test_evidence_sentences_come_from_the_page_source_once_per_span():
     res = r.resolve()
     nodes = list(res.evidence())
     assert [n.start for n in sorted(nodes, key=lambda n: n.start)] == [3, 20]
-    assert all("kg:sentence" in n.tail and n.doc_id == "a" for n in nodes)
-    assert any("王明主持会议。" in n.tail for n in nodes) and any("会议由王明主持。" in n.tail for n in nodes)
+    assert all(n.doc_id == "a" and n.sentence == sentence_iri("a", n.start, n.end) for n in nodes)
+    [page] = res.evidence_pages()
+    assert len(page.sentences) == 2 == res.n_sentences  # one kg:Sentence per span
+    assert all("a kg:Sentence" in s and "kg:sentence" in s for s in page.sentences)
+    assert any("王明主持会议。" in s for s in page.sentences) and any("会议由王明主持。" in s for s in page.sentences)
     [fact] = res.facts.values()
     assert fact.n_evidence == 2
+
+
+def test_one_sentence_stating_several_facts_is_one_sentence_node():
+    r = Resolver()
+    m, mt, p2 = person("王明"), Mention("Meeting", "m1", "会议", 0, 2), person("李华")
+    said = "王明主持会议，李华出席。"
+    rels = [RelationRecord(1, "chair", 0, True, ev("a", 5, said)),
+            RelationRecord(1, "attendee", 2, True, ev("a", 5, said))]
+    r.add(record("a", [m, mt, p2], rels))
+    res = r.resolve()
+    [page] = res.evidence_pages()
+    assert len(page.nodes) == 2 and res.n_sentences == 1
+    [turtle] = page.sentences
+    assert {n.sentence for n in page.nodes} == {sentence_iri("a", 5, 5 + len(said))}
+    assert turtle.count(said) == 1 and "kg:charStart 5 ;" in turtle
 
 
 def test_literal_facts_keep_lower_bound():

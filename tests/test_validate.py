@@ -10,7 +10,7 @@ from kg.validate import validate
 
 def meeting_graph():
     g = rdflib.Graph()
-    m, p, d, e = DATA["meeting/1"], DATA["person/1"], DATA["doc/1"], DATA["evidence/1"]
+    m, p, d, e, s = DATA["meeting/1"], DATA["person/1"], DATA["doc/1"], DATA["evidence/1"], DATA["sentence/1"]
     g.add((m, RDF.type, KG.Meeting))
     g.add((m, RDFS.label, Literal("第一次会议", lang="zh")))
     g.add((m, KG.date, Literal("2023-01-01", datatype=XSD.date)))
@@ -24,10 +24,12 @@ def meeting_graph():
     g.add((e, RDF.subject, m))
     g.add((e, RDF.predicate, KG.chair))
     g.add((e, RDF.object, p))
-    g.add((e, PROV.wasDerivedFrom, d))
-    g.add((e, KG.sentence, Literal("王明主持会议。", lang="zh")))
-    g.add((e, KG.charStart, Literal(0)))
-    g.add((e, KG.charEnd, Literal(7)))
+    g.add((e, KG.inSentence, s))
+    g.add((s, RDF.type, KG.Sentence))
+    g.add((s, PROV.wasDerivedFrom, d))
+    g.add((s, KG.sentence, Literal("王明主持会议。", lang="zh")))
+    g.add((s, KG.charStart, Literal(0)))
+    g.add((s, KG.charEnd, Literal(7)))
     return g, m, p, e
 
 
@@ -44,7 +46,7 @@ def test_violations_in_plain_words():
     g.add((place, RDF.type, KG.Place))
     g.add((place, RDFS.label, Literal("某地", lang="zh")))
     g.add((m, KG.chair, place))
-    g.remove((e, KG.charEnd, None))
+    g.remove((DATA["sentence/1"], KG.charEnd, None))
     report = validate(g)
     text = "\n".join(report.violations)
     assert not report.conforms
@@ -104,10 +106,21 @@ def test_misspelt_predicate_fails_validate(tmp_path):
     assert "kg:chaire" in result.output, result.output
 
 
-def test_unknown_predicate_on_evidence_and_document_fails():
+def test_unknown_predicate_on_evidence_sentence_and_document_fails():
     g, m, p, e = meeting_graph()
     g.add((e, KG.sentence + "Text", Literal("x")))
+    g.add((DATA["sentence/1"], KG.charStart + "s", Literal(1)))
     g.add((DATA["doc/1"], URIRef("http://purl.org/dc/terms/title"), Literal("x")))
     report = validate(g)
     text = "\n".join(report.violations)
-    assert "kg:sentenceText" in text and "dc/terms/title" in text, text
+    assert "kg:sentenceText" in text and "kg:charStarts" in text and "dc/terms/title" in text, text
+
+
+def test_evidence_must_point_to_one_sentence():
+    """The inline form (text and offsets on the statement) is not what kg writes: the closed shape refuses it."""
+    g, m, p, e = meeting_graph()
+    g.remove((e, KG.inSentence, None))
+    g.add((e, KG.sentence, Literal("王明主持会议。", lang="zh")))
+    report = validate(g)
+    assert not report.conforms
+    assert any("kg:Sentence" in v for v in report.violations), report.violations
