@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from functools import cache
 
 from kg.lexicon import entries, pattern
@@ -11,13 +10,6 @@ from kg.model import Document
 
 # the days from the base date that each entry of lex/text.tsv names (今天 0, 昨天 -1 …)
 SHIFTS = (("same_day", 0), ("day_before", -1), ("two_days_before", -2), ("day_after", 1))
-
-
-def __getattr__(name: str) -> re.Pattern:
-    """``DATE``, a full date (``date`` of ``lex/text.tsv``), compiled when first asked for."""
-    if name == "DATE":
-        return pattern("text", "date")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @cache

@@ -1,6 +1,8 @@
 """The generic vocabulary loaders of kg.lexicon: named entries with references, word lists."""
 
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -88,3 +90,18 @@ def test_charset_reads_a_set_of_characters_with_escapes(monkeypatch):
             lexicon.charset("t", "range")
     finally:
         lexicon.charset.cache_clear()
+
+
+def test_importing_the_components_reads_no_data():
+    """Components read their vocabulary in their constructors: importing one reads no data file."""
+    code = ("import kg.gazetteer as g\n"
+            "read = []\n"
+            "text, rows = g.data_text, g.data_rows\n"
+            "g.data_text = lambda name, *a: read.append(name) or text(name, *a)\n"
+            "g.data_rows = lambda name, *a: read.append(name) or rows(name, *a)\n"
+            "import kg.lexicon\n"
+            "kg.lexicon.data_rows = g.data_rows\n"
+            "import kg.components.chains, kg.components.policies, kg.dates\n"
+            "print(read)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

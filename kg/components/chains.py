@@ -27,45 +27,16 @@ from kg.components.base import (
     text_of,
     written_places,
 )
-from kg.dates import DATE, resolve
+from kg.dates import resolve
 from kg.gazetteer import data_rows, gazetteer
-from kg.lexicon import travel_cue
+from kg.lexicon import entries, pattern, travel_cue
 from kg.model import Mention
 from kg.ns import Class, Prop
 from kg.numerals import to_int
 
 CONTEXT = 700
 CODE = re.compile(r"(\d{1,2})\s*[·•・.．]\s*(\d{1,2})")
-# a place people came from: written before a travel cue (包头返京, 西安来蓉, 返程) — cues from kg.lexicon
-ORIGIN_CUE = re.compile(rf"^[\u4e00-\u9fff]{{0,4}}?(?:{travel_cue()})")
-GENERIC = re.compile(r"^(?:本轮|国内|全国|全省|全市|此轮|当前|近期|这轮|局部|各地|省外|境外|新冠肺炎|突发)")
-REPORT = re.compile(r"报告|发现|确诊|检出|阳性")
-ORIGIN_BEFORE = re.compile(r"(?:从|自|来自|赴|去|到)$")
-# a place whose cases are counted or found right after it (阳曲县阳性检出者, 小店区新增3例确诊病例),
-# or the first of a list that ends so (杏花岭区、晋源区、阳曲县阳性检出者)
-CASES_AFTER = re.compile(r"(?:、[\u4e00-\u9fff]{2,8}?)*"
-                         r"(?:(?:新增|发现|报告|出现|累计)?(?:[\d一二三四五六七八九十两]+[例名])?"
-                         r"(?:阳性|确诊|无症状感染者|感染者|病例)|各?[\d一二三四五六七八九十两]+例(?=[，。；、）)])"
-                         r"|(?:新增|发现|报告|出现)[\d一二三四五六七八九十两]+[例名][^，。；]{0,6}?(?:阳性|确诊|感染者|病例))")
-# where an outbreak is: 本轮疫情出现在A、B、C等地 / 波及A、B两区 (the places up to the clause's end)
-SPREAD = re.compile(r"(?:主要|目前|已)?(?:出现在|发生在|分布在|分布于|波及|蔓延至|涉及)")
 SPREAD_END = re.compile(r"[，。；！？：]")
-# where cases live: 3人均常住某区
-LIVES_IN = re.compile(r"(?:常住|居住在|居住于|住在)$")
-# between a place and 疫情: nothing, a kind of outbreak, or a company or site (清徐韵达快递疫情)
-PLACED_MIDDLE = re.compile(r"(?:[\u4e00-\u9fff]{0,6}?(?:快递|物流|物流园|超市|市场|医院|酒店|小区|学校|公司|工地))?"
-                           r"(?:输入性|输入|关联|聚集性|突发|本土)?")
-# the page's current outbreak, named by where it is
-CURRENT = re.compile(r"(?:本轮|本次|此轮)(?:新冠肺炎|新冠病毒|新冠|本土|地方)?疫情")
-# a running total: the chain's count, not the day's (累计报告, 共发现, 已报告)
-CUMULATIVE = re.compile(r"累计|总计|共(?:发现|报告|确诊|检出|有)|已(?:发现|报告)[^，。；]{0,8}$|[^，。；新]{0,6}共计")
-# a cluster named by what links its cases
-CLUSTER = re.compile(r"与(?P<n>(?:阳性感染者|确诊病例|感染者|病例)[\d、]+关联)"
-                     r"|与(?P<site>[\u4e00-\u9fff]{2,16}?)(?:存在)?(?:流行病学?)?关联(?=[，。；的])"
-                     r"|[条起]为(?P<n2>[^，。；为]{2,16}?关联|[^，。；为]{2,24}?传播链)(?=[，。；及])")
-HOME_WORDS = ("我市", "全市", "本市", "该市", "我省", "全省", "本省")
-CASES = re.compile(r"[\d一二三四五六七八九十两百]+(?:例|名)|感染者|病例|阳性")
-NOT_CHAIN_AFTER = re.compile(r"防控|防治|期间")
 # The M·D separator of a coded name; the month's digits end at most 11 characters after the
 # match start (a train prefix of 8, a quote, two digits).
 SEPARATOR = re.compile(r"[·•・.．]")
@@ -88,18 +59,44 @@ class ChainRecognizer(KgComponent):
         self.placed = rows["placed"]
         # the count patterns of chain_patterns.tsv, each with the property it states
         self.counts = {prop: rows[kind] for kind, prop in COUNTS.items()}
-        self.train = re.compile(r"[A-Z]\d{1,4}次列车")
         self.gaz = gazetteer()
+        self._read_lex()
+
+    def _read_lex(self) -> None:
+        """The vocabulary of ``lex/chains.tsv`` (and the dates of ``lex/text.tsv``), compiled."""
+        lex = entries("chains")
+        self.train = re.compile(lex["train"])
+        self.train_prefix_re = re.compile(lex["train_prefix"])
+        self.home_prefix = tuple(lex["home_prefix"].split("|"))
+        self.home_words = frozenset(lex["home_word"].split("|"))
+        self.generic_re = re.compile(lex["generic"])
+        self.not_chain_after_re = re.compile(lex["not_chain_after"])
+        self.placed_middle_re = re.compile(lex["placed_middle"])
+        self.current_re = re.compile(lex["current"])
+        self.cases_re = re.compile(lex["cases"])
+        self.cluster_re = re.compile(lex["cluster"])
+        self.link_word = lex["link_word"]
+        self.reported = lex["reported"]
+        self.cases_after_re = re.compile(lex["cases_after"])
+        self.spread_re = re.compile(lex["spread"])
+        self.lives_in_re = re.compile(lex["lives_in"])
+        self.origin_before_re = re.compile(lex["origin_before"])
+        self.native_mark = lex["native_mark"]
+        self.cumulative_re = re.compile(lex["cumulative"])
+        self.lower_bound_re = re.compile(lex["lower_bound"])
+        # a place people came from: written before a travel cue (某地返京, 某地来蓉, 返程) — cues from kg.lexicon
+        self.origin_cue_re = re.compile(rf"^[\u4e00-\u9fff]{{0,4}}?(?:{travel_cue()})")
+        self.date_re = pattern("text", "date")
 
     def _coded_span(self, text: str, m: re.Match, starting) -> tuple[int, int]:
         """The span of a coded chain name (“8·17”…疫情): its prefix kept only when it is a train or a place
         written right before, its closing quote included."""
         start = m.start("pre") if m.group("pre") else m.start()
         pre = m.group("pre")
-        if pre and not self.train.fullmatch(pre) and not re.fullmatch(r"[A-Z]\d{1,4}次?列车", pre):
+        if pre and not self.train.fullmatch(pre) and not self.train_prefix_re.fullmatch(pre):
             inside = [p for p in starting(m.start("pre"), m.end("pre")) if p.end <= m.end("pre")]
             start = inside[0].start if inside else m.start("pre") + len(pre)
-            if start > m.start("pre") and text[start - 2:start] in ("我市", "我省"):
+            if start > m.start("pre") and text[start - 2:start] in self.home_prefix:
                 start -= 2
         end = m.end()
         if text[end:end + 1] in "”\"" and text[start:end].count("“") > text[start:end].count("”"):
@@ -137,10 +134,10 @@ class ChainRecognizer(KgComponent):
                     or p.start < placed_end:
                 continue
             pm = self.placed.match(text, p.end)
-            if not pm or re.search(r"[，。、“”]", pm.group()) or NOT_CHAIN_AFTER.match(text, pm.end()):
+            if not pm or re.search(r"[，。、“”]", pm.group()) or self.not_chain_after_re.match(text, pm.end()):
                 continue
             middle = pm.group("post")[:-2]
-            if not PLACED_MIDDLE.fullmatch(middle) or (p.cls not in (Class.County, Class.City) and not middle):
+            if not self.placed_middle_re.fullmatch(middle) or (p.cls not in (Class.County, Class.City) and not middle):
                 continue
             # 晋中太谷: a city written right before its county is part of the name
             start = p.start
@@ -148,12 +145,12 @@ class ChainRecognizer(KgComponent):
             if prev:
                 start = prev[0].start
             label = text[start:pm.end()]
-            if GENERIC.match(label):
+            if self.generic_re.match(label):
                 continue
             info = meta(doc)
             month = info.published.strftime("%Y-%m") if info and info.published else ""
             if p.cls == Class.City and not middle:
-                if text[p.start:p.end] in HOME_WORDS:
+                if text[p.start:p.end] in self.home_words:
                     continue  # 我市疫情: the city's situation, not a chain's name
                 # 南宁市疫情: the city's current outbreak, one chain with its 本轮疫情
                 found.append((start, pm.end(), f"{p.key}|current|{month}", label, [p], []))
@@ -171,7 +168,7 @@ class ChainRecognizer(KgComponent):
         text = text_of(doc)
         sites = {p.end: p for p in places if p.cls == Class.Site}
         out = []
-        for m in CLUSTER.finditer(text):
+        for m in self.cluster_re.finditer(text):
             if any(s <= m.start() < e for s, e, *_ in named):
                 continue
             if m.group("site") is not None:
@@ -179,7 +176,7 @@ class ChainRecognizer(KgComponent):
                 if site is None:
                     continue  # 与X关联 names a cluster only when X is a site
                 s, e = site.start, m.end()
-                label = text[site.start:m.end("site")] + "关联"
+                label = text[site.start:m.end("site")] + self.link_word
             else:
                 group = "n" if m.group("n") else "n2"
                 s, e = m.span(group)
@@ -203,9 +200,9 @@ class ChainRecognizer(KgComponent):
         at = [p.start for p in places]
         sents = sentence_spans(doc)
         sent_starts = [s for s, _ in sents]
-        for m in CURRENT.finditer(text):
-            if not CASES.search(text, m.end(), m.end() + 60) \
-                    and not CASES.search(text, max(0, m.start() - 60), m.start()):
+        for m in self.current_re.finditer(text):
+            if not self.cases_re.search(text, m.end(), m.end() + 60) \
+                    and not self.cases_re.search(text, max(0, m.start() - 60), m.start()):
                 continue  # an outbreak spoken of, not reported: no cases counted near it
             k = bisect_right(sent_starts, m.start()) - 1
             s_start, s_end = sents[k] if k >= 0 else (0, len(text))
@@ -213,7 +210,7 @@ class ChainRecognizer(KgComponent):
             before = [p for p in inside
                       if p.cls in (Class.Province, Class.City, Class.County) and 0 <= m.start() - p.end <= 2]
             near = [p for p in inside
-                    if p.cls in (Class.City, Class.County) and not ORIGIN_CUE.match(text[p.end:p.end + 8])]
+                    if p.cls in (Class.City, Class.County) and not self.origin_cue_re.match(text[p.end:p.end + 8])]
             if own and not (before and before[-1].key not in chain_places):
                 continue
             place = before[-1] if before else (min(near, key=lambda p: abs(p.start - m.start())) if near else None)
@@ -273,17 +270,18 @@ class ChainRecognizer(KgComponent):
             for p in in_name:
                 add_relation(doc, chain, Prop.reportedIn, p, start)
             self._spread(doc, chain, end, places, at)
-            _first_reported(doc, chain, text, stop)
+            self._first_reported(doc, chain, text, stop)
             self._context_places(doc, chain, ctx_places, in_name)
             for t in self.train.finditer(text, start, stop):
                 site = add_mention(doc, Mention(Class.Site, t.group(), t.group(), t.start(), t.end()))
                 add_relation(doc, chain, Prop.site, site, t.start())
             for s_start, s_end in sents[bisect_right(sent_ends, start):bisect_left(sent_starts, stop)]:
                 sent = text[s_start:s_end]
-                if REPORT.search(sent) and "报告" in sent:
+                if self.reported in sent:
                     for p in places[bisect_left(at, s_start):bisect_left(at, s_end)]:
                         if p.cls in (Class.City, Class.County) and p not in in_name \
-                                and not ORIGIN_CUE.match(text[p.end:p.end + 8]) and text[p.end:p.end + 1] != "籍":
+                                and not self.origin_cue_re.match(text[p.end:p.end + 8]) \
+                                and text[p.end:p.end + 1] != self.native_mark:
                             add_relation(doc, chain, Prop.reportedIn, p, p.start)
             # Counts: in the chain's own context first; then, for a chain named after a place
             # (太谷输入性疫情), in later sentences of the page that name that place as the subject
@@ -292,22 +290,21 @@ class ChainRecognizer(KgComponent):
             keys = keys if keys and len(set().union(*(chain_keys[k] for k in keys))) == 1 else set()
             first = bisect_right(sent_ends, stop)  # the first sentence that ends after the context
             for prop, rx in self.counts.items():
-                hit = _best_count(rx, text, start, stop)
+                hit = self._best_count(rx, text, start, stop)
                 if "|current|" in key:  # the page's wave: its running total may stand anywhere (a headline)
-                    hit = _best_count(rx, text, 0, len(text), cumulative_only=True) or hit
+                    hit = self._best_count(rx, text, 0, len(text), cumulative_only=True) or hit
                 if hit is None and keys:
                     hit = self._later_count(text, prop, rx, sorted(keys), first, later, by_key, sents)
                 if hit is not None:
                     raw = next((g for g in hit.groups() if g), None)
-                    lower = bool(re.search(r"余|多", hit.group()))
+                    lower = bool(self.lower_bound_re.search(hit.group()))
                     add_relation(doc, chain, prop, to_int(raw) if raw else None, hit.start(), lower_bound=lower)
         return
 
-    @staticmethod
-    def _spread(doc: Doc, chain: Mention, end: int, places: list[Mention], at: list[int]) -> None:
+    def _spread(self, doc: Doc, chain: Mention, end: int, places: list[Mention], at: list[int]) -> None:
         """本轮疫情出现在A、B、C等地: the places of the clause after the chain's name are where it was reported."""
         text = text_of(doc)
-        spread = SPREAD.match(text, end)
+        spread = self.spread_re.match(text, end)
         if spread:
             stop_at = SPREAD_END.search(text, spread.end())
             clause_end = stop_at.start() if stop_at else len(text)
@@ -337,20 +334,20 @@ class ChainRecognizer(KgComponent):
         for p in ctx_places:
             after = text[p.end:p.end + 8]
             here = info is not None and p.key in (info.home_city, info.home_province)
-            if ORIGIN_CUE.match(after) and p not in in_name and not here and p.end - p.start > 1:
+            if self.origin_cue_re.match(after) and p not in in_name and not here and p.end - p.start > 1:
                 origins.append(p)
             elif p.cls == Class.Site:
                 add_relation(doc, chain, Prop.site, p, p.start)
             elif p.cls in (Class.City, Class.County, Class.Township) and p not in in_name and (
-                    CASES_AFTER.match(text, p.end) or LIVES_IN.search(text, max(0, p.start - 4), p.start)) \
-                    and not ORIGIN_BEFORE.search(text, max(0, p.start - 3), p.start):
+                    self.cases_after_re.match(text, p.end)
+                    or self.lives_in_re.search(text, max(0, p.start - 4), p.start)) \
+                    and not self.origin_before_re.search(text, max(0, p.start - 3), p.start):
                 add_relation(doc, chain, Prop.reportedIn, p, p.start)
         for p in origins:  # 天津市河西区: the district, not also its city
             if not any(o.start == p.end or (o.key != p.key and self.gaz.is_within(o.key, p.key)) for o in origins):
                 add_relation(doc, chain, Prop.origin, p, p.start)
 
-    @staticmethod
-    def _later_counts(text: str, places: list[Mention], sents: list[tuple[int, int]], sent_starts: list[int],
+    def _later_counts(self, text: str, places: list[Mention], sents: list[tuple[int, int]], sent_starts: list[int],
                       rx: re.Pattern) -> tuple[list[int], list[tuple[int, re.Match]]]:
         """The sentences that name one place (``places``: its mentions) as the subject of the counting (not as
         where people came from) and hold a count of ``rx``: their indices, and (index, the first count) of each."""
@@ -359,8 +356,8 @@ class ChainRecognizer(KgComponent):
             i = bisect_right(sent_starts, p.start) - 1
             if i < 0 or p.start >= sents[i][1]:
                 continue
-            if not ORIGIN_CUE.match(text[p.end:p.end + 8]) and \
-                    not ORIGIN_BEFORE.search(text, max(sents[i][0], p.start - 3), p.start):
+            if not self.origin_cue_re.match(text[p.end:p.end + 8]) and \
+                    not self.origin_before_re.search(text, max(sents[i][0], p.start - 3), p.start):
                 qualifying.add(i)
         counts = []
         for i in sorted(qualifying):
@@ -369,19 +366,34 @@ class ChainRecognizer(KgComponent):
                 counts.append((i, c))
         return [i for i, _ in counts], counts
 
+    def _best_count(self, rx: re.Pattern, text: str, start: int, end: int,
+                    cumulative_only: bool = False) -> re.Match | None:
+        """The count a reader takes for a chain in ``text[start:end]``: the first cumulative one
+        (累计报告…56例, 共发现…), else the first (新增3例 is the day's, not the chain's)."""
+        first = None
+        for c in rx.finditer(text, start, end):
+            raw = next((g for g in c.groups() if g), None)
+            if not raw or to_int(raw) is None:
+                continue
+            if self.cumulative_re.search(text, max(start, c.start() - 14), c.start() + 4):
+                return c
+            first = first or c
+        return None if cumulative_only else first
 
-def _best_count(rx: re.Pattern, text: str, start: int, end: int, cumulative_only: bool = False) -> re.Match | None:
-    """The count a reader takes for a chain in ``text[start:end]``: the first cumulative one
-    (累计报告…56例, 共发现…), else the first (新增3例 is the day's, not the chain's)."""
-    first = None
-    for c in rx.finditer(text, start, end):
-        raw = next((g for g in c.groups() if g), None)
-        if not raw or to_int(raw) is None:
-            continue
-        if CUMULATIVE.search(text, max(start, c.start() - 14), c.start() + 4):
-            return c
-        first = first or c
-    return None if cumulative_only else first
+    def _first_reported(self, doc: Doc, chain: Mention, text: str, stop: int) -> None:
+        """The day a chain was first reported: its “8·17” code, else the first date of its context."""
+        code = CODE.search(chain.label)
+        if code:
+            date = resolve(int(code.group(1)), int(code.group(2)), meta(doc))
+            if date:
+                add_relation(doc, chain, Prop.firstReported, date, chain.start)
+            return
+        for d in self.date_re.finditer(text, chain.start, stop):
+            year = int(d.group("y")) if d.group("y") else None
+            date = resolve(int(d.group("m")), int(d.group("d")), meta(doc), year)
+            if date:
+                add_relation(doc, chain, Prop.firstReported, date, d.start())
+            break
 
 
 def _context(text: str, chains: list[tuple], i: int, sents: list[tuple[int, int]],
@@ -404,22 +416,6 @@ def _context(text: str, chains: list[tuple], i: int, sents: list[tuple[int, int]
     if i > 0 and chains[i - 1][1] > ctx_start:
         ctx_start = start
     return ctx_start, stop
-
-
-def _first_reported(doc: Doc, chain: Mention, text: str, stop: int) -> None:
-    """The day a chain was first reported: its “8·17” code, else the first date of its context."""
-    code = CODE.search(chain.label)
-    if code:
-        date = resolve(int(code.group(1)), int(code.group(2)), meta(doc))
-        if date:
-            add_relation(doc, chain, Prop.firstReported, date, chain.start)
-        return
-    for d in DATE.finditer(text, chain.start, stop):
-        year = int(d.group("y")) if d.group("y") else None
-        date = resolve(int(d.group("m")), int(d.group("d")), meta(doc), year)
-        if date:
-            add_relation(doc, chain, Prop.firstReported, date, d.start())
-        break
 
 
 def _first_count(rx: re.Pattern, text: str, start: int, end: int) -> re.Match | None:
