@@ -204,3 +204,10 @@ def test_the_places_an_outbreak_appeared_in_are_where_it_was_reported():
     [chain] = labels(doc, "InfectionChain")
     where = {p for c, p in facts(doc, "reportedIn") if c == chain}
     assert {"长沙市", "株洲市", "湘潭市"} <= where
+
+
+def test_a_cluster_named_by_a_site_came_from_it():
+    text = "新增病例中3例与雁塔区青松购物中心关联，已落实管控。"
+    doc = run(text, home_province="610000", home_city="610100", published=PUB)
+    [chain] = labels(doc, "InfectionChain")
+    assert (chain, "青松购物中心") in facts(doc, "origin")

@@ -208,3 +208,10 @@ def test_street_offices_written_short_after_their_district_are_written_out():
     assert {("光塔街道", "越秀区"), ("六榕街道", "越秀区")} <= facts(doc, "partOf")
     doc = run("地址：越秀区中山东街阳光大厦。", home_city="440100", home_province="440000")
     assert not [m for m in mentions(doc) if m.cls == "Township"]
+
+
+def test_a_shop_or_estate_after_its_district_is_named_without_it():
+    doc = run("雁塔区青松购物中心暂停营业，长安区石门古镇开放。", home_city="610100", home_province="610000")
+    sites = labels(doc, "Site")
+    assert "青松购物中心" in sites and not any(s.startswith("雁塔区") for s in sites)
+    assert ("青松购物中心", "雁塔区") in facts(doc, "partOf")

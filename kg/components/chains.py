@@ -269,20 +269,16 @@ class ChainRecognizer(KgComponent):
             ctx_places = places[bisect_left(at, ctx_start):bisect_left(at, stop)]
             for p in in_name:
                 add_relation(doc, chain, Prop.reportedIn, p, start)
+            if key.startswith("cluster|"):
+                _cluster_site(doc, chain, places[bisect_left(at, start):bisect_left(at, start + 1)])
             self._spread(doc, chain, end, places, at)
             self._first_reported(doc, chain, text, stop)
             self._context_places(doc, chain, ctx_places, in_name)
             for t in self.train.finditer(text, start, stop):
                 site = add_mention(doc, Mention(Class.Site, t.group(), t.group(), t.start(), t.end()))
                 add_relation(doc, chain, Prop.site, site, t.start())
-            for s_start, s_end in sents[bisect_right(sent_ends, start):bisect_left(sent_starts, stop)]:
-                sent = text[s_start:s_end]
-                if self.reported in sent:
-                    for p in places[bisect_left(at, s_start):bisect_left(at, s_end)]:
-                        if p.cls in (Class.City, Class.County) and p not in in_name \
-                                and not self.origin_cue_re.match(text[p.end:p.end + 8]) \
-                                and text[p.end:p.end + 1] != self.native_mark:
-                            add_relation(doc, chain, Prop.reportedIn, p, p.start)
+            context_sents = sents[bisect_right(sent_ends, start):bisect_left(sent_starts, stop)]
+            self._reporting_sentences(doc, chain, in_name, context_sents, places, at)
             # Counts: in the chain's own context first; then, for a chain named after a place
             # (太谷输入性疫情), in later sentences of the page that name that place as the subject
             # of the counting (太谷区共隔离管控密接人员46人), when only this chain bears its name.
@@ -300,6 +296,20 @@ class ChainRecognizer(KgComponent):
                     lower = bool(self.lower_bound_re.search(hit.group()))
                     add_relation(doc, chain, prop, to_int(raw) if raw else None, hit.start(), lower_bound=lower)
         return
+
+    def _reporting_sentences(self, doc: Doc, chain: Mention, in_name: list[Mention],
+                             sents: list[tuple[int, int]], places: list[Mention], at: list[int]) -> None:
+        """Cities and counties of the context's sentences that report cases (报告) are where it was reported,
+        but for places people came from (某地返…) or are natives of (某地籍)."""
+        text = text_of(doc)
+        for s_start, s_end in sents:
+            if self.reported not in text[s_start:s_end]:
+                continue
+            for p in places[bisect_left(at, s_start):bisect_left(at, s_end)]:
+                if p.cls in (Class.City, Class.County) and p not in in_name \
+                        and not self.origin_cue_re.match(text[p.end:p.end + 8]) \
+                        and text[p.end:p.end + 1] != self.native_mark:
+                    add_relation(doc, chain, Prop.reportedIn, p, p.start)
 
     def _spread(self, doc: Doc, chain: Mention, end: int, places: list[Mention], at: list[int]) -> None:
         """本轮疫情出现在A、B、C等地: the places of the clause after the chain's name are where it was reported."""
@@ -425,3 +435,10 @@ def _first_count(rx: re.Pattern, text: str, start: int, end: int) -> re.Match | 
         if raw and to_int(raw) is not None:
             return c
     return None
+
+
+def _cluster_site(doc: Doc, chain: Mention, at_start: list[Mention]) -> None:
+    """与某购物中心关联: the site a cluster is named by is where it came from."""
+    for p in at_start:
+        if p.cls == Class.Site:
+            add_relation(doc, chain, Prop.origin, p, p.start)

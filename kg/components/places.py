@@ -72,12 +72,15 @@ class PlaceRecognizer(KgComponent):
         self.need_place: dict[str, str] = {}  # suffix -> how it needs a place before it (NEEDS_PLACE)
         self.word_after: dict[str, str] = {}  # suffix -> characters after it that make it a word (乡镇)
         self.written_out: dict[str, str] = {}  # suffix -> the suffix its label takes (街 -> 街道)
+        self.located: set[str] = set()  # suffixes of sites a place before only locates (某区某购物中心)
         for row in data_rows("place_patterns.tsv"):
             suffix, cls, max_name = row[0], row[1], int(row[2])
             patterns.append((suffix, cls, max_name))
-            need, after, full = (row[4:7] + ["", "", ""])[:3]
+            need, after, full, locator = (row[4:8] + ["", "", "", ""])[:4]
             if full:
                 self.written_out.setdefault(suffix, full)
+            if locator == "yes":
+                self.located.add(suffix)
             if need and need not in NEEDS_PLACE:
                 raise ValueError(f"kg/data/place_patterns.tsv: {suffix!r} has needs_place {need!r}, "
                                  f"not one of {', '.join(NEEDS_PLACE)}")
@@ -287,7 +290,7 @@ class PlaceRecognizer(KgComponent):
                 # generic without a place name before them: 网站, 农贸市场, 指导景区
                 # (a housing estate in a list of them stands: 永安小区、城南小区)
                 continue
-            if parent is not None and cls == Class.Site and start in ends:
+            if parent is not None and cls == Class.Site and start in ends and suffix not in self.located:
                 start = ends[start][0]  # 山西孟信垣省级自然保护区: the place is part of the site's name
                 name = text[start:end]
             out.append((start, end, name, cls, parent))
