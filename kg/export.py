@@ -27,6 +27,9 @@ COLOURS: dict[str, str] = {
 _EVIDENCE_TYPES = f"a rdf:Statement , {Class.Evidence.qname} ;"
 _LOWER_BOUND = f" ;\n    {Prop.lowerBound.qname} true ."
 _IN_SENTENCE = Prop.inSentence.qname
+# The fixed parts of a kg:Sentence node.
+_SENTENCE_TYPE = f"a {Class.Sentence.qname} ;"
+_SENTENCE, _START, _END = Prop.sentence.qname, Prop.charStart.qname, Prop.charEnd.qname
 # Triples per evidence statement (two types, subject, predicate, object, kg:inSentence) and per kg:Sentence
 # (type, prov:wasDerivedFrom, kg:sentence, kg:charStart, kg:charEnd).
 EVIDENCE_TRIPLES, SENTENCE_TRIPLES = 6, 5
@@ -55,14 +58,18 @@ def evidence_chunks(res: Resolution) -> Iterator[str]:
     """The evidence as Turtle, page by page in the order :meth:`Resolution.evidence_pages` gives them: each
     page's ``kg:Sentence`` nodes (one per sentence, however many facts it backs), then its evidence statements,
     each pointing to its sentence with ``kg:inSentence``."""
-    from kg.graph import to_literal
+    from kg.graph import iri, to_literal, zh
+    from kg.resolve import doc_iri
 
     # Entity IRIs have a '/' after the data namespace: never a prefixed name. Evidence and sentence IRIs
     # are written with the Turtle's own prefixes kge: and kgs: (kg.prefixes.TURTLE_PREFIXES).
     ev_cut, sentence_cut = len(EVIDENCE_IRI), len(SENTENCE_IRI)
     heads: dict[int, tuple[str, str]] = {}  # id(fact) -> its subject/predicate/object lines, its lowerBound
     for page in res.evidence_pages():
-        yield from page.sentences
+        doc_term = short_term(iri(doc_iri(page.doc_id)))
+        for sn in page.sentences:
+            yield (f"\nkgs:{sn.iri[sentence_cut:]} {_SENTENCE_TYPE}\n    prov:wasDerivedFrom {doc_term} ;\n"
+                   f"    {_SENTENCE} {zh(sn.text)} ;\n    {_START} {sn.start} ;\n    {_END} {sn.end} .")
         for node in page.nodes:
             f = node.fact
             head = heads.get(id(f))

@@ -6,9 +6,8 @@ record into
 
 - a *digest* (:class:`PageDigest`): its entities and facts folded per key,
   with the offsets of their evidence, as plain tuples sent to the reducing process;
-- its *evidence part*: the page's document term, its distinct evidence
-  sentences rendered once as Turtle literals, and for each relation the index
-  of its sentence. A page that states twenty facts in one sentence stores it once,
+- its *evidence part*: the page's distinct evidence sentences, as text, and
+  for each relation the index of its sentence. A page that states twenty facts in one sentence stores it once,
   and the export writes it once too, as one ``kg:Sentence`` node.
 
 Both go into one *page file* (``<cache key>.page`` in the build cache): the
@@ -36,39 +35,24 @@ from typing import NamedTuple, cast
 from kg.model import Document
 from kg.ns import Class, Prop
 from kg.pages import PageRecord
-from kg.prefixes import SENTENCE_IRI
 
 MAGIC = b"kg page file 3\n"
-_SENTENCE, _START, _END = Prop.sentence.qname, Prop.charStart.qname, Prop.charEnd.qname
-_SENTENCE_TYPE = f"a {Class.Sentence.qname} ;"
-_SENTENCE_CUT = len(SENTENCE_IRI)  # a sentence IRI is written kgs:<its 16 hex digits> (kg.prefixes.TURTLE_PREFIXES)
 _HEAD = struct.Struct("<QQQ")  # byte lengths: the digest (JSON), its evidence offsets (int64), the evidence part (JSON)
 
 
 class EvidencePart:
-    """The sentences of one page's relations; rendered as Turtle literals when first needed."""
+    """The sentences of one page's relations (data: kg.export writes them as ``kg:Sentence`` nodes)."""
 
-    __slots__ = ("_doc_term", "_literals", "doc_id", "of_relation", "texts")
+    __slots__ = ("doc_id", "of_relation", "texts")
 
     def __init__(self, doc_id: str, texts: list[str], of_relation: list[int]) -> None:
         self.doc_id = doc_id
         self.texts = texts  # distinct sentences, as in the source text
         self.of_relation = of_relation  # for relation j, the index of its sentence in ``texts``
-        self._doc_term = ""
-        self._literals: list[str] | None = None
 
-    def sentence_node(self, iri: str, j: int, start: int, end: int) -> str:
-        """The ``kg:Sentence`` node of relation j's sentence at ``start``-``end``, as Turtle (``iri``: its full IRI,
-        under ``kg.prefixes.SENTENCE_IRI``)."""
-        if self._literals is None:
-            from kg.graph import iri as nt_iri
-            from kg.graph import short_term, zh
-            from kg.resolve import doc_iri
-
-            self._doc_term = short_term(nt_iri(doc_iri(self.doc_id)))
-            self._literals = [zh(t) for t in self.texts]
-        return (f"\nkgs:{iri[_SENTENCE_CUT:]} {_SENTENCE_TYPE}\n    prov:wasDerivedFrom {self._doc_term} ;\n"
-                f"    {_SENTENCE} {self._literals[self.of_relation[j]]} ;\n    {_START} {start} ;\n    {_END} {end} .")
+    def text_of(self, j: int) -> str:
+        """The sentence of relation j, as in the source text."""
+        return self.texts[self.of_relation[j]]
 
 
 EvidenceSource = Callable[[], EvidencePart]

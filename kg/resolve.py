@@ -105,11 +105,21 @@ class EvidenceNode(NamedTuple):
     sentence: str  # the IRI of its kg:Sentence (sentence_iri of doc_id, start, end)
 
 
+class SentenceNode(NamedTuple):
+    """A ``kg:Sentence``: one evidence sentence of a page, however many facts it backs."""
+
+    iri: str  # sentence_iri(doc_id, start, end)
+    doc_id: str
+    text: str  # as in the source text
+    start: int
+    end: int
+
+
 class PageEvidence(NamedTuple):
     """One page's evidence: its ``kg:Sentence`` nodes (each once) and the statements that point to them."""
 
     doc_id: str
-    sentences: list[str]  # Turtle, one node each, sorted by IRI (see kg.pagefile.EvidencePart.sentence_node)
+    sentences: list[SentenceNode]  # sorted by IRI
     nodes: list[EvidenceNode]  # sorted by IRI
 
 
@@ -169,9 +179,9 @@ class Resolution:
             if not nodes:
                 continue
             part = page.source()
-            sentences = sorted((s_iri, part.sentence_node(s_iri, j, start, end))
+            sentences = sorted(SentenceNode(s_iri, doc_id, part.text_of(j), start, end)
                                for (start, end), (s_iri, j) in spans.items())
-            yield PageEvidence(doc_id, [turtle for _, turtle in sentences], [nodes[e] for e in sorted(nodes)])
+            yield PageEvidence(doc_id, sentences, [nodes[e] for e in sorted(nodes)])
 
 
 class _RawEntity:
