@@ -388,7 +388,7 @@ def _neighbours(store, center: str, direction: str, pred: str, limit: int = 0,
     pattern = "?c ?p ?x ." if direction == "out" else "?x ?p ?c ."
     typed = ""
     if classes is not None:
-        typed = "FILTER EXISTS { ?x a ?t . VALUES ?t { " + " ".join(f"kg:{c.value}" for c in sorted(classes)) + " } }"
+        typed = "FILTER EXISTS { ?x a ?t . VALUES ?t { " + " ".join(c.term for c in sorted(classes)) + " } }"
     where = f"{pattern} {typed}"
     bound = {_var("c"): _node(center), _var("p"): _node(pred)}
     rows = store.query(f"SELECT ?c ?p (COUNT(?x) AS ?n) WHERE {{ {where} }} GROUP BY ?c ?p", prefixes=QUERY_PREFIXES,
@@ -755,11 +755,12 @@ def neighbourhood(store, iri: str, *, depth: int = 1, type_filter: str | None = 
             total, members = _neighbours(store, center, direction, pred, 0 if every else limit,
                                          None if every else wanted_types)
             group = []
-            for other, text in members:  # in the order shown: a neighbour met twice is expanded where first shown
-                e = edge(direction, local(pred), other, text)
-                if level < depth and other not in seen:
-                    seen.add(other)
-                    e.children, e.totals = expand(other, level + 1)
+            shown = sorted((edge(direction, local(pred), other, text) for other, text in members),
+                           key=lambda e: (e.label, e.other))  # by label with its details ([date …]), then IRI
+            for e in shown:  # in the order shown: a neighbour met twice is expanded where first shown
+                if level < depth and e.other not in seen:
+                    seen.add(e.other)
+                    e.children, e.totals = expand(e.other, level + 1)
                 if every and e.type not in (wanted_types or ()) and not e.children:
                     continue  # --type keeps the matching nodes and the paths that lead to them
                 group.append(e)
@@ -888,8 +889,8 @@ def render_tree(node: Node, evidence: bool = True, limit: int = 0) -> str:
 
     walk(node.edges, node.totals, "  ", node.label)
     if cut:
-        lines.append(f"({cut} more neighbours not shown: at most {limit or 'the first few'} per relation, "
-                     "in label order; --all shows every one)")
+        lines.append(f"({cut} more neighbours not shown: at most {limit or 'a few'} per relation; "
+                     "--all shows every one)")
     return "\n".join(lines)
 
 
