@@ -351,6 +351,8 @@ def _relations(store, center: str) -> list[tuple[str, str]]:
     """(direction, predicate IRI) of the ``kg:`` properties with a statement from ("out") or to ("in")
     ``center``: one index probe per property of the ontology, never a pass over the evidence nodes and
     documents that point at a hub."""
+    import pyoxigraph as ox
+
     from kg.ontology import terms
 
     node = _node(center)
@@ -363,7 +365,7 @@ def _relations(store, center: str) -> list[tuple[str, str]]:
         for direction, pattern in (("in", (None, p, node)), ("out", (node, p, None))):
             first = next(iter(store.quads_for_pattern(*pattern)), None)
             # a property whose values are literals (a date, a title) is a detail, not a relation
-            if first is not None and isinstance(first.object, NamedNodeType()):
+            if first is not None and isinstance(first.object, ox.NamedNode):
                 found.append((direction, pred))
     return sorted(found, key=lambda f: (f[0], local(f[1])))
 
@@ -401,12 +403,6 @@ def _neighbours(store, center: str, direction: str, pred: str, limit: int = 0,
     iris = [r["x"].value for r in rows if not any(part in r["x"].value for part in NOT_ENTITIES)]
     labels = labels_of(store, iris)
     return total, sorted(((iri, labels.get(iri, "")) for iri in iris), key=lambda pair: (pair[1], pair[0]))
-
-
-def NamedNodeType():  # noqa: N802 - the class, imported when first needed
-    import pyoxigraph as ox
-
-    return ox.NamedNode
 
 
 def _var(name):
