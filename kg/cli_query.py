@@ -129,25 +129,31 @@ def query(query, list_, fmt, store, graph, timeout, bom, allow_service) -> None:
 @click.option("--id", "iri", help="Pick the entity by IRI (kgd:person/…) when the name is ambiguous.")
 @click.option("--no-evidence", is_flag=True, help="Leave out the evidence sentences.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(0),
-              help="Show at most this many neighbours per relation (0: all); says how many were left out.")
+              help="Show at most this many neighbours per relation, in label order (0: all); "
+                   "gives each relation's total and says how many were left out.")
+@click.option("--all", "all_", is_flag=True, help="Show every neighbour (--limit 0).")
 @click.option("--format", "fmt", type=click.Choice(("tree", "json")), default="tree", show_default=True)
 @click.option("--store", type=click.Path(file_okay=False), help="Oxigraph store folder (default exports/kg.oxigraph).")
 @click.option("--graph", type=click.Path(dir_okay=False), help="Use this Turtle file (its store is built once).")
 @click.option("--svg", "svg_file", type=click.Path(dir_okay=False),
               help="Also draw the neighbourhood into this SVG file.")
-def neighbours(name, depth, type_, iri, no_evidence, limit, fmt, store, graph, svg_file) -> None:
+def neighbours(name, depth, type_, iri, no_evidence, limit, all_, fmt, store, graph, svg_file) -> None:
     """Show NAME and what is linked to it: posts, meetings, places, chains, with evidence.
 
     NAME is matched against labels and alternative labels: exactly, then as a
-    prefix, then after Traditional→Simplified conversion.
+    prefix, then after Traditional→Simplified conversion. Each relation shows its
+    first --limit neighbours (tree and json alike) with its total; each fact its
+    first evidence sentence (json: up to three) and how many more there are.
     """
     from kg import query as q
+
+    limit = 0 if all_ else limit
 
     try:
         s = _store(store, graph)
         target_iri, _, _ = q.resolve_name(s, name, iri)
         node = q.neighbourhood(s, target_iri, depth=depth, type_filter=type_, evidence=not no_evidence,
-                               limit=limit if fmt == "tree" else 0)
+                               limit=limit)
         if svg_file:
             from kg.picture import write_svg
 

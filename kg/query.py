@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -291,6 +292,8 @@ class Edge:
     type: str
     evidence: list[dict] = field(default_factory=list)
     children: list[Edge] = field(default_factory=list)
+    evidence_total: int = 0  # evidence statements of the fact, of which ``evidence`` holds the first few
+    totals: dict[tuple[str, str], int] = field(default_factory=dict)  # (direction, relation) -> neighbours of ``other``
 
 
 @dataclass
@@ -300,6 +303,7 @@ class Node:
     type: str
     detail: str = ""
     edges: list[Edge] = field(default_factory=list)
+    totals: dict[tuple[str, str], int] = field(default_factory=dict)  # (direction, relation) -> all neighbours
 
 
 def kg_classes() -> dict[str, frozenset[Class]]:
@@ -343,21 +347,62 @@ def _detail(store, iri: str) -> str:
     return ", ".join(parts)
 
 
-def _links(store, center: str) -> tuple[list[tuple[str, object]], list[tuple[str, object]]]:
-    """(predicate, other end) of the ``kg:`` statements from and to ``center``, one index lookup per
-    property of the ontology: never a pass over the evidence nodes and documents that point at a hub."""
+def _relations(store, center: str) -> list[tuple[str, str]]:
+    """(direction, predicate IRI) of the ``kg:`` properties with a statement from ("out") or to ("in")
+    ``center``: one index probe per property of the ontology, never a pass over the evidence nodes and
+    documents that point at a hub."""
+    import pyoxigraph as ox
+
     from kg.ontology import terms
 
     node = _node(center)
-    outgoing, incoming = [], []
+    found = []
     for name in sorted(terms()[1]):
         pred = Prop(name).iri
         if pred in HIDDEN:
             continue
         p = _node(pred)
-        outgoing += [(pred, q.object) for q in store.quads_for_pattern(node, p, None)]
-        incoming += [(pred, q.subject) for q in store.quads_for_pattern(None, p, node)]
-    return outgoing, incoming
+        for direction, pattern in (("in", (None, p, node)), ("out", (node, p, None))):
+            first = next(iter(store.quads_for_pattern(*pattern)), None)
+            # a property whose values are literals (a date, a title) is a detail, not a relation
+            if first is not None and isinstance(first.object, ox.NamedNode):
+                found.append((direction, pred))
+    return sorted(found, key=lambda f: (f[0], local(f[1])))
+
+
+_ENTITY = "isIRI(?x) && " + " && ".join(f'!CONTAINS(STR(?x), "{part}")' for part in NOT_ENTITIES)
+
+
+def _neighbours(store, center: str, direction: str, pred: str, limit: int = 0,
+                classes: frozenset[Class] | None = None) -> tuple[int, list[tuple[str, str]]]:
+    """How many entities ``center`` links to by ``pred`` (or that link to it, ``direction`` "in"), and
+    ``limit`` of them (0: all) as (IRI, label), sorted by label then IRI.
+
+    With a limit, the neighbours kept are the first in the store's index order: Oxigraph
+    keys a term by a hash of its text, so the choice is the same for the same graph, and
+    neither it nor the count reads the text of the neighbours left out (on the on-disk
+    store that reading, not the lookups, is what a hub's thousands of neighbours cost).
+    ``classes`` keeps the neighbours typed with one of them.
+    """
+    # the relations are the properties whose values are entities (:func:`_relations`), and the kg:
+    # properties shown never link an entity to an evidence node, sentence or document (those are
+    # HIDDEN): no filter here, which would read every neighbour's text
+    pattern = "?c ?p ?x ." if direction == "out" else "?x ?p ?c ."
+    typed = ""
+    if classes is not None:
+        typed = "FILTER EXISTS { ?x a ?t . VALUES ?t { " + " ".join(c.term for c in sorted(classes)) + " } }"
+    where = f"{pattern} {typed}"
+    bound = {_var("c"): _node(center), _var("p"): _node(pred)}
+    rows = store.query(f"SELECT ?c ?p (COUNT(?x) AS ?n) WHERE {{ {where} }} GROUP BY ?c ?p", prefixes=QUERY_PREFIXES,
+                       substitutions=bound)
+    total = next((int(r["n"].value) for r in rows), 0)
+    if not total:
+        return 0, []
+    cut = f"LIMIT {int(limit)}" if limit else ""
+    rows = store.query(f"SELECT ?c ?p ?x WHERE {{ {where} }} {cut}", prefixes=QUERY_PREFIXES, substitutions=bound)
+    iris = [r["x"].value for r in rows if not any(part in r["x"].value for part in NOT_ENTITIES)]
+    labels = labels_of(store, iris)
+    return total, sorted(((iri, labels.get(iri, "")) for iri in iris), key=lambda pair: (pair[1], pair[0]))
 
 
 def _var(name):
@@ -597,138 +642,182 @@ def resolve_name(store, name: str, iri: str | None = None, type_: str | None = N
     return hits[0]
 
 
-# Oxigraph joins in the order written: the evidence nodes of a statement are found from its
-# end with fewer of them (a hub has thousands; the neighbour on the other end, often a few),
-# and the search stops at the first ``limit`` found: a fact stated on thousands of pages costs
-# no more than one stated once. They are shown in file and offset order.
-EVIDENCE_QUERY = (
-    "SELECT ?s ?p ?o ?sent ?start ?end ?d ?file ?date WHERE {{ "
-    "{{ SELECT ?s ?p ?o ?e WHERE {{ {first} {second} ?e rdf:predicate ?p }} LIMIT {limit} }} "
-    "?e kg:inSentence ?sen . ?sen kg:charStart ?start ; prov:wasDerivedFrom ?d ; kg:sentence ?sent ; kg:charEnd ?end . "
-    "?d kg:sourceFile ?file . OPTIONAL {{ ?d kg:published ?date }} }} ORDER BY ?file ?start")
-_BY = {"s": "?e rdf:subject ?x .", "o": "?e rdf:object ?x ."}
+# The evidence of a fact: the evidence statements with its subject and object (rdf:subject,
+# rdf:object). Each end's evidence statements lie together in the store's index, so they are
+# read as two runs and matched in a hash join (the subqueries): a fact between two hubs costs
+# two scans, not a lookup per evidence statement of the smaller end. Many facts are answered by
+# one query, and the match is made on the subject and object only, which is exact when a single
+# kg: property links them; the few pairs linked by several are counted one by one with it.
+_SIDE = "{{ SELECT ?{v} ?e WHERE {{ VALUES ?{v} {{ {iris} }} ?e rdf:{prop} ?{v} }} }}"
+_PAIRS = ("SELECT ?s ?o {p} (COUNT(?e) AS ?n) (SAMPLE(?e) AS ?one) WHERE {{ {first} {second} {check} }} "
+          "GROUP BY ?s ?o {p}")
+_SENTENCES = ("SELECT ?e ?sent ?start ?end ?d ?file ?date WHERE {{ VALUES ?e {{ {evidence} }} "
+              "?e kg:inSentence ?sen . ?sen kg:sentence ?sent ; kg:charStart ?start ; kg:charEnd ?end ; "
+              "prov:wasDerivedFrom ?d . ?d kg:sourceFile ?file . OPTIONAL {{ ?d kg:published ?date }} }}")
+_IRI_SAFE = re.compile(r"[^<>\"{}|^`\\\s]+")
+_CHUNK = 200  # IRIs per VALUES block
 
 
-def _evidence_count(store, side: str, term) -> int:
-    """How many evidence nodes have ``term`` as subject (side "s") or object ("o"), counted in the store."""
-    rows = store.query(f"SELECT ?x (COUNT(?e) AS ?n) WHERE {{ {_BY[side]} }} GROUP BY ?x", prefixes=QUERY_PREFIXES,
-                       substitutions={_var("x"): term})
-    return next((int(r["n"].value) for r in rows), 0)
+def _iri(iri: str) -> str:
+    """``<iri>`` for a VALUES block: IRIs read from the store, checked to hold nothing that would end it."""
+    if not _IRI_SAFE.fullmatch(iri):
+        raise ValueError(f"not an IRI: {iri!r}")
+    return f"<{iri}>"
 
 
-def _more_than(store, side: str, term, n: int) -> bool:
-    """Whether more than ``n`` evidence nodes have ``term`` on ``side``: reads at most n + 1 of them."""
-    rows = store.query(f"SELECT ?x ?e WHERE {{ {_BY[side]} }} OFFSET {int(n)} LIMIT 1", prefixes=QUERY_PREFIXES,
-                       substitutions={_var("x"): term})
-    return any(True for _ in rows)
-
-
-def _object_side_smaller(store, s, o, counts: dict | None = None) -> bool:
-    """Whether fewer evidence nodes have ``o`` as object than ``s`` as subject.
-
-    One side is counted (once per term, in ``counts``) and the other probed just past
-    that count, so the cost follows the smaller side after the first statement of a hub.
-    """
-    counts = {} if counts is None else counts
-    if ("o", o) in counts and ("s", s) not in counts:
-        return _more_than(store, "s", s, counts[("o", o)])
-    if ("s", s) not in counts:
-        counts[("s", s)] = _evidence_count(store, "s", s)
-    return not _more_than(store, "o", o, counts[("s", s)])
-
-
-def _evidence(store, s: str, p: str, o, limit: int = 3, counts: dict | None = None) -> list[dict]:
-    obj = _node(o) if isinstance(o, str) else o
-    subj = _node(s)
-    if _object_side_smaller(store, subj, obj, counts):
-        first, second = _BY["o"].replace("?x", "?o"), _BY["s"].replace("?x", "?s")
-    else:
-        first, second = _BY["s"].replace("?x", "?s"), _BY["o"].replace("?x", "?o")
-    rows = store.query(
-        EVIDENCE_QUERY.format(first=first, second=second, limit=int(limit)),
-        prefixes=QUERY_PREFIXES,
-        substitutions={_var("s"): subj, _var("p"): _node(p), _var("o"): obj})
-    return [{"sentence": r["sent"].value, "file": r["file"].value,
-             "date": r["date"].value if r["date"] is not None else None,
-             "doc": r["d"].value, "start": int(r["start"].value), "end": int(r["end"].value)} for r in rows]
-
-
-def _first_of_each_relation(edges: list[Edge], limit: int) -> list[Edge]:
-    """The edges render_tree shows: the first ``limit`` of each relation (0: all)."""
-    if not limit:
-        return edges
-    seen: dict[tuple[str, str], int] = {}
+def _batches(pairs: set[tuple[str, str]]) -> list[tuple[list[tuple[str, str]], str]]:
+    """(subject, object) pairs in groups that share one end (a centre and its neighbours), largest first,
+    each with the shared end ("s" or "o"): each query then reads that end's evidence statements once."""
+    left: set[tuple[str, str]] = set(pairs)
     out = []
-    for e in edges:
-        n = seen[(e.direction, e.pred)] = seen.get((e.direction, e.pred), 0) + 1
-        if n <= limit:
-            out.append(e)
+    while left:
+        ends = Counter([("s", s) for s, _ in left] + [("o", o) for _, o in left])
+        (side, value), _ = max(ends.items(), key=lambda kv: (kv[1], kv[0]))
+        batch = sorted(pair for pair in left if pair[0 if side == "s" else 1] == value)
+        left -= set(batch)
+        out += [(batch[i:i + _CHUNK], side) for i in range(0, len(batch), _CHUNK)]
     return out
+
+
+def _iri_list(iris) -> str:
+    return " ".join(_iri(i) for i in sorted(set(iris)))
+
+
+def evidence_of(store, facts: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], tuple[int, dict | None]]:
+    """For each fact (subject, predicate IRI, object): how many evidence statements it has, and one of
+    them (its sentence, file, date, document and offsets; None when it has none)."""
+    pairs = {(s, o) for s, _, o in facts}
+    several: set[tuple[str, str]] = set()  # pairs linked by more than one kg: property
+    ordered = sorted(pairs)
+    for start in range(0, len(ordered), _CHUNK):
+        listed = " ".join(f"({_iri(s)} {_iri(o)})" for s, o in ordered[start:start + _CHUNK])
+        rows = store.query(f"SELECT ?s ?o WHERE {{ VALUES (?s ?o) {{ {listed} }} ?s ?p ?o "
+                           f"FILTER(STRSTARTS(STR(?p), STR(kg:))) }} GROUP BY ?s ?o HAVING (COUNT(?p) > 1)",
+                           prefixes=QUERY_PREFIXES)
+        several |= {(r["s"].value, r["o"].value) for r in rows}
+    counted: dict[tuple[str, str | None, str], tuple[int, str]] = {}
+    for with_p, group in ((False, pairs - several), (True, several)):
+        for batch, shared in _batches(group):
+            subjects = _SIDE.format(v="s", iris=_iri_list(s for s, _ in batch), prop="subject")
+            objects = _SIDE.format(v="o", iris=_iri_list(o for _, o in batch), prop="object")
+            # the neighbours' end first (faster to build the join on), the subject first for a single pair
+            first, second = (objects, subjects) if shared == "s" and len(batch) > 1 else (subjects, objects)
+            # pairs linked by more than one property: the property of each matched statement is read
+            text = _PAIRS.format(first=first, second=second, p="?p" if with_p else "",
+                                 check="?e rdf:predicate ?p" if with_p else "")
+            for r in store.query(text, prefixes=QUERY_PREFIXES):
+                key = (r["s"].value, r["p"].value if with_p else None, r["o"].value)
+                counted[key] = (int(r["n"].value), r["one"].value)
+    found = {(s, p, o): counted.get((s, p, o)) or counted.get((s, None, o)) or (0, "") for s, p, o in facts}
+    ones = sorted({e for _, e in found.values() if e})
+    sentences = {}
+    for start in range(0, len(ones), _CHUNK):
+        text = _SENTENCES.format(evidence=" ".join(_iri(e) for e in ones[start:start + _CHUNK]))
+        for r in store.query(text, prefixes=QUERY_PREFIXES):
+            sentences[r["e"].value] = {"sentence": r["sent"].value, "file": r["file"].value,
+                                       "date": r["date"].value if r["date"] is not None else None,
+                                       "doc": r["d"].value, "start": int(r["start"].value),
+                                       "end": int(r["end"].value)}
+    return {fact: (n, sentences.get(e)) for fact, (n, e) in found.items()}
 
 
 def neighbourhood(store, iri: str, *, depth: int = 1, type_filter: str | None = None,
                   evidence: bool = True, limit: int = 0) -> Node:
     """The entity and everything within ``depth`` steps, grouped by relation, with evidence.
 
-    With ``limit``, evidence is looked up only for the first ``limit`` neighbours
-    of each relation: those :func:`render_tree` shows with the same limit.
+    With ``limit`` > 0 each relation keeps its first ``limit`` neighbours in label, then
+    IRI order, chosen in the store (:func:`_neighbours`): type, details, evidence and,
+    below ``depth``, the neighbours' own neighbours are looked up for those only, so a
+    hub with thousands of neighbours costs what a small entity does. ``Node.totals`` and
+    ``Edge.totals`` count every neighbour of each relation. Each edge holds one evidence
+    sentence of its fact and ``evidence_total``, how many the fact has.
     """
-    import pyoxigraph as ox
-
     wanted_types = type_filter_classes(type_filter)
     label = labels_of(store, [iri]).get(iri, iri)
     root = Node(iri, label, _type(store, iri), _detail(store, iri))
     seen = {iri}
 
-    def expand(center: str, level: int) -> list[Edge]:
-        found = []
-        outgoing, incoming = _links(store, center)
-        for direction, items in (("out", outgoing), ("in", incoming)):
-            for pred, other in items:
-                if not isinstance(other, ox.NamedNode) or any(part in other.value for part in NOT_ENTITIES):
-                    continue
-                t = _type(store, other.value)
-                detail = _detail(store, other.value) if t in DETAILED else ""
-                text = labels_of(store, [other.value]).get(other.value, "") + (f" [{detail}]" if detail else "")
-                found.append(Edge(local(pred), direction, other.value, text, t))
-        # in the order shown, so that a neighbour met twice is expanded where it is first shown
-        found.sort(key=lambda e: (e.direction, e.pred, e.label, e.other))
-        edges = []
-        for edge in found:
-            if level < depth and edge.other not in seen:
-                seen.add(edge.other)
-                edge.children = expand(edge.other, level + 1)
-            if wanted_types is not None and edge.type not in wanted_types and not edge.children:
-                continue  # --type keeps the matching nodes and the paths that lead to them
-            edges.append(edge)
-        if evidence:
-            counts: dict = {}  # evidence nodes per end of a statement: the centre's are counted once
-            for e in _first_of_each_relation(edges, limit):
-                side = "s" if e.direction == "out" else "o"
-                if (side, _node(center)) not in counts:
-                    counts[(side, _node(center))] = _evidence_count(store, side, _node(center))
-                s, o = (center, e.other) if side == "s" else (e.other, center)
-                e.evidence = _evidence(store, s, Prop(e.pred).iri, o, counts=counts)
-        return edges
+    def edge(direction: str, pred: str, other: str, text: str) -> Edge:
+        t = _type(store, other)
+        detail = _detail(store, other) if t in DETAILED else ""
+        return Edge(pred, direction, other, text + (f" [{detail}]" if detail else ""), t)
 
-    root.edges = expand(iri, 1)
+    def expand(center: str, level: int) -> tuple[list[Edge], dict[tuple[str, str], int]]:
+        # with --type and a step still to go, a neighbour of any class may lead to a matching one:
+        # then every neighbour is looked at, and the limit applied to those kept
+        every = wanted_types is not None and level < depth
+        edges, totals = [], {}
+        for direction, pred in _relations(store, center):
+            total, members = _neighbours(store, center, direction, pred, 0 if every else limit,
+                                         None if every else wanted_types)
+            group = []
+            shown = sorted((edge(direction, local(pred), other, text) for other, text in members),
+                           key=lambda e: (e.label, e.other))  # by label with its details ([date …]), then IRI
+            for e in shown:  # in the order shown: a neighbour met twice is expanded where first shown
+                if level < depth and e.other not in seen:
+                    seen.add(e.other)
+                    e.children, e.totals = expand(e.other, level + 1)
+                if every and e.type not in (wanted_types or ()) and not e.children:
+                    continue  # --type keeps the matching nodes and the paths that lead to them
+                group.append(e)
+            if every:
+                total, group = len(group), group[:limit] if limit else group
+            if total:
+                totals[(direction, local(pred))] = total
+            edges += group
+        if evidence:
+            _add_evidence(store, center, edges)
+        return edges, totals
+
+    root.edges, root.totals = expand(iri, 1)
     if root.type in PLACE_TYPES and (wanted_types is None or Class.Meeting in wanted_types):
-        # meetings held by the place's bodies (organizer -> jurisdiction), one step for the reader
-        rows = store.query("SELECT ?place ?m ?o WHERE { ?m kg:organizer ?o . ?o kg:jurisdiction ?place } ORDER BY ?m",
-                           prefixes=QUERY_PREFIXES, substitutions={_var("place"): _node(iri)})
-        held = []
-        for r in rows:
-            m, o = r["m"].value, r["o"].value
-            label = labels_of(store, [m]).get(m, "")
+        total, held = _meetings_held(store, iri, limit)
+        if total:
+            root.totals[("in", HELD)] = total
+        found = evidence_of(store, [(m, Prop.organizer.iri, o) for m, o, _ in held]) if evidence else {}
+        for m, o, text in held:
             detail = _detail(store, m)
-            held.append((detail, o, Edge("organizer·jurisdiction", "in", m,
-                                         label + (f" [{detail}]" if detail else ""), Class.Meeting)))
-        held.sort(key=lambda h: (h[0], h[2].label))
-        for i, (_, o, edge) in enumerate(held):
-            if evidence and (not limit or i < limit):
-                edge.evidence = _evidence(store, edge.other, Prop.organizer.iri, o)
-        root.edges += [edge for _, _, edge in held]
+            e = Edge(HELD, "in", m, text + (f" [{detail}]" if detail else ""), Class.Meeting)
+            if evidence:
+                e.evidence_total, one = found[(m, Prop.organizer.iri, o)]
+                e.evidence = [one] if one else []
+            root.edges.append(e)
     return root
+
+
+def _add_evidence(store, center: str, edges: list[Edge]) -> None:
+    """One evidence sentence of each edge's fact, and how many it has (:func:`evidence_of`)."""
+    facts = [(center, Prop(e.pred).iri, e.other) if e.direction == "out" else (e.other, Prop(e.pred).iri, center)
+             for e in edges]
+    found = evidence_of(store, facts)
+    for e, fact in zip(edges, facts, strict=True):
+        e.evidence_total, one = found[fact]
+        e.evidence = [one] if one else []
+
+
+HELD = "organizer·jurisdiction"  # a place's meetings: held by a body whose jurisdiction it is, two steps
+_HELD_WHERE = "?o kg:jurisdiction ?place . ?m kg:organizer ?o ."  # Oxigraph joins in the order written
+
+
+def _meetings_held(store, place: str, limit: int = 0) -> tuple[int, list[tuple[str, str, str]]]:
+    """How many meetings the bodies of ``place`` organized (organizer -> jurisdiction), and the first
+    ``limit`` (0: all) as (meeting, organizer, label): by earliest date (undated last), then IRI.
+
+    Dates are held inline in Oxigraph's keys: ordering by them reads no text."""
+    bound = {_var("place"): _node(place)}
+    rows = store.query(f"SELECT ?place (COUNT(DISTINCT ?m) AS ?n) WHERE {{ {_HELD_WHERE} }} GROUP BY ?place",
+                       prefixes=QUERY_PREFIXES, substitutions=bound)
+    total = next((int(r["n"].value) for r in rows), 0)
+    if not total:
+        return 0, []
+    cut = f"LIMIT {int(limit)}" if limit else ""
+    rows = store.query(
+        f"SELECT ?place ?m (MIN(?o) AS ?org) (MIN(?d0) AS ?d) WHERE {{ {_HELD_WHERE} "
+        "OPTIONAL { ?m kg:date ?d0 } } "
+        f"GROUP BY ?place ?m ORDER BY (!BOUND(?d)) ?d ?m {cut}", prefixes=QUERY_PREFIXES, substitutions=bound)
+    found = [(r["m"].value, r["org"].value) for r in rows]
+    labels = labels_of(store, [m for m, _ in found])
+    return total, [(m, o, labels.get(m, "")) for m, o in found]
 
 
 def snippet(sentence: str, words: list[str], n: int = 60) -> str:
@@ -761,39 +850,57 @@ def snippet(sentence: str, words: list[str], n: int = 60) -> str:
 def render_tree(node: Node, evidence: bool = True, limit: int = 0) -> str:
     """The neighbourhood as an indented tree, grouped by relation.
 
-    ``limit`` > 0 shows at most that many neighbours per relation and says how
-    many were left out.
+    A relation with more neighbours than shown (``limit`` > 0, or a node built with a
+    limit) gives its total and says how many were left out; a fact with more evidence
+    sentences than the one printed says how many more.
     """
     lines = [f"{node.label} ({node.type}{', ' + node.detail if node.detail else ''})  {shorten(node.iri)}"]
+    cut = 0
 
-    def walk(edges: list[Edge], indent: str, centre: str) -> None:
+    def walk(edges: list[Edge], totals: dict[tuple[str, str], int], indent: str, centre: str) -> None:
+        nonlocal cut
         groups: dict[tuple[str, str], list[Edge]] = {}
         for e in edges:
             groups.setdefault((e.direction, e.pred), []).append(e)
         for (direction, pred), group in groups.items():
             arrow = f"{pred} →" if direction == "out" else f"← {pred}"
-            lines.append(f"{indent}{arrow} ({len(group)})" if limit and len(group) > limit else f"{indent}{arrow}")
             shown = group[:limit] if limit else group
+            total = max(totals.get((direction, pred), 0), len(group))
+            lines.append(f"{indent}{arrow} ({total})" if total > len(shown) else f"{indent}{arrow}")
             for e in shown:
                 lines.append(f"{indent}  {e.label} ({e.type})")
                 name = e.label.split(" [", 1)[0]
                 if evidence:
                     for ev in e.evidence[:1]:
                         when = f", {ev['date']}" if ev["date"] else ""
-                        lines.append(f"{indent}    “{snippet(ev['sentence'], [name, centre])}” [{ev['file']}{when}]")
-                if e.children:
-                    walk(e.children, indent + "    ", name)
-            if len(shown) < len(group):
-                lines.append(f"{indent}  … {len(group) - len(shown)} more {pred} (--limit 0 shows all)")
+                        more = e.evidence_total - 1
+                        rest = f" (+{more} more sentences)" if more > 0 else ""
+                        lines.append(f"{indent}    “{snippet(ev['sentence'], [name, centre])}” [{ev['file']}{when}]"
+                                     f"{rest}")
+                if e.children or e.totals:
+                    walk(e.children, e.totals, indent + "    ", name)
+            if len(shown) < total:
+                cut += total - len(shown)
+                lines.append(f"{indent}  … {total - len(shown)} more {pred} (--limit 0 shows all)")
 
-    walk(node.edges, "  ", node.label)
+    walk(node.edges, node.totals, "  ", node.label)
+    if cut:
+        lines.append(f"({cut} more neighbours not shown: at most {limit or 'a few'} per relation; "
+                     "--all shows every one)")
     return "\n".join(lines)
 
 
 def tree_json(node: Node) -> str:
     def edge(e: Edge) -> dict:
-        return {"relation": e.pred, "direction": e.direction, "iri": e.other, "label": e.label, "type": e.type,
-                "evidence": e.evidence, "children": [edge(c) for c in e.children]}
+        out = {"relation": e.pred, "direction": e.direction, "iri": e.other, "label": e.label, "type": e.type,
+               "evidence": e.evidence, "evidenceTotal": e.evidence_total, "children": [edge(c) for c in e.children]}
+        if e.totals:
+            out["totals"] = totals(e.totals)
+        return out
+
+    def totals(counts: dict[tuple[str, str], int]) -> list[dict]:
+        return [{"relation": pred, "direction": direction, "total": n} for (direction, pred), n in counts.items()]
 
     return json.dumps({"iri": node.iri, "label": node.label, "type": node.type, "detail": node.detail,
-                       "edges": [edge(e) for e in node.edges]}, ensure_ascii=False, indent=1)
+                       "totals": totals(node.totals), "edges": [edge(e) for e in node.edges]},
+                      ensure_ascii=False, indent=1)

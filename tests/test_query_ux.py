@@ -366,6 +366,68 @@ def test_limit_shows_a_few_per_relation_and_counts_the_rest(seed_build):
     assert "more appliesTo (--limit 0 shows all)" in default.output
 
 
+def _relations(output: str) -> dict[str, list[str]]:
+    """Relation line -> the neighbour lines under it (top level of a depth-1 tree, no evidence)."""
+    out: dict[str, list[str]] = {}
+    relation = ""
+    for line in output.splitlines()[1:]:
+        if line.startswith("  ") and not line.startswith("    "):
+            relation = line.strip().split(" (")[0]
+            out[relation] = []
+        elif line.startswith("    ") and not line.startswith("      ") and not line.strip().startswith("…"):
+            out[relation].append(line.strip())
+    return out
+
+
+def test_limit_keeps_a_few_of_each_relation_in_label_order_and_gives_the_totals(seed_build):
+    every = run(["nb", "太原", "--all", "--no-evidence", *store_args(seed_build)])
+    assert every.exit_code == 0, every.output
+    assert every.output == run(["nb", "太原", "--limit", "0", "--no-evidence", *store_args(seed_build)]).output
+    assert "more neighbours not shown" not in every.output and "(--limit 0 shows all)" not in every.output
+    short = run(["nb", "太原", "--limit", "2", "--no-evidence", *store_args(seed_build)])
+    full, cut = _relations(every.output), _relations(short.output)
+    assert list(full) == list(cut) and any(len(v) > 2 for v in full.values())
+    for relation, neighbours in full.items():
+        assert len(cut[relation]) == min(2, len(neighbours))
+        assert [n for n in neighbours if n in cut[relation]] == cut[relation]  # kept in the full list's order
+        if len(neighbours) > 2:
+            assert f"  {relation} ({len(neighbours)})" in short.output
+            assert f"… {len(neighbours) - 2} more {relation.strip('← →')}" in short.output
+    left_out = sum(max(0, len(v) - 2) for v in full.values())
+    assert short.output.rstrip().splitlines()[-1].startswith(f"({left_out} more neighbours not shown: at most 2 ")
+    assert "--all shows every one" in short.output
+
+
+def test_json_output_keeps_the_limit_and_gives_each_relations_total(seed_build):
+    import json
+
+    short = json.loads(run(["nb", "太原", "--format", "json", "--limit", "2", *store_args(seed_build)]).output)
+    every = json.loads(run(["nb", "太原", "--format", "json", "--all", *store_args(seed_build)]).output)
+    counted: dict = {}
+    for e in every["edges"]:
+        counted[(e["direction"], e["relation"])] = counted.get((e["direction"], e["relation"]), 0) + 1
+    totals = {(t["direction"], t["relation"]): t["total"] for t in short["totals"]}
+    assert totals == counted == {(t["direction"], t["relation"]): t["total"] for t in every["totals"]}
+    kept: dict = {}
+    for e in short["edges"]:
+        kept[(e["direction"], e["relation"])] = kept.get((e["direction"], e["relation"]), 0) + 1
+    assert kept == {k: min(2, n) for k, n in counted.items()}
+    assert all(len(e["evidence"]) == min(1, e["evidenceTotal"]) for e in every["edges"])
+    assert any(e["evidenceTotal"] > 3 for e in every["edges"])
+    assert json.loads(run(["nb", "太原", "--format", "json", "--limit", "2", *store_args(seed_build)]).output) == short
+
+
+def test_a_fact_with_more_evidence_says_how_many_more(seed_build):
+    import json
+
+    data = json.loads(run(["nb", "太原", "--format", "json", "--all", *store_args(seed_build)]).output)
+    printed = run(["nb", "太原", "--all", *store_args(seed_build)]).output
+    many = [e for e in data["edges"] if e["evidenceTotal"] > 1]
+    assert many
+    for e in many:
+        assert f"(+{e['evidenceTotal'] - 1} more sentences)" in printed
+
+
 def test_evidence_is_cut_around_the_matched_words():
     from kg.query import snippet
 
