@@ -874,7 +874,7 @@ def render_tree(node: Node, evidence: bool = True, limit: int = 0) -> str:
                     for ev in e.evidence[:1]:
                         when = f", {ev['date']}" if ev["date"] else ""
                         more = e.evidence_total - 1
-                        rest = f" (+{more} more sentences)" if more > 0 else ""
+                        rest = f" (+{more} more sentence{'s' if more > 1 else ''})" if more > 0 else ""
                         lines.append(f"{indent}    “{snippet(ev['sentence'], [name, centre])}” [{ev['file']}{when}]"
                                      f"{rest}")
                 if e.children or e.totals:

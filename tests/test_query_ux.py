@@ -425,7 +425,8 @@ def test_a_fact_with_more_evidence_says_how_many_more(seed_build):
     many = [e for e in data["edges"] if e["evidenceTotal"] > 1]
     assert many
     for e in many:
-        assert f"(+{e['evidenceTotal'] - 1} more sentences)" in printed
+        more = e['evidenceTotal'] - 1
+        assert f"(+{more} more sentence{'s' if more > 1 else ''})" in printed
 
 
 def test_evidence_is_cut_around_the_matched_words():
