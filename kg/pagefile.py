@@ -58,6 +58,16 @@ class EvidencePart:
 EvidenceSource = Callable[[], EvidencePart]
 
 
+class PageFact(NamedTuple):
+    """One fact of a page, folded over its relations: entities as indices into the page's entities."""
+
+    subj: int
+    pred: str  # a kg.ns.Prop local name
+    obj: object  # an entity index when ``obj_is_entity``, else the literal
+    obj_is_entity: bool
+    lower_bound: bool  # some relation stating it said "at least" (余, 多)
+
+
 class PageDigest(NamedTuple):
     """What resolution needs of one page, as plain tuples (cheap to pickle between processes).
 
@@ -70,7 +80,7 @@ class PageDigest(NamedTuple):
     entities: list[tuple]  # (family, key, ((class, n), …), ((label, n), …), (alt label, …))
     titles: list[tuple]  # (person key, (post title, …))
     meetings: list[tuple]  # (key, organizer, kind, ordinal, (date, …), (hint date, …))
-    facts: list[tuple]  # (subject index, predicate, object index or literal, object is entity, lower bound)
+    facts: list[PageFact]
     evidence: array  # flat: fact index (-1: a relation of an entity to itself), start, end
     sentences: array = array("q")  # per relation: an 8-byte hash of its evidence sentence's text
 
@@ -151,7 +161,7 @@ def digest(rec: PageRecord) -> PageDigest:
         [(k, tuple(sorted(v))) for k, v in sorted(titles.items())],
         [(k, org, kind, ordinal, tuple(sorted(dates)), tuple(sorted(hints)))
          for k, (org, kind, ordinal, dates, hints) in sorted(meetings.items())],
-        [tuple(row) for row in fact_rows],
+        [PageFact(*row) for row in fact_rows],
         evidence, sentences)
 
 
@@ -307,7 +317,7 @@ def _decode_digest(data, evidence: array) -> PageDigest:
         _want(type(is_entity) is bool and type(lower_bound) is bool, "a fact's flags")
         _want(_str(pred) in predicates, f"a predicate of the ontology, not {pred!r}")
         _want(0 <= _int(subj) < n and (not is_entity or 0 <= _int(obj) < n), "an entity index")
-        facts.append((subj, pred, obj if is_entity else _literal_in(obj), is_entity, lower_bound))
+        facts.append(PageFact(subj, pred, obj if is_entity else _literal_in(obj), is_entity, lower_bound))
     _want(len(evidence) % 3 == 0, "evidence offsets in threes")
     if evidence:
         fids, starts, ends = evidence[0::3], evidence[1::3], evidence[2::3]

@@ -249,7 +249,7 @@ class Resolver:
         fids = []
         for subj, pred, obj, is_entity, lower_bound in page.facts:
             if is_entity:
-                obj = keys[obj]
+                obj = keys[cast(int, obj)]
                 fkey = (keys[subj], pred, ("E", obj))
             else:
                 fkey = (keys[subj], pred, ("L", literal_sort_key(obj)))
