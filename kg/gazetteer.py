@@ -43,11 +43,15 @@ class Gazetteer:
         self.places = {p.code: p for p in places}
         self.stoplist = stoplist
         self.by_name: dict[str, list[str]] = defaultdict(list)
+        # short county names that are also words (和顺, 郊区): read only beside their sibling counties
+        self.stopped_counties: dict[str, list[str]] = defaultdict(list)
         for p in places:
             self.by_name[p.name].append(p.code)
             for alias in p.aliases:
                 if len(alias) >= 2 and alias not in stoplist and p.level != Class.Township:
                     self.by_name[alias].append(p.code)
+                elif len(alias) >= 2 and p.level == Class.County:
+                    self.stopped_counties[alias].append(p.code)
         for codes in self.by_name.values():
             codes.sort()
         # memoised walks up the hierarchy (asked many times per page)

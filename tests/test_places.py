@@ -215,3 +215,11 @@ def test_a_shop_or_estate_after_its_district_is_named_without_it():
     sites = labels(doc, "Site")
     assert "青松购物中心" in sites and not any(s.startswith("雁塔区") for s in sites)
     assert ("青松购物中心", "雁塔区") in facts(doc, "partOf")
+
+
+def test_a_county_name_that_is_also_a_word_is_read_in_a_list_of_its_siblings():
+    doc = run("灵石、和顺、左权对静态管理区域实行“3日3检”。", home_city="140700", home_province="140000")
+    assert {"灵石县", "和顺县", "左权县"} <= set(labels(doc, "County"))
+    assert ("和顺县", "晋中市") in facts(doc, "partOf")
+    doc = run("群众生活和顺、安宁。", home_city="140700", home_province="140000")
+    assert "和顺县" not in labels(doc, "County")

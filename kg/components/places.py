@@ -36,6 +36,7 @@ MUNICIPALITIES = {"110000", "120000", "310000", "500000"}  # province-level citi
 CJK = r"[\u4e00-\u9fff]"
 NAME_RUN = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]+")
 WHITE_SPACE = " \n\t\u3000"  # ends a name's run on its left, as the characters of lex/places.tsv name_boundary do
+SEP = "\u3001"  # the list comma
 NEEDS_PLACE = ("always", "unless_listed")  # the values of place_patterns.tsv's needs_place column
 
 
@@ -119,6 +120,8 @@ class PlaceRecognizer(KgComponent):
         self.county_city = re.compile(lex["county_city"])
         self.own_leader_re = re.compile(lex["own_leader_after"])
         self.short_suffix_then = frozenset(lex["short_suffix_then"])
+        stopped = sorted(self.gaz.stopped_counties, key=lambda w: (-len(w), w))
+        self.stopped_re = re.compile("|".join(map(re.escape, stopped))) if stopped else None
         self.first_person_city_re = re.compile(lex["first_person_city"])
         self.boundary = frozenset(lex["name_boundary"] + WHITE_SPACE)
         self.edge_words = words("place_edge_words")
@@ -337,6 +340,7 @@ class PlaceRecognizer(KgComponent):
         if info is not before and info is not None:
             found = self._gazetteer_mentions(doc, spans)  # short county names count now that home is known
         done: set[str] = set()
+        found = sorted([*found, *self._listed_siblings(text, found)], key=lambda f: (f[0], -f[1]))
         for start, end, place in found:
             if place.level != Class.County and self.org_after.match(text, end):
                 continue  # 上海大学: an organization's name, not the place
@@ -385,6 +389,27 @@ class PlaceRecognizer(KgComponent):
         after = text[end:end + 1]
         return bool(after) and after in self.word_after.get(suffix, "") or \
             suffix in self.written_out and after not in self.short_suffix_then
+
+    def _listed_siblings(self, text: str, found: list[tuple[int, int, Place]]) -> list[tuple[int, int, Place]]:
+        """A county's short name that is also a word (和顺) read in a list of its sibling counties
+        (灵石、和顺、左权): written right before or after, with 、 between, a county of the same city."""
+        if self.stopped_re is None:
+            return []
+        counties = {(s, e): p for s, e, p in found if p.level == Class.County}
+        by_end = {e: p for (_, e), p in counties.items()}
+        by_start = {s: p for (s, _), p in counties.items()}
+        out = []
+        for m in self.stopped_re.finditer(text):
+            s, e = m.span()
+            sibling = (by_end.get(s - 1) if text[s - 1:s] == SEP else None) or \
+                (by_start.get(e + 1) if text[e:e + 1] == SEP else None)
+            if sibling is None:
+                continue
+            same = [c for c in self.gaz.stopped_counties[m.group()]
+                    if (p := self.gaz.get(c)) is not None and p.parent == sibling.parent]
+            if len(same) == 1 and (place := self.gaz.get(same[0])) is not None:
+                out.append((s, e, place))
+        return out
 
     def _written_out(self, name: str) -> str:
         """The label of a place found by its suffix: a short suffix written out (某区青松街 -> 青松街道)."""
