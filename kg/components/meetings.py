@@ -408,11 +408,10 @@ class MeetingRecognizer(KgComponent):
         chairs += self._hosts(doc, inside, start, end, main)
         if not chairs:
             chairs = self._chair_named_before(doc, inside, start, end, main)
-        for pr in self.pronoun_says_re.finditer(text, start, end):  # 。他强调: the chair gives the requirements
-            if chairs:
-                for m in main:
-                    add_relation(doc, m, Prop.speaker, chairs[0], pr.end())
-            break
+        said = self.pronoun_says_re.search(text, start, end) if chairs else None
+        if said is not None:  # 。他强调: the chair gives the requirements
+            for m in main:
+                add_relation(doc, m, Prop.speaker, chairs[0], said.end())
 
     def _hosts(self, doc: Doc, inside: list[Mention], start: int, end: int, main: list[Mention]) -> list[Mention]:
         """主持人：X at a press conference: X chairs it."""
@@ -430,9 +429,11 @@ class MeetingRecognizer(KgComponent):
                             main: list[Mention]) -> list[Mention]:
         """某某前往某地检查…，并于当晚主持召开会议: the sentence's first person chairs the meeting."""
         text = text_of(doc)
+        sentences = sentence_spans(doc)
         for c in self.chair_later_re.finditer(text, start, end):
-            s0 = max(text.rfind("。", start, c.start()), text.rfind("\n", start, c.start())) + 1
-            first = next((p for p in inside if max(s0, start) <= p.start < c.start()), None)
+            i = bisect_right(sentences, c.start(), key=lambda sp: sp[0]) - 1  # the sentence of 并…主持
+            s0 = max(sentences[i][0] if i >= 0 else start, start)
+            first = next((p for p in inside if s0 <= p.start < c.start()), None)
             if first is not None:
                 for m in main:
                     if m.attrs.get("kind") != self.visit_kind:
