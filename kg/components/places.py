@@ -24,7 +24,7 @@ from spacy.tokens import Doc
 
 from kg.components.base import KgComponent, add_mention, add_relation, meta, text_of
 from kg.gazetteer import Place, data_rows, gazetteer
-from kg.lexicon import entries, short_form_pattern, words
+from kg.lexicon import alternation, entries, short_form_pattern, words
 from kg.model import Mention
 from kg.ns import Class, Prop
 from kg.ontology import PLACE_RANK
@@ -120,8 +120,8 @@ class PlaceRecognizer(KgComponent):
         self.county_city = re.compile(lex["county_city"])
         self.own_leader_re = re.compile(lex["own_leader_after"])
         self.short_suffix_then = frozenset(lex["short_suffix_then"])
-        stopped = sorted(self.gaz.stopped_counties, key=lambda w: (-len(w), w))
-        self.stopped_re = re.compile("|".join(map(re.escape, stopped))) if stopped else None
+        stopped = list(self.gaz.stopped_counties)
+        self.stopped_re = re.compile(alternation(stopped)) if stopped else None
         self.first_person_city_re = re.compile(lex["first_person_city"])
         self.boundary = frozenset(lex["name_boundary"] + WHITE_SPACE)
         self.edge_words = words("place_edge_words")

@@ -60,6 +60,8 @@ class PolicyRecognizer(KgComponent):
         self.gaz = gazetteer()
         self.lexicon: dict[str, tuple[str, str]] = {}
         self.listed: set[str] = set()  # labels that apply only to the places listed after them
+        self._clause_end_re = re.compile(f"[{re.escape(CLAUSE)}]")
+        self._newline_re = re.compile("\n")
         for row in data_rows("policy_lexicon.tsv"):
             label, kind = row[0], row[1]
             if len(row) > 3 and row[3] == "listed":
@@ -147,14 +149,18 @@ class PolicyRecognizer(KgComponent):
     def _paragraph_subject(self, doc: Doc, s: int, places: list[Mention]) -> list[Mention]:
         """The places a paragraph opens with, as the subject of its first clause (某县、某区等3个县区，实施…;
         某区继续保持…): where the measures of its later sentences apply, when they name no place."""
-        text = text_of(doc)
-        p_start = text.rfind("\n", 0, s) + 1
-        if p_start == 0:  # the page's first paragraph: its subject is the page's, not a paragraph's
+        i = bisect_right(self._para_at, s) - 1
+        if i < 0:  # the page's first paragraph: its subject is the page's, not a paragraph's
             return []
-        ends = [i for c in CLAUSE if (i := text.find(c, p_start, s)) != -1]
-        if not ends:
+        p_start = self._para_at[i]
+        clause_end = self._first_clause.get(p_start, -1)
+        if clause_end == -1:  # once per paragraph, so a page of one long line stays linear
+            para_end = self._para_at[i + 1] if i + 1 < len(self._para_at) else len(text_of(doc))
+            found = self._clause_end_re.search(text_of(doc), p_start, para_end)
+            clause_end = self._first_clause[p_start] = found.start() if found else None
+        if clause_end is None or clause_end >= s:
             return []
-        return self._targets(doc, p_start, min(ends), p_start, p_start, places)
+        return self._targets(doc, p_start, clause_end, p_start, p_start, places)
 
     def _add(self, doc, start, end, label, kind, places, sentences, alts=()):
         label = label.strip()
@@ -208,6 +214,8 @@ class PolicyRecognizer(KgComponent):
         self._place_at = [p.start for p in places]  # places and sentences are in text order
         self._places_sorted = places
         self._sent_at = [a for a, _ in sentences]
+        self._para_at = [m.end() for m in self._newline_re.finditer(text)]  # where each later paragraph starts
+        self._first_clause: dict[int, int | None] = {}  # paragraph start -> where its first clause ends
         self._orgs = of_class(doc, Class.Organization)
         self._org_at = [o.start for o in self._orgs]
         taken = bytearray(len(text) + 1)
