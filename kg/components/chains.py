@@ -36,6 +36,7 @@ from kg.numerals import to_int
 
 CONTEXT = 700
 CODE = re.compile(r"(\d{1,2})\s*[·•・.．]\s*(\d{1,2})")
+SPREAD_REACH = 200  # characters a list of places after 出现在 may run
 SPREAD_END = re.compile(r"[，。；！？：]")
 # The M·D separator of a coded name; the month's digits end at most 11 characters after the
 # match start (a train prefix of 8, a quote, two digits).
@@ -316,8 +317,9 @@ class ChainRecognizer(KgComponent):
         text = text_of(doc)
         spread = self.spread_re.match(text, end)
         if spread:
-            stop_at = SPREAD_END.search(text, spread.end())
-            clause_end = stop_at.start() if stop_at else len(text)
+            reach = min(len(text), spread.end() + SPREAD_REACH)  # bounded: a page without punctuation stays linear
+            stop_at = SPREAD_END.search(text, spread.end(), reach)
+            clause_end = stop_at.start() if stop_at else reach
             for p in places[bisect_left(at, spread.end()):bisect_left(at, clause_end)]:
                 if p.cls in (Class.City, Class.County, Class.Township):
                     add_relation(doc, chain, Prop.reportedIn, p, p.start)
