@@ -236,7 +236,7 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
     ``on_store_progress(bytes read, total)`` follows the store's load.
     """
     from kg.atomic import ExportSet
-    from kg.export import to_networkx, write_evidence_section, write_graphml, write_turtle
+    from kg.export import write_evidence_section, write_graphs, write_turtle
     from kg.parallel import beside
     from kg.resolve import Resolver
 
@@ -252,8 +252,6 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
     res = resolver.resolve()
     report.lap("resolve")
     ttl = out / "kg.ttl"
-    # Two cores: a forked process writes the evidence section (the bulk of the Turtle)
-    # while this one writes the GraphML and the entities, then appends that section.
     section = out / f".kg-evidence-{os.getpid()}.tmp"
     evidence: Callable[..., None] = _nothing_to_wait_for  # the evidence writer's wait, once it is started
 
@@ -261,21 +259,23 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
         evidence()
         return section
 
-    exports = ExportSet(out)  # kg.ttl and kg.graphml are replaced together, or not at all
+    exports = ExportSet(out)  # kg.ttl, kg.graphml and kg.gexf are replaced together, or not at all
+    graphs: Callable[..., None] = _nothing_to_wait_for  # the graph writer's wait
     try:
+        # Two cores: forked processes write the evidence section (the bulk of the Turtle) and the two
+        # entity graphs while this one writes the rest of the Turtle, then appends that section.
         evidence = beside(write_evidence_section, res, section, fork=jobs > 1, label=ttl)
-        from kg.gexf import write_gexf
-
-        graph = to_networkx(res)  # one entity graph for both graph exports
-        write_graphml(res, out / "kg.graphml", opener=exports.open, graph=graph)
-        report.lap("write GraphML")
-        write_gexf(res, out / "kg.gexf", opener=exports.open, graph=graph)
-        report.lap("write GEXF")
+        for name in ("kg.graphml", "kg.gexf"):
+            exports.expect(out / name)
+        graphs = beside(write_graphs, res, out, exports.open, fork=jobs > 1, label=out / "kg.graphml")
         report.triples = write_turtle(res, ttl, load_ontology(), evidence=evidence_file, opener=exports.open)
-        exports.commit()
         report.lap("write Turtle")
+        graphs()
+        report.lap("write GraphML and GEXF")
+        exports.commit()
     except BaseException as err:
         evidence(check=False)
+        graphs(check=False)
         exports.abort()
         if isinstance(err, OSError):
             raise ExportError(f"{out}: cannot write the exports ({err}); the earlier ones are kept.") from err

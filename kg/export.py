@@ -188,6 +188,15 @@ class _Writer(GraphMLWriterLxml):
         return self.keys[keys_key]
 
 
+def write_graphs(res: Resolution, out: Path, opener=atomic_open) -> None:
+    """``kg.graphml`` and ``kg.gexf`` in ``out``, from one entity graph (each file through ``opener``)."""
+    from kg.gexf import write_gexf
+
+    graph = to_networkx(res)
+    write_graphml(res, out / "kg.graphml", opener=opener, graph=graph)
+    write_gexf(res, out / "kg.gexf", opener=opener, graph=graph)
+
+
 def write_graphml(res: Resolution, path: Path, opener=atomic_open, graph: nx.DiGraph | None = None) -> None:
     """The entity graph as GraphML for Gephi, networkx and igraph (written atomically); ``graph`` is
     :func:`to_networkx` of ``res`` when the caller has it already."""

@@ -198,3 +198,21 @@ def test_exports_get_the_modes_the_umask_gives(tmp_path):
     for path in (out / "kg.ttl", out / "kg.graphml", out / ".kg-cache" / "manifest.tsv"):
         assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
     assert stat.S_IMODE((out / "kg.oxigraph").stat().st_mode) == 0o755
+
+
+def test_a_graph_writer_failing_in_its_own_process_keeps_every_earlier_export(tmp_path, monkeypatch):
+    import kg.gexf
+
+    corpus, out = _corpus(tmp_path), tmp_path / "out"
+    assert _run("build", corpus, "--out", out, "--jobs", "2").exit_code == 0
+    before = {n: (out / n).read_bytes() for n in ("kg.ttl", "kg.graphml", "kg.gexf")}
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(kg.gexf, "write_gexf", full_disk)  # the forked writer inherits it
+    result = _run("build", _corpus(tmp_path / "more", 3), "--out", out, "--jobs", "2")
+    assert result.exit_code != 0
+    assert "kg.graphml" in _one_line(result)
+    assert {n: (out / n).read_bytes() for n in before} == before
+    assert not [p.name for p in out.iterdir() if p.name.endswith((".tmp", ".new", ".old")) or p.name == ".kg-commit"]
