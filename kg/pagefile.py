@@ -85,10 +85,10 @@ class PageDigest(NamedTuple):
     sentences: array = array("q")  # per relation: an 8-byte hash of its evidence sentence's text
 
 
-def digest(rec: PageRecord) -> PageDigest:
-    """Fold a page record into its :class:`PageDigest`."""
+def _fold_mentions(rec: PageRecord) -> tuple[list[tuple[str, str, dict, dict, set]], list[int], dict, dict]:
+    """The page's entities (family, key, class counts, label counts, alt labels), each mention's entity,
+    and the titles of persons and the details of meetings."""
     from kg.ontology import family
-    from kg.resolve import literal_sort_key
 
     index: dict[tuple[str, str], int] = {}
     folded: list[tuple[str, str, dict, dict, set]] = []
@@ -121,40 +121,58 @@ def digest(rec: PageRecord) -> PageDigest:
             hints.update(a.get("hints", ()))
             meetings[m.key] = (org, kind, ordinal, dates, hints)
         of_mention.append(i)
+    return folded, of_mention, titles, meetings
+
+
+def split(rec: PageRecord) -> tuple[PageDigest, EvidencePart]:
+    """The digest of ``rec`` (its mentions folded per entity key, its relations per fact) and its
+    evidence part (each distinct sentence once), in one pass over the relations."""
+    from kg.resolve import literal_sort_key
+
+    folded, of_mention, titles, meetings = _fold_mentions(rec)
     facts: dict[tuple, int] = {}
     fact_rows: list[list] = []  # [subject, predicate, object, object is an entity, lower bound]
     evidence = array("q")
     sentences = array("q")
-    hashes: dict[str, int] = {}
+    texts: list[str] = []  # the page's distinct evidence sentences
+    of_text: dict[str, tuple[int, int]] = {}  # sentence -> (its index in texts, its 8-byte hash)
+    of_relation: list[int] = []
+    holds, date, meeting = Prop.holds, Prop.date, Class.Meeting
     obj: object
     key: tuple
     for rel in rec.relations:
-        text = rel.evidence.sentence
-        h = hashes.get(text)
-        if h is None:
-            h = hashes[text] = int.from_bytes(
-                hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little", signed=True)
-        sentences.append(h)
+        ev = rel.evidence
+        text = ev.sentence
+        seen = of_text.get(text)
+        if seen is None:
+            h = int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
+                               "little", signed=True)
+            seen = of_text[text] = (len(texts), h)
+            texts.append(text)
+        of_relation.append(seen[0])
+        sentences.append(seen[1])
         subj = of_mention[rel.subj]
+        pred = rel.pred
         if rel.obj_is_mention:
             m_obj = cast(int, rel.obj)  # a mention's index when obj_is_mention
             obj = of_mention[m_obj]
-            key = (subj, rel.pred, obj, True)
-            if rel.pred == Prop.holds and folded[subj][0] == "person":
+            key = (subj, pred, obj, True)
+            if pred == holds and folded[subj][0] == "person":
                 titles.setdefault(folded[subj][1], set()).add(rec.mentions[m_obj].label)
         else:
             obj = rel.obj
-            key = (subj, rel.pred, literal_sort_key(obj), False)
-            if rel.pred == Prop.date and rec.mentions[rel.subj].cls == Class.Meeting:
+            key = (subj, pred, literal_sort_key(obj), False)
+            if pred == date and rec.mentions[rel.subj].cls == meeting:
                 meetings[rec.mentions[rel.subj].key][3].add(str(obj))
         f = facts.get(key)
         if f is None:
             f = facts[key] = len(fact_rows)
-            fact_rows.append([subj, rel.pred, obj, rel.obj_is_mention, False])
-        fact_rows[f][4] |= rel.lower_bound
+            fact_rows.append([subj, pred, obj, rel.obj_is_mention, False])
+        if rel.lower_bound:
+            fact_rows[f][4] = True
         self_loop = rel.obj_is_mention and obj == subj
-        evidence.extend((-1 if self_loop else f, rel.evidence.start, rel.evidence.end))
-    return PageDigest(
+        evidence.extend((-1 if self_loop else f, ev.start, ev.end))
+    page = PageDigest(
         rec.doc,
         [(fam, key, tuple(sorted(c.items())), tuple(sorted(lab.items())), tuple(sorted(alts)))
          for fam, key, c, lab, alts in folded],
@@ -163,21 +181,12 @@ def digest(rec: PageRecord) -> PageDigest:
          for k, (org, kind, ordinal, dates, hints) in sorted(meetings.items())],
         [PageFact(*row) for row in fact_rows],
         evidence, sentences)
+    return page, EvidencePart(rec.doc.doc_id, texts, of_relation)
 
 
-def split(rec: PageRecord) -> tuple[PageDigest, EvidencePart]:
-    """The digest and the evidence part of ``rec``."""
-    index: dict[str, int] = {}
-    texts: list[str] = []
-    of_relation: list[int] = []
-    for rel in rec.relations:
-        text = rel.evidence.sentence
-        i = index.get(text)
-        if i is None:
-            i = index[text] = len(texts)
-            texts.append(text)
-        of_relation.append(i)
-    return digest(rec), EvidencePart(rec.doc.doc_id, texts, of_relation)
+def digest(rec: PageRecord) -> PageDigest:
+    """Fold a page record into its :class:`PageDigest` (see :func:`split`)."""
+    return split(rec)[0]
 
 
 # ---------------------------------------------------------------- the file: JSON and int64s, checked on read
