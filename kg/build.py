@@ -291,7 +291,7 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
         report.lap("load store")
     report.entities = Counter(e.cls for e in res.entities.values())
     report.relations = len(res.facts)
-    report.evidence = sum(f.n_evidence for f in res.facts.values())
+    report.evidence = res.evidence_count()
     report.merges = res.merges
 
 

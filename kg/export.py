@@ -100,7 +100,7 @@ def write_turtle(res: Resolution, path: Path, ontology=(), evidence: Callable[[]
     """
     from kg.graph import graph_groups
 
-    count = sum(f.n_evidence * (EVIDENCE_TRIPLES + f.lower_bound) for f in res.facts.values())
+    count = sum(res.n_evidence.get(k, 0) * (EVIDENCE_TRIPLES + f.lower_bound) for k, f in res.facts.items())
     count += res.n_sentences * SENTENCE_TRIPLES
 
     def counted(groups):
@@ -159,7 +159,7 @@ def to_networkx(res: Resolution) -> nx.DiGraph:
                                                                 set()).add(value)
         if not fact.obj_is_entity or fact.subj not in G or fact.obj not in G:
             continue
-        G.add_edge(fact.subj, fact.obj, label=fact.pred, weight=max(1, fact.n_evidence))
+        G.add_edge(fact.subj, fact.obj, label=fact.pred, weight=max(1, res.n_evidence.get(key, 0)))
     for node, attrs in distinguishing.items():
         G.nodes[node].update({name: safe_text("|".join(sorted(values))) for name, values in attrs.items()})
     for node in G.nodes:

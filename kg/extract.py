@@ -10,8 +10,8 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.model import Document, Mention, Relation
-from kg.pages import VERSION, Evidence, PageRecord, RelationRecord, without_text
+from kg.model import Document, Fact, Mention, Relation
+from kg.pages import VERSION, Evidence, PageRecord, Statement, without_text
 from kg.parallel import BATCH
 
 if TYPE_CHECKING:
@@ -125,9 +125,11 @@ def page_record(doc: Document, clean, spacy_doc, contacts: list[tuple[int, int]]
     rels = []
     for rel in kg_relations:
         obj = rel.obj
-        is_m = isinstance(obj, Mention)
-        rels.append(RelationRecord(idx(rel.subj), rel.pred, idx(obj) if isinstance(obj, Mention) else obj, is_m,
-                                   evidence(rel.at), rel.lower_bound))
+        if isinstance(obj, Mention):
+            fact = Fact(idx(rel.subj), rel.pred, idx(obj), True, rel.lower_bound)
+        else:
+            fact = Fact(idx(rel.subj), rel.pred, obj, False, rel.lower_bound)
+        rels.append(Statement(fact, evidence(rel.at)))
     return PageRecord(without_text(doc), mentions, rels)
 
 

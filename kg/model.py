@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 
 @dataclass
@@ -50,7 +51,9 @@ Value = Mention | int | str | _dt.date
 
 @dataclass(eq=False)
 class Relation:
-    """A fact: ``subj`` --pred--> ``obj`` stated in the sentence containing ``at``.
+    """A fact as a component finds it: ``subj`` --pred--> ``obj`` stated in the sentence containing ``at``
+    (clean-text offset), between mentions of one Doc. A page record turns it into a :class:`Fact` between
+    mention indices, with its evidence located in the original text (:class:`kg.pages.Statement`).
 
     ``pred`` is a contract property local name (chair, holds, partOf, ...).
     ``obj`` is another mention, or a literal (int for counts and ordinals,
@@ -62,4 +65,21 @@ class Relation:
     pred: str
     obj: Value
     at: int
+    lower_bound: bool = False
+
+
+class Fact(NamedTuple):
+    """One fact, ``subj`` --pred--> ``obj``: the one shape a fact keeps from a page record to the export.
+
+    What ``subj`` (and ``obj`` when ``obj_is_entity``) points to depends on where the fact is: a mention's
+    index in a page record (:class:`kg.pages.Statement`), an entity's index in a page's digest
+    (:class:`kg.pagefile.PageDigest`), an entity IRI in the resolved graph (:class:`kg.resolve.Resolution`).
+    Otherwise ``obj`` is a literal: int for counts and ordinals, ``datetime.date`` for dates, str for titles
+    and kinds. ``pred`` is a ``kg.ns.Prop`` local name; ``lower_bound`` marks counts written with 余/多.
+    """
+
+    subj: Any
+    pred: str
+    obj: Any
+    obj_is_entity: bool
     lower_bound: bool = False

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple, cast
 
-from kg.model import Document
+from kg.model import Document, Fact
 from kg.ns import Class, Prop
 from kg.pages import PageRecord
 
@@ -58,16 +58,6 @@ class EvidencePart:
 EvidenceSource = Callable[[], EvidencePart]
 
 
-class PageFact(NamedTuple):
-    """One fact of a page, folded over its relations: entities as indices into the page's entities."""
-
-    subj: int
-    pred: str  # a kg.ns.Prop local name
-    obj: object  # an entity index when ``obj_is_entity``, else the literal
-    obj_is_entity: bool
-    lower_bound: bool  # some relation stating it said "at least" (余, 多)
-
-
 class PageDigest(NamedTuple):
     """What resolution needs of one page, as plain tuples (cheap to pickle between processes).
 
@@ -80,7 +70,7 @@ class PageDigest(NamedTuple):
     entities: list[tuple]  # (family, key, ((class, n), …), ((label, n), …), (alt label, …))
     titles: list[tuple]  # (person key, (post title, …))
     meetings: list[tuple]  # (key, organizer, kind, ordinal, (date, …), (hint date, …))
-    facts: list[PageFact]
+    facts: list[Fact]  # between indices into ``entities``, each fact once
     evidence: array  # flat: fact index (-1: a relation of an entity to itself), start, end
     sentences: array = array("q")  # per relation: an 8-byte hash of its evidence sentence's text
 
@@ -140,8 +130,7 @@ def split(rec: PageRecord) -> tuple[PageDigest, EvidencePart]:
     holds, date, meeting = Prop.holds, Prop.date, Class.Meeting
     obj: object
     key: tuple
-    for rel in rec.relations:
-        ev = rel.evidence
+    for rel, ev in rec.relations:
         text = ev.sentence
         seen = of_text.get(text)
         if seen is None:
@@ -153,8 +142,8 @@ def split(rec: PageRecord) -> tuple[PageDigest, EvidencePart]:
         sentences.append(seen[1])
         subj = of_mention[rel.subj]
         pred = rel.pred
-        if rel.obj_is_mention:
-            m_obj = cast(int, rel.obj)  # a mention's index when obj_is_mention
+        if rel.obj_is_entity:
+            m_obj = cast(int, rel.obj)  # a mention's index in a page record
             obj = of_mention[m_obj]
             key = (subj, pred, obj, True)
             if pred == holds and folded[subj][0] == "person":
@@ -167,10 +156,10 @@ def split(rec: PageRecord) -> tuple[PageDigest, EvidencePart]:
         f = facts.get(key)
         if f is None:
             f = facts[key] = len(fact_rows)
-            fact_rows.append([subj, pred, obj, rel.obj_is_mention, False])
+            fact_rows.append([subj, pred, obj, rel.obj_is_entity, False])
         if rel.lower_bound:
             fact_rows[f][4] = True
-        self_loop = rel.obj_is_mention and obj == subj
+        self_loop = rel.obj_is_entity and obj == subj
         evidence.extend((-1 if self_loop else f, ev.start, ev.end))
     page = PageDigest(
         rec.doc,
@@ -179,7 +168,7 @@ def split(rec: PageRecord) -> tuple[PageDigest, EvidencePart]:
         [(k, tuple(sorted(v))) for k, v in sorted(titles.items())],
         [(k, org, kind, ordinal, tuple(sorted(dates)), tuple(sorted(hints)))
          for k, (org, kind, ordinal, dates, hints) in sorted(meetings.items())],
-        [PageFact(*row) for row in fact_rows],
+        [Fact(*row) for row in fact_rows],
         evidence, sentences)
     return page, EvidencePart(rec.doc.doc_id, texts, of_relation)
 
@@ -326,7 +315,7 @@ def _decode_digest(data, evidence: array) -> PageDigest:
         _want(type(is_entity) is bool and type(lower_bound) is bool, "a fact's flags")
         _want(_str(pred) in predicates, f"a predicate of the ontology, not {pred!r}")
         _want(0 <= _int(subj) < n and (not is_entity or 0 <= _int(obj) < n), "an entity index")
-        facts.append(PageFact(subj, pred, obj if is_entity else _literal_in(obj), is_entity, lower_bound))
+        facts.append(Fact(subj, pred, obj if is_entity else _literal_in(obj), is_entity, lower_bound))
     _want(len(evidence) % 3 == 0, "evidence offsets in threes")
     if evidence:
         fids, starts, ends = evidence[0::3], evidence[1::3], evidence[2::3]

@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 from urllib.parse import quote
 
-from kg.model import Document, Mention
+from kg.model import Document, Fact, Mention
 from kg.ns import Class
 
 VERSION = "1"  # bump when extraction output changes shape or meaning: invalidates caches
@@ -29,21 +30,19 @@ class Evidence:
     end: int
 
 
-@dataclass
-class RelationRecord:
-    subj: int  # index into PageRecord.mentions
-    pred: str
-    obj: object  # int index when obj_is_mention, else a literal (int, str, date, bool)
-    obj_is_mention: bool
+class Statement(NamedTuple):
+    """A page's statement of a fact: the fact between mention indices (into ``PageRecord.mentions``),
+    and the sentence that states it."""
+
+    fact: Fact
     evidence: Evidence
-    lower_bound: bool = False
 
 
 @dataclass
 class PageRecord:
     doc: Document  # with text == "" (offsets are already resolved)
     mentions: list[Mention] = field(default_factory=list)
-    relations: list[RelationRecord] = field(default_factory=list)
+    relations: list[Statement] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- N-Quads codec
@@ -86,12 +85,11 @@ def to_nquads(rec: PageRecord) -> str:
         extra = {k: v for k, v in m.attrs.items() if k != "titles" and v not in (None, [], "")}
         if extra:
             add(s, "attrs", _lit(json.dumps(extra, ensure_ascii=False, sort_keys=True)))
-    for j, r in enumerate(rec.relations):
+    for j, (r, ev) in enumerate(rec.relations):
         s = f"<urn:kg:x:r{j}>"
         add(s, "subj", f"<urn:kg:x:m{r.subj}>")
         add(s, "pred", _lit(r.pred))
-        add(s, "obj", f"<urn:kg:x:m{r.obj}>" if r.obj_is_mention else _lit(r.obj))
-        ev = r.evidence
+        add(s, "obj", f"<urn:kg:x:m{r.obj}>" if r.obj_is_entity else _lit(r.obj))
         add(s, "ev", _lit(f"{ev.start} {ev.end}"))
         add(s, "sentence", _lit(ev.sentence))
         if r.lower_bound:
@@ -173,15 +171,14 @@ def check_record(rec: PageRecord) -> None:
                   and (a.get("ordinal") is None or _is(a["ordinal"], int))
                   and _is(a.get("hints", []), list) and all(_is(h, str) for h in a.get("hints", [])),
                   f"a meeting with bad attributes ({m.key!r})")
-    for r in rec.relations:
+    for r, ev in rec.relations:
         _want(_is(r.pred, str) and r.pred in predicates, f"a relation {r.pred!r}, not a property of the ontology")
         _want(_is(r.subj, int) and 0 <= r.subj < n, "a relation whose subject is not a mention of the page")
-        if r.obj_is_mention:
+        if r.obj_is_entity:
             _want(isinstance(r.obj, int) and not isinstance(r.obj, bool) and 0 <= r.obj < n,
                   "a relation whose object is not a mention of the page")
         else:
             _want(_is(r.obj, str, int, bool, _dt.date), f"a relation whose object is not a literal: {r.obj!r}")
-        ev = r.evidence
         _want(_is(ev.sentence, str) and _is(ev.start, int) and _is(ev.end, int) and 0 <= ev.start <= ev.end,
               "evidence with bad offsets")
         _want(_is(r.lower_bound, bool), "a relation with a bad lowerBound")
@@ -227,10 +224,10 @@ def _from_nquads(data: bytes | str) -> list[PageRecord]:
             obj = n["obj"][0]
             is_m = isinstance(obj, str) and obj.startswith(X + "m")
             start, end = (int(x) for x in n["ev"][0].split())
-            rels.append(RelationRecord(
-                int(n["subj"][0].removeprefix(X + "m")), n["pred"][0],
-                int(obj.removeprefix(X + "m")) if is_m else obj, is_m,
-                Evidence(doc.doc_id, n["sentence"][0], start, end), bool(n.get("lowerBound", [False])[0])))
+            rels.append(Statement(
+                Fact(int(n["subj"][0].removeprefix(X + "m")), n["pred"][0],
+                     int(obj.removeprefix(X + "m")) if is_m else obj, is_m, bool(n.get("lowerBound", [False])[0])),
+                Evidence(doc.doc_id, n["sentence"][0], start, end)))
         out.append(PageRecord(doc, mentions, rels))
     return out
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple, cast
 from urllib.parse import quote
 
-from kg.model import Document
+from kg.model import Document, Fact
 from kg.ontology import CLASS_RANK
 from kg.pagefile import EvidenceSource, PageDigest
 from kg.pages import PageRecord
@@ -79,21 +79,6 @@ class Entity:
         return sorted((set(self.labels) | self.alt_labels) - {label, ""})
 
 
-@dataclass
-class Fact:
-    """subject IRI, predicate local name, object (IRI str for entities, else literal).
-
-    ``n_evidence`` is the number of distinct evidence sentences (pages × spans) that state it.
-    """
-
-    subj: str
-    pred: str
-    obj: object
-    obj_is_entity: bool
-    lower_bound: bool = False
-    n_evidence: int = 0
-
-
 class EvidenceNode(NamedTuple):
     """One sentence stating one fact: an ``rdf:Statement`` of the export, pointing to its ``kg:Sentence``."""
 
@@ -134,12 +119,17 @@ class _Page:
 @dataclass
 class Resolution:
     entities: dict[str, Entity]
-    facts: dict[tuple, Fact]
+    facts: dict[tuple, Fact]  # (subject IRI, predicate, object IRI or literal key) -> the fact, between IRIs
     documents: dict[str, Document]
     merges: list[str]
     pages: list[_Page] = field(default_factory=list)  # in doc_id order
     fact_of: list[Fact | None] = field(default_factory=list)  # raw fact id -> resolved fact
     n_sentences: int = 0  # distinct evidence sentences (pages × spans) that back a kept evidence node
+    n_evidence: dict[tuple, int] = field(default_factory=dict)  # per key of ``facts``: its evidence nodes
+
+    def evidence_count(self) -> int:
+        """Evidence nodes in all: distinct (page, sentence span) statements of each fact."""
+        return sum(self.n_evidence.values())
 
     def evidence(self) -> Iterator[EvidenceNode]:
         """Every evidence node, page by page in doc_id order, each page's nodes sorted by IRI."""
@@ -287,8 +277,8 @@ class Resolver:
             ent.docs |= raw.docs
         iri_of = {key: entities[final(key)].iri for key in self.raw}
 
-        facts: dict[tuple, Fact] = {}
-        fact_of: list[Fact | None] = [None] * len(self.fact_obj)
+        keys: list[tuple | None] = [None] * len(self.fact_obj)  # raw fact id -> its resolved fact's key
+        found: dict[tuple, list] = {}  # key -> [subject, predicate, object, object is an entity, lower bound]
         for (subj_key, pred, _), fid in self.fact_ids.items():
             subj = iri_of[subj_key]
             obj, is_entity = self.fact_obj[fid]
@@ -300,14 +290,18 @@ class Resolver:
                 fact_key = (subj, pred, obj)
             else:
                 fact_key = (subj, pred, literal_sort_key(obj))
-            fact = facts.get(fact_key)
-            if fact is None:
-                fact = facts[fact_key] = Fact(subj, pred, obj, is_entity)
-            fact.lower_bound |= fid in self.lower_bound
-            fact_of[fid] = fact
+            row = found.get(fact_key)
+            if row is None:
+                row = found[fact_key] = [subj, pred, obj, is_entity, False]
+            row[4] = row[4] or fid in self.lower_bound
+            keys[fid] = fact_key
+        facts = {k: Fact(*row) for k, row in found.items()}
+        fact_of: list[Fact | None] = [facts[k] if k is not None else None for k in keys]
+        key_of = {id(f): k for k, f in facts.items()}
 
         pages = sorted(self.pages, key=lambda p: p.doc_id)
         same_text: Counter = Counter()  # (id(fact), sentence hash) -> evidence nodes kept
+        n_evidence: Counter = Counter()  # id(fact) -> evidence nodes kept
         n_sentences = 0
         for page in pages:  # distinct evidence per fact: a page's spans, after merges, capped per sentence text
             kept: dict[tuple, bool] = {}
@@ -323,12 +317,13 @@ class Resolver:
                     keep = kept[node] = same_text[text] < SAME_SENTENCE_CAP
                     if keep:
                         same_text[text] += 1
-                        fact.n_evidence += 1
+                        n_evidence[id(fact)] += 1
                 if not keep:
                     ev[j] = -1
             n_sentences += len({(start, end) for (_, start, end), keep in kept.items() if keep})
         by_iri = {ent.iri: ent for ent in entities.values()}
-        return Resolution(by_iri, facts, dict(sorted(self.documents.items())), merges, pages, fact_of, n_sentences)
+        return Resolution(by_iri, facts, dict(sorted(self.documents.items())), merges, pages, fact_of, n_sentences,
+                          {key_of[i]: n for i, n in n_evidence.items()})
 
 
 class _Kept:

@@ -35,9 +35,9 @@ def _page(n: int) -> Document:
 
 def _facts(rec) -> set:
     out = set()
-    for r in rec.relations:
-        obj = rec.mentions[r.obj].label if r.obj_is_mention else str(r.obj)
-        out.add((rec.mentions[r.subj].label, r.pred, obj, r.evidence.sentence, r.evidence.start, r.evidence.end))
+    for r, ev in rec.relations:
+        obj = rec.mentions[r.obj].label if r.obj_is_entity else str(r.obj)
+        out.add((rec.mentions[r.subj].label, r.pred, obj, ev.sentence, ev.start, ev.end))
     return out
 
 

@@ -1,7 +1,7 @@
 import datetime as dt
 
-from kg.model import Document, Mention
-from kg.pages import Evidence, PageRecord, RelationRecord, from_nquads, to_nquads
+from kg.model import Document, Fact, Mention
+from kg.pages import Evidence, PageRecord, Statement, from_nquads, to_nquads
 
 
 def test_nquads_round_trip_keeps_everything_resolution_needs():
@@ -9,10 +9,10 @@ def test_nquads_round_trip_keeps_everything_resolution_needs():
     m1 = Mention("Official", "王明", "王明", 3, 5, ["王 明"], {"titles": ["省长"]})
     m2 = Mention("Meeting", "org|82", "第八十二次会议", 7, 14)
     rels = [
-        RelationRecord(1, "chair", 0, True, Evidence(doc.doc_id, 'a "quoted" \\ 句\n子', 0, 9)),
-        RelationRecord(1, "date", dt.date(2022, 4, 14), False, Evidence(doc.doc_id, "x", 1, 2)),
-        RelationRecord(1, "ordinal", 82, False, Evidence(doc.doc_id, "y", 2, 3), True),
-        RelationRecord(0, "title", "省长", False, Evidence(doc.doc_id, "z", 3, 4)),
+        Statement(Fact(1, "chair", 0, True), Evidence(doc.doc_id, 'a "quoted" \\ 句\n子', 0, 9)),
+        Statement(Fact(1, "date", dt.date(2022, 4, 14), False), Evidence(doc.doc_id, "x", 1, 2)),
+        Statement(Fact(1, "ordinal", 82, False, True), Evidence(doc.doc_id, "y", 2, 3)),
+        Statement(Fact(0, "title", "省长", False), Evidence(doc.doc_id, "z", 3, 4)),
     ]
     rec = PageRecord(doc, [m1, m2], rels)
     [back] = from_nquads(to_nquads(rec))

@@ -78,7 +78,7 @@ def _strings(rec) -> list[str]:
     for m in rec.mentions:
         out += [m.label, m.key, *m.alt_labels, json.dumps(m.attrs, ensure_ascii=False, default=str)]
     for r in rec.relations:
-        out += [r.evidence.sentence, str(r.obj)]
+        out += [r.evidence.sentence, str(r.fact.obj)]
     return out
 
 

@@ -1,9 +1,9 @@
 import datetime as dt
 
 from kg.extract import evidence_for
-from kg.model import Document, Mention
+from kg.model import Document, Fact, Mention
 from kg.normalise import clean
-from kg.pages import Evidence, PageRecord, RelationRecord
+from kg.pages import Evidence, PageRecord, Statement
 from kg.resolve import Resolver, entity_iri, sentence_iri
 
 
@@ -70,12 +70,12 @@ def test_facts_collect_evidence_and_are_order_independent():
         r = Resolver()
         for key in order:
             m, mt = person("王明"), Mention("Meeting", "m1", "会议", 0, 2)
-            r.add(record(key, [m, mt], [RelationRecord(1, "chair", 0, True, ev(key, 3))]))
+            r.add(record(key, [m, mt], [Statement(Fact(1, "chair", 0, True), ev(key, 3))]))
         res = r.resolve()
         evidence = {}
         for node in res.evidence():
             evidence.setdefault((node.fact.subj, node.fact.pred, node.fact.obj), []).append((node.doc_id, node.start))
-        assert {k: f.n_evidence for k, f in res.facts.items()} == {k: 2 for k in res.facts}
+        assert res.n_evidence == {k: 2 for k in res.facts}
         return evidence
 
     assert run("ab") == run("ba")
@@ -86,9 +86,9 @@ def test_facts_collect_evidence_and_are_order_independent():
 def test_evidence_sentences_come_from_the_page_source_once_per_span():
     r = Resolver()
     m, mt = person("王明"), Mention("Meeting", "m1", "会议", 0, 2)
-    rels = [RelationRecord(1, "chair", 0, True, ev("a", 3, "王明主持会议。")),
-            RelationRecord(1, "chair", 0, True, ev("a", 3, "王明主持会议。")),  # the same span twice
-            RelationRecord(1, "chair", 0, True, ev("a", 20, "会议由王明主持。"))]
+    rels = [Statement(Fact(1, "chair", 0, True), ev("a", 3, "王明主持会议。")),
+            Statement(Fact(1, "chair", 0, True), ev("a", 3, "王明主持会议。")),  # the same span twice
+            Statement(Fact(1, "chair", 0, True), ev("a", 20, "会议由王明主持。"))]
     r.add(record("a", [m, mt], rels))
     res = r.resolve()
     nodes = list(res.evidence())
@@ -98,16 +98,16 @@ def test_evidence_sentences_come_from_the_page_source_once_per_span():
     assert len(page.sentences) == 2 == res.n_sentences  # one kg:Sentence per span
     assert all(s.text and s.doc_id == page.doc_id and s.start < s.end for s in page.sentences)
     assert any("王明主持会议。" in s for s in page.sentences) and any("会议由王明主持。" in s for s in page.sentences)
-    [fact] = res.facts.values()
-    assert fact.n_evidence == 2
+    [key] = res.facts
+    assert res.n_evidence[key] == 2
 
 
 def test_one_sentence_stating_several_facts_is_one_sentence_node():
     r = Resolver()
     m, mt, p2 = person("王明"), Mention("Meeting", "m1", "会议", 0, 2), person("李华")
     said = "王明主持会议，李华出席。"
-    rels = [RelationRecord(1, "chair", 0, True, ev("a", 5, said)),
-            RelationRecord(1, "attendee", 2, True, ev("a", 5, said))]
+    rels = [Statement(Fact(1, "chair", 0, True), ev("a", 5, said)),
+            Statement(Fact(1, "attendee", 2, True), ev("a", 5, said))]
     r.add(record("a", [m, mt, p2], rels))
     res = r.resolve()
     [page] = res.evidence_pages()
@@ -120,6 +120,6 @@ def test_one_sentence_stating_several_facts_is_one_sentence_node():
 def test_literal_facts_keep_lower_bound():
     m = Mention("InfectionChain", "c", "某疫情", 0, 3)
     r = Resolver()
-    r.add(record("a", [m], [RelationRecord(0, "closeContactCount", 1600, False, ev("a"), True)]))
+    r.add(record("a", [m], [Statement(Fact(0, "closeContactCount", 1600, False, True), ev("a"))]))
     [fact] = r.resolve().facts.values()
     assert fact.obj == 1600 and fact.lower_bound
