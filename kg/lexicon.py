@@ -9,6 +9,7 @@ hard-coding its own province's; the verbs and what follows a cue are in ``lex/tr
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from functools import cache
 
 from kg.gazetteer import data_rows
@@ -84,11 +85,17 @@ def entries(name: str) -> dict[str, str]:
     return parse_entries(_lex_lines(f"{name}.tsv"), f"kg/data/lex/{name}.tsv")
 
 
-def parse_entries(lines: list[str], source: str) -> dict[str, str]:
+@cache
+def _replaced_entries(name: str, replaced: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    return parse_entries(_lex_lines(f"{name}.tsv"), f"kg/data/lex/{name}.tsv", dict(replaced))
+
+
+def parse_entries(lines: list[str], source: str, replaced: Mapping[str, str] | None = None) -> dict[str, str]:
     """``name<TAB>value`` lines -> {name: value} with references expanded, in file order.
 
-    A row without a tab, a name defined twice, a missing reference or a cycle is a ValueError
-    naming ``source`` and the entry."""
+    ``replaced`` gives other values to some entries (before expansion, so entries that refer to
+    them change too). A row without a tab, a name defined twice, a replaced name the file does
+    not define, a missing reference or a cycle is a ValueError naming ``source`` and the entry."""
     raw: dict[str, str] = {}
     for line in lines:
         key, sep, value = line.partition("\t")
@@ -96,6 +103,10 @@ def parse_entries(lines: list[str], source: str) -> dict[str, str]:
             raise ValueError(f"{source}: row {key!r} has no tab-separated value")
         if key in raw:
             raise ValueError(f"{source}: {key!r} is defined twice")
+        raw[key] = value
+    for key, value in (replaced or {}).items():
+        if key not in raw:
+            raise ValueError(f"{source}: no entry {key!r} to replace (its entries: {', '.join(raw)})")
         raw[key] = value
     done: dict[str, str] = {}
 
@@ -139,7 +150,10 @@ _CONTROL = {"n": "\n", "t": "\t", "r": "\r"}
 def charset(name: str, key: str) -> str:
     """Entry ``key`` of ``kg/data/lex/<name>.tsv``, a set of characters written as the inside of ``[...]``
     (``\\uXXXX``, ``\\n``, ``\\t`` and ``\\-`` escapes; no ranges), as the characters themselves, in order."""
-    value = entries(name)[key]
+    return _chars(name, key, entries(name)[key])
+
+
+def _chars(name: str, key: str, value: str) -> str:
     if re.search(r"(?<!\\)-.", value) or value.startswith("^"):
         raise ValueError(f"kg/data/lex/{name}.tsv: {key!r} is not a plain set of characters (a range or ^)")
     chars = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)) if m.group(1) else _CONTROL.get(m.group(2), m.group(2)),
@@ -149,3 +163,34 @@ def charset(name: str, key: str) -> str:
     if wrong:
         raise ValueError(f"kg/data/lex/{name}.tsv: {key!r} does not match its own characters {wrong}")
     return chars
+
+
+class Lexicon(Mapping[str, str]):
+    """One component's vocabulary: the entries of ``kg/data/lex/<name>.tsv``, some replaced by the caller.
+
+    A component takes ``replaced`` from its factory's ``lexicon`` setting, so a pipeline (or a
+    test) can hand it other cues without touching the data files::
+
+        nlp.add_pipe("kg_meetings", config={"lexicon": {"relay_verb": "传达|学习"}})
+    """
+
+    def __init__(self, name: str, replaced: Mapping[str, str] | None = None) -> None:
+        self.name = name
+        self._table = _replaced_entries(name, tuple(sorted(replaced.items()))) if replaced else entries(name)
+
+    def __getitem__(self, key: str) -> str:
+        return self._table[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def chars(self, key: str) -> str:
+        """Entry ``key`` as a set of characters (see :func:`charset`)."""
+        return _chars(self.name, key, self._table[key])
+
+    def pattern(self, key: str) -> re.Pattern:
+        """Entry ``key``, compiled."""
+        return re.compile(self._table[key])

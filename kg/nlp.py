@@ -70,11 +70,15 @@ def blank() -> Language:
     return nlp
 
 
-def make_pipeline(components: tuple[str, ...] | None = None, segmenter: str = "char") -> Language:
+def make_pipeline(components: tuple[str, ...] | None = None, segmenter: str = "char",
+                  config: dict[str, dict] | None = None) -> Language:
     """A ``zh`` pipeline with the kg components (all of them by default).
 
     ``segmenter`` is ``char`` (default) or ``pkuseg:MODEL_DIR`` (see kg.segmenter);
     the components work on character offsets, so either gives the same facts.
+    ``config`` gives components settings by name, as ``nlp.add_pipe`` takes them: e.g.
+    ``{"kg_policies": {"lexicon": {"measure_after": "措施|办法"}}}`` replaces entries of
+    ``kg/data/lex/policies.tsv`` for that pipeline (see :class:`kg.lexicon.Lexicon`).
     """
     if segmenter == "char":
         nlp = blank()
@@ -86,5 +90,5 @@ def make_pipeline(components: tuple[str, ...] | None = None, segmenter: str = "c
         if components is not None and name not in components:
             continue
         importlib.import_module(module)
-        nlp.add_pipe(name)
+        nlp.add_pipe(name, config=(config or {}).get(name, {}))
     return nlp

@@ -105,3 +105,41 @@ def test_importing_the_components_reads_no_data():
             "print(read)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_replaced_entries_change_the_entries_that_refer_to_them():
+    lines = ["verb\t召开", "held\t{verb}了"]
+    assert lexicon.parse_entries(lines, "t.tsv", {"verb": "举行"}) == {"verb": "举行", "held": "(?:举行)了"}
+    with pytest.raises(ValueError, match=r"t\.tsv: no entry 'verbs' to replace"):
+        lexicon.parse_entries(lines, "t.tsv", {"verbs": "举行"})
+
+
+def test_a_lexicon_reads_its_file_with_the_entries_replaced():
+    default = lexicon.Lexicon("policies")
+    mine = lexicon.Lexicon("policies", {"measure_after": "做法", "head_stop": "的，"})
+    assert default["measure_after"] != "做法" and mine["measure_after"] == "做法"
+    assert mine["notice_end"] == default["notice_end"]  # the others as in the file
+    assert mine.chars("head_stop") == "的，" and set(mine) == set(default)
+    with pytest.raises(ValueError, match="policies.tsv"):
+        lexicon.Lexicon("policies", {"no_such_entry": "x"})
+
+
+def _policies(nlp, text):
+    from kg.model import Document
+    from kg.normalise import clean
+
+    doc = nlp.make_doc(clean(text).text)
+    doc._.kg_meta = Document("t", "t.txt", text, year=2023)
+    return [m.label for m in nlp(doc)._.kg_mentions if m.cls == "Policy"]
+
+
+def test_a_component_handed_a_small_lexicon_uses_it_and_only_in_its_pipeline():
+    from kg.nlp import make_pipeline
+
+    parts = ("kg_sentences", "kg_places", "kg_orgs", "kg_policies")
+    text = "某县推广“邻里守望”做法，效果明显。"
+    assert _policies(make_pipeline(parts), text) == []
+    mine = make_pipeline(parts, config={"kg_policies": {"lexicon": {"measure_after": "做法|措施"}}})
+    assert mine.config["components"]["kg_policies"]["lexicon"] == {"measure_after": "做法|措施"}
+    assert _policies(mine, text) == ["邻里守望"]
+    assert _policies(make_pipeline(parts), text) == []  # other pipelines keep the data files' words

@@ -29,7 +29,7 @@ from kg.components.base import (
 )
 from kg.dates import resolve
 from kg.gazetteer import data_rows, gazetteer
-from kg.lexicon import entries, pattern, travel_cue
+from kg.lexicon import Lexicon, pattern, travel_cue
 from kg.model import Mention
 from kg.ns import Class, Prop
 from kg.numerals import to_int
@@ -49,11 +49,12 @@ COUNTS = {"positive": Prop.positiveCount, "confirmed": Prop.confirmedCount, "asy
 
 
 @Language.factory("kg_chains", requires=["doc._.kg_sents", "doc._.kg_places", "doc._.kg_meta"],
-                  assigns=["doc._.kg_mentions", "doc._.kg_relations", "doc._.kg_chains", "doc._.kg_places"])
+                  assigns=["doc._.kg_mentions", "doc._.kg_relations", "doc._.kg_chains", "doc._.kg_places"],
+                  default_config={"lexicon": {}})
 class ChainRecognizer(KgComponent):
     kind = "kg_chains"
 
-    def __init__(self, nlp: Language, name: str) -> None:
+    def __init__(self, nlp: Language, name: str, lexicon: dict[str, str] | None = None) -> None:
         self.name = name
         rows = {r[0]: re.compile(r[1]) for r in data_rows("chain_patterns.tsv")}
         self.coded = rows["coded"]
@@ -61,11 +62,11 @@ class ChainRecognizer(KgComponent):
         # the count patterns of chain_patterns.tsv, each with the property it states
         self.counts = {prop: rows[kind] for kind, prop in COUNTS.items()}
         self.gaz = gazetteer()
-        self._read_lex()
+        self._read_lex(lexicon)
 
-    def _read_lex(self) -> None:
+    def _read_lex(self, lexicon: dict[str, str] | None) -> None:
         """The vocabulary of ``lex/chains.tsv`` (and the dates of ``lex/text.tsv``), compiled."""
-        lex = entries("chains")
+        lex = Lexicon("chains", lexicon)
         self.train = re.compile(lex["train"])
         self.train_prefix_re = re.compile(lex["train_prefix"])
         self.home_prefix = tuple(lex["home_prefix"].split("|"))

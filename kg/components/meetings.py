@@ -29,7 +29,7 @@ from kg.components.base import (
 )
 from kg.dates import dates_in, relative
 from kg.gazetteer import data_rows, data_text, gazetteer
-from kg.lexicon import entries
+from kg.lexicon import Lexicon
 from kg.model import Mention
 from kg.ns import Class, Prop
 from kg.numerals import ordinals
@@ -44,11 +44,12 @@ HEADLINE = re.compile(r"\n\s*\n[^\n。！？；]{2,30}\n\s*\n")
 
 @Language.factory("kg_meetings", requires=["doc._.kg_sents", "doc._.kg_places", "doc._.kg_orgs", "doc._.kg_persons",
                                            "doc._.kg_chains", "doc._.kg_policies", "doc._.kg_meta"],
-                  assigns=["doc._.kg_mentions", "doc._.kg_relations", "doc._.kg_meetings", "doc._.kg_orgs"])
+                  assigns=["doc._.kg_mentions", "doc._.kg_relations", "doc._.kg_meetings", "doc._.kg_orgs"],
+                  default_config={"lexicon": {}})
 class MeetingRecognizer(KgComponent):
     kind = "kg_meetings"
 
-    def __init__(self, nlp: Language, name: str) -> None:
+    def __init__(self, nlp: Language, name: str, lexicon: dict[str, str] | None = None) -> None:
         self.name = name
         forms = sorted(data_rows("meeting_patterns.tsv"), key=lambda r: -len(r[0]))
         self.kinds = {f: k for f, k in forms}
@@ -58,7 +59,7 @@ class MeetingRecognizer(KgComponent):
         self.cues = {c[0]: c[1] for c in cues if c[1] in CUE_ROLES}
         self.also_speaks_cues = {c[0] for c in cues if c[1] in CUE_ROLES and c[2:3] == ["speaker"]}
         self.cue_re = re.compile("|".join(re.escape(c) for c in sorted(self.cues, key=len, reverse=True)))
-        lex = entries("meetings")
+        lex = Lexicon("meetings", lexicon)
         self.hold_re = re.compile(lex["hold"])
         self.name_then_hold_re = re.compile(lex["name_then_hold"])
         self.relay_re = re.compile(lex["relay"])

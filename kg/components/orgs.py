@@ -27,7 +27,7 @@ from spacy.tokens import Doc
 
 from kg.components.base import KgComponent, add_mention, add_relation, meta, of_class, text_of, written_places
 from kg.gazetteer import Place, data_rows, gazetteer
-from kg.lexicon import charset, entries, pattern
+from kg.lexicon import Lexicon, charset, pattern
 from kg.model import Mention
 from kg.ns import Class, Prop
 
@@ -55,14 +55,15 @@ class _Cand:
 
 
 @Language.factory("kg_orgs", requires=["doc._.kg_places", "doc._.kg_meta"],
-                  assigns=["doc._.kg_mentions", "doc._.kg_relations", "doc._.kg_orgs", "doc._.kg_places"])
+                  assigns=["doc._.kg_mentions", "doc._.kg_relations", "doc._.kg_orgs", "doc._.kg_places"],
+                  default_config={"lexicon": {}})
 class OrgRecognizer(KgComponent):
     kind = "kg_orgs"
 
-    def __init__(self, nlp: Language, name: str) -> None:
+    def __init__(self, nlp: Language, name: str, lexicon: dict[str, str] | None = None) -> None:
         self.name = name
         self.gaz = gazetteer()
-        self._read_lexicon()
+        self._read_lexicon(lexicon)
         rows = data_rows("org_patterns.tsv")
 
         def kind(k):
@@ -86,23 +87,23 @@ class OrgRecognizer(KgComponent):
         alternation = "|".join(re.escape(r[0]) for r in suffixes)
         self.suffix_re = re.compile(rf"(?:{alternation})")
 
-    def _read_lexicon(self) -> None:
+    def _read_lexicon(self, lexicon: dict[str, str] | None) -> None:
         """The vocabulary of ``lex/orgs.tsv`` and ``lex/common.tsv``, as sets and compiled patterns."""
-        self.lex = lex = entries("orgs")
+        self.lex = lex = Lexicon("orgs", lexicon)
         levels = (("province_scope", Class.Province), ("city_scope", Class.City), ("county_scope", Class.County))
-        self.scope_level = {c: cls for key, cls in levels for c in charset("orgs", key)}
-        self.province_scope = charset("orgs", "province_scope")
+        self.scope_level = {c: cls for key, cls in levels for c in lex.chars(key)}
+        self.province_scope = lex.chars("province_scope")
         self.autonomous = lex["autonomous_region"]
         self.keeps_scope = re.compile(lex["keeps_scope"])
         self.breaks = set(charset("common", "name_break"))
         self.joined = set(lex["joined_word"].split("|"))  # two-character words holding a break (经济, 数据)
-        self.bad_start = set(charset("orgs", "bad_start"))
+        self.bad_start = set(lex.chars("bad_start"))
         self.variant = _variant()
         self.generic_stem = re.compile(lex["generic_stem"])
         self.cut = re.compile(lex["cut"])
         self.legal = re.compile(lex["legal_form"])
-        self.title_after = frozenset(charset("orgs", "title_after_suffix"))
-        self.word_after = charset("orgs", "word_after_suffix")  # a str: the end of the text ("") is in it too
+        self.title_after = frozenset(lex.chars("title_after_suffix"))
+        self.word_after = lex.chars("word_after_suffix")  # a str: the end of the text ("") is in it too
 
     def _scope_place(self, doc: Doc, scope: str, at: int, places: list[Mention]):
         """The place a leading 省/市/区/县 at ``at`` stands for, as (Place, start of its written name)."""

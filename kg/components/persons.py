@@ -33,7 +33,7 @@ from kg.components.base import (
 )
 from kg.components.orgs import org_key
 from kg.gazetteer import data_rows, data_text, gazetteer
-from kg.lexicon import entries
+from kg.lexicon import Lexicon
 from kg.model import Mention, Relation
 from kg.ns import Class, Prop
 
@@ -69,11 +69,12 @@ def _occurrences(text: str, words: list[str]) -> list[tuple[int, int, str]]:
 
 
 @Language.factory("kg_persons", requires=["doc._.kg_places", "doc._.kg_orgs", "doc._.kg_relations", "doc._.kg_meta"],
-                  assigns=["doc._.kg_mentions", "doc._.kg_relations", "doc._.kg_persons", "doc._.kg_orgs"])
+                  assigns=["doc._.kg_mentions", "doc._.kg_relations", "doc._.kg_persons", "doc._.kg_orgs"],
+                  default_config={"lexicon": {}})
 class PersonRecognizer(KgComponent):
     kind = "kg_persons"
 
-    def __init__(self, nlp: Language, name: str) -> None:
+    def __init__(self, nlp: Language, name: str, lexicon: dict[str, str] | None = None) -> None:
         # org id -> its jurisdiction, read from the relations list _jur_rels up to _jur_seen (see _jurisdiction)
         self._jur_rels: list[Relation] | None = None
         self._jur_seen = 0
@@ -87,7 +88,7 @@ class PersonRecognizer(KgComponent):
         cues = data_rows("person_cues.tsv")
         self.cues = {c[0]: c[1] for c in cues}
         self.cue_re = re.compile("|".join(re.escape(c) for c in sorted(self.cues, key=len, reverse=True)))
-        lex = entries("persons")
+        lex = Lexicon("persons", lexicon)
         self.name_then_cue = lex["name_then_cue"]  # one-character cues that end a name before punctuation
         self.not_in_bare = frozenset(lex["not_in_bare_name"])
         self.leaders_re = re.compile(lex["leader_list"])

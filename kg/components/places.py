@@ -24,7 +24,7 @@ from spacy.tokens import Doc
 
 from kg.components.base import KgComponent, add_mention, add_relation, meta, text_of
 from kg.gazetteer import Place, data_rows, gazetteer
-from kg.lexicon import alternation, entries, short_form_pattern, words
+from kg.lexicon import Lexicon, alternation, short_form_pattern, words
 from kg.model import Mention
 from kg.ns import Class, Prop
 from kg.ontology import PLACE_RANK
@@ -48,11 +48,12 @@ def _class(level: str) -> str:
     return level if level in _LEVELS else Class.Place
 
 
-@Language.factory("kg_places", assigns=["doc._.kg_mentions", "doc._.kg_relations", "doc._.kg_places", "doc._.kg_meta"])
+@Language.factory("kg_places", assigns=["doc._.kg_mentions", "doc._.kg_relations", "doc._.kg_places", "doc._.kg_meta"],
+                  default_config={"lexicon": {}})
 class PlaceRecognizer(KgComponent):
     kind = "kg_places"
 
-    def __init__(self, nlp: Language, name: str) -> None:
+    def __init__(self, nlp: Language, name: str, lexicon: dict[str, str] | None = None) -> None:
         self.name = name
         self.gaz = gazetteer()
         # Names are matched character by character whatever the pipeline's segmenter,
@@ -68,7 +69,7 @@ class PlaceRecognizer(KgComponent):
         # where place_abbrev.tsv does not already say how that character is read
         special = frozenset(m.group(1) for p, _ in self.abbrevs for m in re.finditer(r"\(\?P<p>(.)\)", p.pattern))
         self.short_re, self.short_code = short_form_pattern(special)
-        self._read_lexicon()
+        self._read_lexicon(lexicon)
         patterns = []
         self.need_place: dict[str, str] = {}  # suffix -> how it needs a place before it (NEEDS_PLACE)
         self.word_after: dict[str, str] = {}  # suffix -> characters after it that make it a word (乡镇)
@@ -98,9 +99,9 @@ class PlaceRecognizer(KgComponent):
         self.suffix_first = re.compile("[" + "".join(sorted({re.escape(s[0]) for s, _, _ in patterns})) + "]")
         self.suffix_only = re.compile(rf"({alternation})$")
 
-    def _read_lexicon(self) -> None:
+    def _read_lexicon(self, lexicon: dict[str, str] | None) -> None:
         """The vocabulary of ``lex/places.tsv`` and its word lists, as sets and compiled patterns."""
-        lex = entries("places")
+        lex = Lexicon("places", lexicon)
         # 我省 / 全省 stand for the home province, 我市 / 全市 for the home city
         self.home_re = re.compile(f"(?P<province>{lex['home_province']})|{lex['home_city']}")
         self.local_after = re.compile(lex["local_after"])

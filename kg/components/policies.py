@@ -32,7 +32,7 @@ from kg.components.base import (
     written_places,
 )
 from kg.gazetteer import data_rows, gazetteer
-from kg.lexicon import charset, entries, travel_cue
+from kg.lexicon import Lexicon, travel_cue
 from kg.model import Mention
 from kg.ns import Class, Prop
 
@@ -51,11 +51,12 @@ KINDS_AFTER = ("strategy", "guideline", "plan")  # lex/policies.tsv has <kind>_a
 
 
 @Language.factory("kg_policies", requires=["doc._.kg_sents", "doc._.kg_places", "doc._.kg_orgs", "doc._.kg_meta"],
-                  assigns=["doc._.kg_mentions", "doc._.kg_relations", "doc._.kg_policies"])
+                  assigns=["doc._.kg_mentions", "doc._.kg_relations", "doc._.kg_policies"],
+                  default_config={"lexicon": {}})
 class PolicyRecognizer(KgComponent):
     kind = "kg_policies"
 
-    def __init__(self, nlp: Language, name: str) -> None:
+    def __init__(self, nlp: Language, name: str, lexicon: dict[str, str] | None = None) -> None:
         self.name = name
         self.gaz = gazetteer()
         self.lexicon: dict[str, tuple[str, str]] = {}
@@ -70,11 +71,11 @@ class PolicyRecognizer(KgComponent):
             for v in variants:
                 self.lexicon[v] = (label, kind)
         self.lexicon_re = re.compile("|".join(re.escape(v) for v in sorted(self.lexicon, key=len, reverse=True)))
-        self._read_lex()
+        self._read_lex(lexicon)
 
-    def _read_lex(self) -> None:
+    def _read_lex(self, lexicon: dict[str, str] | None) -> None:
         """The vocabulary of ``lex/policies.tsv``, as compiled patterns, sets and tuples of words."""
-        lex = entries("policies")
+        lex = Lexicon("policies", lexicon)
         self.title_re = re.compile(lex["title"])
         self.notice_re = re.compile(lex["notice"])
         self.plan_re = re.compile(lex["plan"])
@@ -96,7 +97,7 @@ class PolicyRecognizer(KgComponent):
         self.jurisdiction_re = re.compile(lex["jurisdiction"])
         self.origin_before_re = re.compile(lex["origin_before"])
         self.day_unit_re = re.compile(lex["day_unit"])
-        self.digits = str.maketrans(charset("policies", "cn_digit"), "123456789")
+        self.digits = str.maketrans(lex.chars("cn_digit"), "123456789")
         self.day_unit_as = lex["day_unit_as"]
         self.notice_end = tuple(lex["notice_end"].split("|"))
         self.notice_hints = tuple(lex["notice_hint"].split("|"))
@@ -104,9 +105,9 @@ class PolicyRecognizer(KgComponent):
         # the words after a quote that say its kind (no word of one kind starts another kind's)
         self.kind_after = {w: kind for kind in KINDS_AFTER for w in lex[f"{kind}_after"].split("|")}
         self.measure_after = tuple(lex["measure_after"].split("|"))
-        self.not_item_end = set(charset("policies", "not_item_end"))
-        self.measure_chars = set(charset("policies", "measure_char"))
-        self.head_stop = set(charset("policies", "head_stop"))
+        self.not_item_end = set(lex.chars("not_item_end"))
+        self.measure_chars = set(lex.chars("measure_char"))
+        self.head_stop = set(lex.chars("head_stop"))
         self.province_cue = tuple(lex["province_cue"].split("|"))
         self.relayed = tuple(lex["relayed"].split("|"))
         # a place people came from: written before a travel cue (某地返京, 某地籍) — cues from kg.lexicon
