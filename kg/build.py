@@ -235,22 +235,60 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
     ``pages`` yields page records, or (page digest, evidence source) pairs.
     ``on_store_progress(bytes read, total)`` follows the store's load.
     """
+    from kg.resolve import Resolver
+
+    with _long_lived() as keep:
+        resolver = Resolver()
+        for i, item in enumerate(pages, 1):
+            if isinstance(item, tuple):
+                resolver.add(*item)
+            else:
+                resolver.add(item)
+            if i % KEEP_EVERY == 0:
+                keep()
+        if not resolver.pages:
+            return
+        report.lap("read and extract")
+        keep()
+        res = resolver.resolve()
+        report.lap("resolve")
+        keep()
+        _write_files(res, out, report, jobs)
+    if store:
+        from kg.store import write_store
+
+        write_store(out / "kg.ttl", out / "kg.oxigraph", on_store_progress)
+        report.outputs.append(out / "kg.oxigraph")
+        report.lap("load store")
+    report.entities = Counter(e.cls for e in res.entities.values())
+    report.relations = len(res.facts)
+    report.evidence = res.evidence_count()
+    report.merges = res.merges
+
+
+KEEP_EVERY = 256  # pages folded between two calls of gc.freeze (see _long_lived)
+
+
+@contextlib.contextmanager
+def _long_lived() -> Iterator[Callable[[], None]]:
+    """A build's reduce step, with ``keep()`` (gc.freeze) taking what is alive out of the cyclic
+    collector's passes: the resolver's aggregates live to the end of the build, and the full passes
+    would otherwise walk the whole growing heap again and again (a third of the reduce step's time
+    at 10 MB). Garbage without cycles is freed as before; everything is handed back on exit."""
+    import gc
+
+    try:
+        yield gc.freeze
+    finally:
+        gc.unfreeze()
+
+
+def _write_files(res, out: Path, report: BuildReport, jobs: int) -> None:
+    """kg.ttl, kg.graphml and kg.gexf of ``res`` in ``out``, replaced together."""
     from kg.atomic import ExportSet
     from kg.export import write_evidence_section, write_graphs, write_turtle
     from kg.parallel import beside
-    from kg.resolve import Resolver
 
-    resolver = Resolver()
-    for item in pages:
-        if isinstance(item, tuple):
-            resolver.add(*item)
-        else:
-            resolver.add(item)
-    if not resolver.pages:
-        return
-    report.lap("read and extract")
-    res = resolver.resolve()
-    report.lap("resolve")
     ttl = out / "kg.ttl"
     section = out / f".kg-evidence-{os.getpid()}.tmp"
     evidence: Callable[..., None] = _nothing_to_wait_for  # the evidence writer's wait, once it is started
@@ -283,16 +321,6 @@ def write_exports(pages: Iterable, out: Path, report: BuildReport, *, store: boo
     finally:
         section.unlink(missing_ok=True)
     report.outputs = [ttl, out / "kg.graphml", out / "kg.gexf"]
-    if store:
-        from kg.store import write_store
-
-        write_store(ttl, out / "kg.oxigraph", on_store_progress)
-        report.outputs.append(out / "kg.oxigraph")
-        report.lap("load store")
-    report.entities = Counter(e.cls for e in res.entities.values())
-    report.relations = len(res.facts)
-    report.evidence = res.evidence_count()
-    report.merges = res.merges
 
 
 def _out_folder(out: Path) -> None:

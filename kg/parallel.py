@@ -6,6 +6,7 @@ and leave Ctrl-C and SIGTERM to the parent, which reports an interruption once.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -45,6 +46,9 @@ def map_batches(items: Iterable, work: Callable[[list], list], *, jobs: int = 1,
             yield from work(b)
         return
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    # What the workers inherit (the loaded pipeline) lives as long as they do: out of the cyclic
+    # collector's passes, which would walk it again and again and touch every page of it (copy on write).
+    gc.freeze()
     with ctx.Pool(jobs, initializer=_quiet_worker) as pool:
         pending: deque = deque()
         for b in _batches(items, batch):

@@ -84,8 +84,10 @@ def _strings(rec) -> list[str]:
 
 def _leaks(rec, contact: str) -> list[str]:
     hidden = _hidden(contact)
-    if "@" in unicodedata.normalize("NFKC", contact):
-        return [s for s in _strings(rec) if hidden in unicodedata.normalize("NFKC", s)]
+    norm = unicodedata.normalize("NFKC", contact)
+    if "@" in norm:  # the user's hidden part, looked for outside the host name (0xa@example.cn: "xa")
+        host = norm.partition("@")[2]
+        return [s for s in _strings(rec) if hidden in unicodedata.normalize("NFKC", s).replace(host, "")]
     return [s for s in _strings(rec) if hidden in _digits(s)]
 
 
