@@ -49,14 +49,17 @@ def map_batches(items: Iterable, work: Callable[[list], list], *, jobs: int = 1,
     # What the workers inherit (the loaded pipeline) lives as long as they do: out of the cyclic
     # collector's passes, which would walk it again and again and touch every page of it (copy on write).
     gc.freeze()
-    with ctx.Pool(jobs, initializer=_quiet_worker) as pool:
-        pending: deque = deque()
-        for b in _batches(items, batch):
-            pending.append(pool.apply_async(work, (b,)))
-            if len(pending) >= IN_FLIGHT * jobs:
+    try:
+        with ctx.Pool(jobs, initializer=_quiet_worker) as pool:
+            pending: deque = deque()
+            for b in _batches(items, batch):
+                pending.append(pool.apply_async(work, (b,)))
+                if len(pending) >= IN_FLIGHT * jobs:
+                    yield from pending.popleft().get()
+            while pending:
                 yield from pending.popleft().get()
-        while pending:
-            yield from pending.popleft().get()
+    finally:
+        gc.unfreeze()
 
 
 def _quietly(fn: Callable, *args) -> None:
