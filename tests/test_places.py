@@ -223,3 +223,10 @@ def test_a_county_name_that_is_also_a_word_is_read_in_a_list_of_its_siblings():
     assert ("和顺县", "晋中市") in facts(doc, "partOf")
     doc = run("群众生活和顺、安宁。", home_city="140700", home_province="140000")
     assert "和顺县" not in labels(doc, "County")
+
+
+def test_a_street_named_after_a_place_is_not_that_place():
+    doc = run("在上海路与长江路交叉口、北京大街设置核酸检测点。", home_city="140100", home_province="140000")
+    assert labels(doc, "Province", "City") == []
+    doc = run("上海市街头巡查，赴上海路线调整。")  # the place itself: its full name, or 路线 (a route)
+    assert labels(doc, "Province") == ["上海市"]

@@ -118,6 +118,7 @@ class PlaceRecognizer(KgComponent):
         self.bad_part = re.compile(lex["name_bad_part"])
         self.committee = re.compile(lex["committee"])
         self.org_after = re.compile(lex["org_after"])  # 上海大学: an organization's name, not the place
+        self.road_after = re.compile(lex["road_after"])
         self.county_city = re.compile(lex["county_city"])
         self.own_leader_re = re.compile(lex["own_leader_after"])
         self.short_suffix_then = frozenset(lex["short_suffix_then"])
@@ -345,6 +346,8 @@ class PlaceRecognizer(KgComponent):
         for start, end, place in found:
             if place.level != Class.County and self.org_after.match(text, end):
                 continue  # 上海大学: an organization's name, not the place
+            if text[start:end] != place.name and self.road_after.match(text, end):
+                continue  # 上海路: a street named after the place, in another city
             m = self._mention(doc, start, end, place)
             self._with_ancestors(doc, m, place, done)
         for hm in self.home_re.finditer(text):
