@@ -172,3 +172,13 @@ def test_pairs_linked_twice_are_counted_alike_listed_or_joined(store, monkeypatc
     listed = neighbourhood(store, TAIYUAN, depth=2, limit=0)
     monkeypatch.setattr(query, "_LISTED_MAX", 0)
     assert neighbourhood(store, TAIYUAN, depth=2, limit=0) == listed
+
+
+def test_queries_run_side_by_side_come_back_in_order_and_raise_in_the_caller():
+    from kg.query import _run_all
+
+    store = ox.Store()
+    texts = [f"SELECT ?x WHERE {{ VALUES ?x {{ {i} }} }}" for i in range(5)]
+    assert [[r["x"].value for r in rows] for rows in _run_all(store, texts)] == [[str(i)] for i in range(5)]
+    with pytest.raises(SyntaxError):
+        _run_all(store, texts[:2] + ["SELECT nothing"])
