@@ -645,12 +645,25 @@ def resolve_name(store, name: str, iri: str | None = None, type_: str | None = N
 # The evidence of a fact: the evidence statements with its subject and object (rdf:subject,
 # rdf:object). Each end's evidence statements lie together in the store's index, so they are
 # read as two runs and matched in a hash join (the subqueries): a fact between two hubs costs
-# two scans, not a lookup per evidence statement of the smaller end. Many facts are answered by
-# one query, and the match is made on the subject and object only, which is exact when a single
-# kg: property links them; the few pairs linked by several are counted one by one with it.
+# two scans, not a lookup per evidence statement of the smaller end (on the on-disk store a
+# lookup costs as much as reading a hundred statements of a run). Many facts are answered by
+# one query, so a centre's run is read once for all its facts; the match is made on the subject
+# and object only, which is exact when a single kg: property links them. For the few pairs
+# linked by several, the same query lists their matched statements (GROUP_CONCAT, in the order
+# SAMPLE takes them) and the property of each is then looked up, bound one by one; a pair with
+# many such statements is counted with the property in the join instead (_PAIRS_P).
 _SIDE = "{{ SELECT ?{v} ?e WHERE {{ VALUES ?{v} {{ {iris} }} ?e rdf:{prop} ?{v} }} }}"
-_PAIRS = ("SELECT ?s ?o {p} (COUNT(?e) AS ?n) (SAMPLE(?e) AS ?one) WHERE {{ {first} {second} {check} }} "
-          "GROUP BY ?s ?o {p}")
+_PAIRS = ("SELECT ?s ?o (COUNT(?e) AS ?n) (SAMPLE(?e) AS ?one) {listed} WHERE {{ {first} {second} }} "
+          "GROUP BY ?s ?o")
+# the statements of the pairs linked twice, bound to ?f on their end's side of the join (one copy per
+# statement of that small run; an expression over every matched row would cost more than the join)
+_MARKED = "{{ VALUES ?{v} {{ {iris} }} ?e rdf:{prop} ?{v} BIND(?e AS ?f) }}"
+_PLAIN = "{{ VALUES ?{v} {{ {iris} }} ?e rdf:{prop} ?{v} }}"
+_LISTED = '(GROUP_CONCAT(STR(?f); SEPARATOR=" ") AS ?es)'
+_PAIRS_P = ("SELECT ?s ?o ?p (COUNT(?e) AS ?n) (SAMPLE(?e) AS ?one) WHERE {{ {first} {second} ?e rdf:predicate ?p }} "
+            "GROUP BY ?s ?o ?p")
+_PREDICATES = "SELECT ?e ?p WHERE {{ VALUES ?e {{ {evidence} }} ?e rdf:predicate ?p }}"
+_LISTED_MAX = 1000  # statements of the pairs linked twice, above which their property is read in a join
 _SENTENCES = ("SELECT ?e ?sent ?start ?end ?d ?file ?date WHERE {{ VALUES ?e {{ {evidence} }} "
               "?e kg:inSentence ?sen . ?sen kg:sentence ?sent ; kg:charStart ?start ; kg:charEnd ?end ; "
               "prov:wasDerivedFrom ?d . ?d kg:sourceFile ?file . OPTIONAL {{ ?d kg:published ?date }} }}")
@@ -687,27 +700,17 @@ def evidence_of(store, facts: list[tuple[str, str, str]]) -> dict[tuple[str, str
     """For each fact (subject, predicate IRI, object): how many evidence statements it has, and one of
     them (its sentence, file, date, document and offsets; None when it has none)."""
     pairs = {(s, o) for s, _, o in facts}
-    several: set[tuple[str, str]] = set()  # pairs linked by more than one kg: property
-    ordered = sorted(pairs)
-    for start in range(0, len(ordered), _CHUNK):
-        listed = " ".join(f"({_iri(s)} {_iri(o)})" for s, o in ordered[start:start + _CHUNK])
-        rows = store.query(f"SELECT ?s ?o WHERE {{ VALUES (?s ?o) {{ {listed} }} ?s ?p ?o "
-                           f"FILTER(STRSTARTS(STR(?p), STR(kg:))) }} GROUP BY ?s ?o HAVING (COUNT(?p) > 1)",
-                           prefixes=QUERY_PREFIXES)
-        several |= {(r["s"].value, r["o"].value) for r in rows}
-    counted: dict[tuple[str, str | None, str], tuple[int, str]] = {}
-    for with_p, group in ((False, pairs - several), (True, several)):
-        for batch, shared in _batches(group):
+    several = _linked_twice(store, pairs)
+    counted, listed = _count_pairs(store, pairs, several)
+    if sum(len(es) for es in listed.values()) > _LISTED_MAX:  # many: the property read in the join
+        for batch, shared in _batches(set(listed)):
             subjects = _SIDE.format(v="s", iris=_iri_list(s for s, _ in batch), prop="subject")
             objects = _SIDE.format(v="o", iris=_iri_list(o for _, o in batch), prop="object")
-            # the neighbours' end first (faster to build the join on), the subject first for a single pair
             first, second = (objects, subjects) if shared == "s" and len(batch) > 1 else (subjects, objects)
-            # pairs linked by more than one property: the property of each matched statement is read
-            text = _PAIRS.format(first=first, second=second, p="?p" if with_p else "",
-                                 check="?e rdf:predicate ?p" if with_p else "")
-            for r in store.query(text, prefixes=QUERY_PREFIXES):
-                key = (r["s"].value, r["p"].value if with_p else None, r["o"].value)
-                counted[key] = (int(r["n"].value), r["one"].value)
+            for r in store.query(_PAIRS_P.format(first=first, second=second), prefixes=QUERY_PREFIXES):
+                counted[(r["s"].value, r["p"].value, r["o"].value)] = (int(r["n"].value), r["one"].value)
+    elif listed:
+        counted |= _by_property(store, listed)
     found = {(s, p, o): counted.get((s, p, o)) or counted.get((s, None, o)) or (0, "") for s, p, o in facts}
     ones = sorted({e for _, e in found.values() if e})
     sentences = {}
@@ -719,6 +722,106 @@ def evidence_of(store, facts: list[tuple[str, str, str]]) -> dict[tuple[str, str
                                        "doc": r["d"].value, "start": int(r["start"].value),
                                        "end": int(r["end"].value)}
     return {fact: (n, sentences.get(e)) for fact, (n, e) in found.items()}
+
+
+def _linked_twice(store, pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The (subject, object) pairs linked by more than one kg: property."""
+    several: set[tuple[str, str]] = set()
+    ordered = sorted(pairs)
+    for start in range(0, len(ordered), _CHUNK):
+        values = " ".join(f"({_iri(s)} {_iri(o)})" for s, o in ordered[start:start + _CHUNK])
+        rows = store.query(f"SELECT ?s ?o WHERE {{ VALUES (?s ?o) {{ {values} }} ?s ?p ?o "
+                           f"FILTER(STRSTARTS(STR(?p), STR(kg:))) }} GROUP BY ?s ?o HAVING (COUNT(?p) > 1)",
+                           prefixes=QUERY_PREFIXES)
+        several |= {(r["s"].value, r["o"].value) for r in rows}
+    return several
+
+
+def _count_pairs(store, pairs: set[tuple[str, str]], several: set[tuple[str, str]]):
+    """(subject, None, object) -> (evidence statements, the one SAMPLE takes) for the pairs linked once,
+    and (subject, object) -> its statements in the order SAMPLE takes them for those linked twice."""
+    texts = []
+    for batch, shared in _batches(pairs):
+        # the end that varies within the batch (the neighbours'): the subject's for a single pair
+        vary = "o" if shared == "s" and len(batch) > 1 else "s"
+        sides = {}
+        for v, prop in (("s", "subject"), ("o", "object")):
+            iris = {pair[0 if v == "s" else 1]: pair in several for pair in batch}
+            marked = sorted(i for i, twice in iris.items() if twice) if v == vary else []
+            if not marked:
+                sides[v] = _SIDE.format(v=v, iris=_iri_list(iris), prop=prop)
+                continue
+            plain = sorted(i for i, twice in iris.items() if not twice)
+            branches = [_PLAIN.format(v=v, iris=_iri_list(plain), prop=prop)] if plain else []
+            branches.append(_MARKED.format(v=v, iris=_iri_list(marked), prop=prop))
+            sides[v] = f"{{ SELECT ?{v} ?e ?f WHERE {{ {' UNION '.join(branches)} }} }}"
+        # the neighbours' end first (faster to build the join on), the subject first for a single pair
+        first, second = (sides["o"], sides["s"]) if vary == "o" else (sides["s"], sides["o"])
+        wanted = _LISTED if any(pair in several for pair in batch) else ""
+        texts.append(_PAIRS.format(first=first, second=second, listed=wanted))
+    counted: dict[tuple[str, str | None, str], tuple[int, str]] = {}
+    listed: dict[tuple[str, str], list[str]] = {}
+    for rows in _run_all(store, texts):
+        for r in rows:
+            s, o = r["s"].value, r["o"].value
+            if (s, o) in several:
+                listed[(s, o)] = r["es"].value.split() if r["es"] is not None else []
+            else:
+                counted[(s, None, o)] = (int(r["n"].value), r["one"].value)
+    return counted, listed
+
+
+def _run_all(store, texts: list[str]) -> list[list]:
+    """The solutions of each query, in order, two queries evaluated at once.
+
+    Oxigraph evaluates a query without holding Python's lock, so a centre's facts and its fact with
+    a neighbour that is itself a hub (a city and its province: two long runs of evidence statements)
+    are read side by side when a second core is free, and one after the other when it is not."""
+    if len(texts) < 2:
+        return [list(store.query(t, prefixes=QUERY_PREFIXES)) for t in texts]
+    import threading
+
+    results: list[list | BaseException] = [[] for _ in texts]
+    todo = iter(range(len(texts)))
+    lock = threading.Lock()
+
+    def work() -> None:
+        while True:
+            with lock:
+                i = next(todo, None)
+            if i is None:
+                return
+            try:
+                results[i] = list(store.query(texts[i], prefixes=QUERY_PREFIXES))
+            except BaseException as err:  # noqa: BLE001 - raised again in the caller's thread
+                results[i] = err
+
+    helper = threading.Thread(target=work, daemon=True)
+    helper.start()
+    work()
+    helper.join()
+    for r in results:
+        if isinstance(r, BaseException):
+            raise r
+    return results  # type: ignore[return-value]
+
+
+def _by_property(store, listed: dict[tuple[str, str], list[str]]) -> dict[tuple[str, str | None, str], tuple[int, str]]:
+    """(subject, property, object) -> (statements, the first) from each pair's statements and their
+    rdf:predicate, looked up one by one."""
+    every = sorted({e for es in listed.values() for e in es})
+    predicate: dict[str, str] = {}
+    for start in range(0, len(every), _CHUNK):
+        text = _PREDICATES.format(evidence=" ".join(_iri(e) for e in every[start:start + _CHUNK]))
+        predicate.update((r["e"].value, r["p"].value) for r in store.query(text, prefixes=QUERY_PREFIXES))
+    counted: dict[tuple[str, str | None, str], tuple[int, str]] = {}
+    for (s, o), es in listed.items():
+        for e in es:  # per property: how many, and the first as SAMPLE takes it
+            if e in predicate:
+                key = (s, predicate[e], o)
+                n, one = counted.get(key, (0, e))
+                counted[key] = (n + 1, one)
+    return counted
 
 
 def neighbourhood(store, iri: str, *, depth: int = 1, type_filter: str | None = None,

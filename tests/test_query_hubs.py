@@ -101,9 +101,14 @@ def test_an_edge_counts_all_its_evidence_and_shows_one(store):
     assert checked > 100 and more
 
 
-def test_facts_between_two_things_linked_twice_are_counted_apart():
-    """A chain reported in a place that is also its origin: each fact counts its own evidence only."""
+@pytest.mark.parametrize("listed_max", [1000, 0])
+def test_facts_between_two_things_linked_twice_are_counted_apart(monkeypatch, listed_max):
+    """A chain reported in a place that is also its origin: each fact counts its own evidence only,
+    whether the pair's statements are listed and their property looked up, or the property joined."""
+    from kg import query
     from kg.query import evidence_of
+
+    monkeypatch.setattr(query, "_LISTED_MAX", listed_max)
 
     store = ox.Store()
     k, d = KG_IRI, DATA_IRI
@@ -156,3 +161,24 @@ def test_a_neighbour_met_twice_is_expanded_where_it_is_first_shown(store):
                 assert first[e.other] is e, (name, e.label)
                 checked += 1
     assert checked
+
+
+def test_pairs_linked_twice_are_counted_alike_listed_or_joined(store, monkeypatch):
+    """Every fact of 太原 and its neighbours: the same counts and sentences whichever way the pairs
+    linked by several properties are split by property."""
+    from kg import query
+    from kg.query import neighbourhood
+
+    listed = neighbourhood(store, TAIYUAN, depth=2, limit=0)
+    monkeypatch.setattr(query, "_LISTED_MAX", 0)
+    assert neighbourhood(store, TAIYUAN, depth=2, limit=0) == listed
+
+
+def test_queries_run_side_by_side_come_back_in_order_and_raise_in_the_caller():
+    from kg.query import _run_all
+
+    store = ox.Store()
+    texts = [f"SELECT ?x WHERE {{ VALUES ?x {{ {i} }} }}" for i in range(5)]
+    assert [[r["x"].value for r in rows] for rows in _run_all(store, texts)] == [[str(i)] for i in range(5)]
+    with pytest.raises(SyntaxError):
+        _run_all(store, texts[:2] + ["SELECT nothing"])
