@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from .helpers import facts, labels, run
+from .helpers import facts, labels, mentions, run
 
 PUB = dt.date(2022, 10, 5)
 
@@ -211,3 +211,16 @@ def test_a_cluster_named_by_a_site_came_from_it():
     doc = run(text, home_province="610000", home_city="610100", published=PUB)
     [chain] = labels(doc, "InfectionChain")
     assert (chain, "青松购物中心") in facts(doc, "origin")
+
+
+def test_a_coded_chain_written_without_its_place_is_labelled_with_the_pages_city():
+    text = "“3·12”疫情新增本土确诊病例4例。"
+    first = run(text, home_city="220100", home_province="220000")
+    other = run(text, home_city="210600", home_province="210000")
+    [a], [b] = mentions(first, "InfectionChain"), mentions(other, "InfectionChain")
+    assert (a.label, a.alt_labels) == ("长春市“3·12”疫情", ["“3·12”疫情"])  # the text's form kept as an alias
+    assert b.label == "丹东市“3·12”疫情" and a.key != b.key
+    [c] = mentions(run(text), "InfectionChain")  # no home city known: the text's form
+    assert c.label == "“3·12”疫情"
+    [d] = mentions(run("吉林市“3·12”疫情新增本土确诊病例4例。", home_city="220100"), "InfectionChain")
+    assert d.label == "吉林市“3·12”疫情"  # the place written in its name wins over the page's

@@ -120,7 +120,11 @@ class ChainRecognizer(KgComponent):
             in_name = [p for p in starting(start, end) if p.end <= end]
             code = f"{int(m.group('m'))}·{int(m.group('d'))}"
             key_place = in_name[-1].key if in_name else self._home(doc)
-            found.append((start, end, f"{code}|{key_place}", label, in_name))
+            home = None if in_name or not key_place or start < m.start("m") - 1 else self.gaz.get(key_place)
+            if home is not None:  # “7·15”疫情 on a page of some city: that city's, and its label says so
+                found.append((start, end, f"{code}|{key_place}", home.name + label, in_name, [label]))
+            else:
+                found.append((start, end, f"{code}|{key_place}", label, in_name))
         coded = sorted((s, e) for s, e, *_ in found)
         coded_starts = [s for s, _ in coded]
         reach: list[int] = []  # the furthest end of the coded names starting at or before each one
