@@ -344,10 +344,8 @@ class PlaceRecognizer(KgComponent):
         done: set[str] = set()
         found = sorted([*found, *self._listed_siblings(text, found)], key=lambda f: (f[0], -f[1]))
         for start, end, place in found:
-            if place.level != Class.County and self.org_after.match(text, end):
-                continue  # 上海大学: an organization's name, not the place
-            if text[start:end] != place.name and self.road_after.match(text, end):
-                continue  # 上海路: a street named after the place, in another city
+            if self._named_after(text, start, end, place):
+                continue
             m = self._mention(doc, start, end, place)
             self._with_ancestors(doc, m, place, done)
         for hm in self.home_re.finditer(text):
@@ -387,6 +385,12 @@ class PlaceRecognizer(KgComponent):
             local.append(m)
             self._local_ends.append(m.end)
         return
+
+    def _named_after(self, text: str, start: int, end: int, place: Place) -> bool:
+        """The name is part of something named after the place: 上海大学 (an organization), 上海路 (a street)."""
+        if place.level != Class.County and self.org_after.match(text, end):
+            return True
+        return text[start:end] != place.name and bool(self.road_after.match(text, end))
 
     def _not_a_suffix_here(self, text: str, end: int, suffix: str) -> bool:
         """乡镇, 乡亲: the suffix is part of a word; 某区青松街阳光花园: a short suffix in an address."""
