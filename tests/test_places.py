@@ -230,3 +230,8 @@ def test_a_street_named_after_a_place_is_not_that_place():
     assert labels(doc, "Province", "City") == []
     doc = run("上海市街头巡查，赴上海路线调整。")  # the place itself: its full name, or 路线 (a route)
     assert labels(doc, "Province") == ["上海市"]
+
+
+def test_a_place_before_a_district_whose_name_starts_with_a_road_word_is_kept():
+    doc = run("唐山路南区报告新增病例。")
+    assert labels(doc, "City", "County") == ["唐山市", "路南区"]

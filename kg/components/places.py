@@ -343,8 +343,9 @@ class PlaceRecognizer(KgComponent):
             found = self._gazetteer_mentions(doc, spans)  # short county names count now that home is known
         done: set[str] = set()
         found = sorted([*found, *self._listed_siblings(text, found)], key=lambda f: (f[0], -f[1]))
+        starts = {s for s, _, _ in found}
         for start, end, place in found:
-            if self._named_after(text, start, end, place):
+            if self._named_after(text, start, end, place, starts):
                 continue
             m = self._mention(doc, start, end, place)
             self._with_ancestors(doc, m, place, done)
@@ -386,11 +387,12 @@ class PlaceRecognizer(KgComponent):
             self._local_ends.append(m.end)
         return
 
-    def _named_after(self, text: str, start: int, end: int, place: Place) -> bool:
-        """The name is part of something named after the place: 上海大学 (an organization), 上海路 (a street)."""
+    def _named_after(self, text: str, start: int, end: int, place: Place, starts: set[int]) -> bool:
+        """The name is part of something named after the place: 上海大学 (an organization), 上海路 (a street;
+        but not 唐山路南区, where another place's name starts right after it)."""
         if place.level != Class.County and self.org_after.match(text, end):
             return True
-        return text[start:end] != place.name and bool(self.road_after.match(text, end))
+        return text[start:end] != place.name and end not in starts and bool(self.road_after.match(text, end))
 
     def _not_a_suffix_here(self, text: str, end: int, suffix: str) -> bool:
         """乡镇, 乡亲: the suffix is part of a word; 某区青松街阳光花园: a short suffix in an address."""
