@@ -297,33 +297,35 @@ class Resolver:
             keys[fid] = fact_key
         facts = {k: Fact(*row) for k, row in found.items()}
         fact_of: list[Fact | None] = [facts[k] if k is not None else None for k in keys]
-        key_of = {id(f): k for k, f in facts.items()}
+        index = {k: i for i, k in enumerate(facts)}
+        resolved = [index[k] if k is not None else -1 for k in keys]  # raw fact id -> its resolved fact's index
 
         pages = sorted(self.pages, key=lambda p: p.doc_id)
-        same_text: Counter = Counter()  # (id(fact), sentence hash) -> evidence nodes kept
-        n_evidence: Counter = Counter()  # id(fact) -> evidence nodes kept
+        same_text: dict[tuple, int] = {}  # (fact index, sentence hash) -> evidence nodes kept
+        counts = [0] * len(facts)  # fact index -> evidence nodes kept
         n_sentences = 0
         for page in pages:  # distinct evidence per fact: a page's spans, after merges, capped per sentence text
             kept: dict[tuple, bool] = {}
             ev, texts = page.evidence, page.sentences
             for j in range(0, len(ev), 3):
-                fact = fact_of[ev[j]] if ev[j] >= 0 else None
-                if fact is None:
+                f = resolved[ev[j]] if ev[j] >= 0 else -1
+                if f < 0:
                     continue
-                node = (id(fact), ev[j + 1], ev[j + 2])
+                node = (f, ev[j + 1], ev[j + 2])
                 keep = kept.get(node)
                 if keep is None:
-                    text = (id(fact), texts[j // 3]) if texts else node
-                    keep = kept[node] = same_text[text] < SAME_SENTENCE_CAP
+                    text = (f, texts[j // 3]) if texts else node
+                    n = same_text.get(text, 0)
+                    keep = kept[node] = n < SAME_SENTENCE_CAP
                     if keep:
-                        same_text[text] += 1
-                        n_evidence[id(fact)] += 1
+                        same_text[text] = n + 1
+                        counts[f] += 1
                 if not keep:
                     ev[j] = -1
             n_sentences += len({(start, end) for (_, start, end), keep in kept.items() if keep})
         by_iri = {ent.iri: ent for ent in entities.values()}
         return Resolution(by_iri, facts, dict(sorted(self.documents.items())), merges, pages, fact_of, n_sentences,
-                          {key_of[i]: n for i, n in n_evidence.items()})
+                          {k: n for k, n in zip(facts, counts, strict=True) if n})
 
 
 class _Kept:
