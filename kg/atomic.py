@@ -140,15 +140,6 @@ class ExportSet:
         if path.name not in self.names:
             self.names.append(path.name)
 
-    def expect(self, path: Path) -> None:
-        """Count ``path`` in the set although another process writes it (by :meth:`open` in a fork of
-        this one): :meth:`commit` puts it in place, :meth:`abort` drops what was staged of it."""
-        path = Path(path)
-        if path.parent != self.folder:
-            raise ValueError(f"{path} is not in {self.folder}")
-        if path.name not in self.names:
-            self.names.append(path.name)
-
     def abort(self) -> None:
         """Drop the staged files; once the commit is recorded, finish it instead (never half a set)."""
         if self.recorded:
