@@ -169,3 +169,13 @@ def test_a_byline_gives_a_post_only_where_it_names_the_paper():
     holds = facts(doc, "holds")
     assert {p for p, _ in holds} == {"黄明"}
     assert {m.label for m in doc._.kg_mentions if m.cls == "Person"} >= {"黄明", "陈思"}
+
+
+def test_transliterated_names_with_a_middle_dot_after_a_title():
+    doc = run("市委书记买买提·艾力主持召开市委常委会会议。副县长古丽娜尔·吐尔逊、县委常委王刚出席会议。",
+              home_city="650100", home_province="650000")
+    assert labels(doc, "Official") == ["买买提·艾力", "古丽娜尔·吐尔逊", "王刚"]
+    assert facts(doc, "chair") == {("乌鲁木齐市委常委会会议", "买买提·艾力")}
+    doc = run("自治区卫健委主任阿不都·热合曼·买买提介绍，全区新增病例3例。")
+    assert labels(doc, "Official") == ["阿不都·热合曼·买买提"]
+    assert labels(run("“8·17”疫情新增病例。"), "Official", "Person") == []  # a chain's code is no name

@@ -91,6 +91,7 @@ class PersonRecognizer(KgComponent):
         lex = Lexicon("persons", lexicon)
         self.name_then_cue = lex["name_then_cue"]  # one-character cues that end a name before punctuation
         self.not_in_bare = frozenset(lex["not_in_bare_name"])
+        self.dotted_head_re = re.compile(lex["dotted_name_head"])
         self.leaders_re = re.compile(lex["leader_list"])
         self.byline_re = re.compile(lex["byline"])
         # an editor's line (责任编辑：X, 【编辑：X】) and a dateline's bracketed byline (…电（X Y）)
@@ -148,6 +149,22 @@ class PersonRecognizer(KgComponent):
                                                               or text[i + 2] in self.name_then_cue):
                     continue  # 王明主持 / 王明说。: the third character starts the cue
                 return i, i + n
+        return None
+
+    def dotted_name_at(self, text: str, i: int) -> tuple[int, int] | None:
+        """A transliterated name of parts joined by a middle dot at ``i`` (主任买买提·艾力介绍): its last part
+        of two to eight characters ends at a cue or a character that is not Chinese."""
+        head = self.dotted_head_re.match(text, i)
+        if head is None or self.not_in_bare.intersection(text[i:head.end()]):
+            return None
+        for n in range(2, 9):
+            end = head.end() + n
+            part = text[head.end():end]
+            if len(part) < n or not re.fullmatch(r"[\u4e00-\u9fff]+", part) or self.not_in_bare.intersection(part):
+                return None
+            nxt = text[end:end + 1]
+            if not re.match(r"[\u4e00-\u9fff]", nxt) or self.cue_re.match(text, end):  # "" too
+                return i, end
         return None
 
     def bare_name_at(self, text: str, i: int) -> tuple[int, int] | None:
@@ -276,7 +293,7 @@ class PersonRecognizer(KgComponent):
     def _title_chains(self, doc: Doc, orgs: list[Mention], found: dict) -> None:
         text = text_of(doc)
         for m in self.role_re.finditer(text):
-            span = self.name_at(text, m.end())
+            span = self.dotted_name_at(text, m.end()) or self.name_at(text, m.end())
             if span is None and text[m.end():m.end() + 1] in "：: ":
                 span = self.name_at(text, m.end() + 1)
             if span is None and text[m.end():m.end() + 1] == "，" \
