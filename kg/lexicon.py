@@ -190,7 +190,3 @@ class Lexicon(Mapping[str, str]):
     def chars(self, key: str) -> str:
         """Entry ``key`` as a set of characters (see :func:`charset`)."""
         return _chars(self.name, key, self._table[key])
-
-    def pattern(self, key: str) -> re.Pattern:
-        """Entry ``key``, compiled."""
-        return re.compile(self._table[key])

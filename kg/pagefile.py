@@ -173,11 +173,6 @@ def split(rec: PageRecord) -> tuple[PageDigest, EvidencePart]:
     return page, EvidencePart(rec.doc.doc_id, texts, of_relation)
 
 
-def digest(rec: PageRecord) -> PageDigest:
-    """Fold a page record into its :class:`PageDigest` (see :func:`split`)."""
-    return split(rec)[0]
-
-
 # ---------------------------------------------------------------- the file: JSON and int64s, checked on read
 
 def _json(value) -> bytes:
