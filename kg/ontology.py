@@ -46,6 +46,14 @@ FAMILY: dict[str, str] = {**{c: "place" for c in PLACE_CLASSES}, **{c: "person" 
 every other class is a family of its own, named in lower case."""
 
 
+NAME_FACTS: frozenset[str] = frozenset(
+    {Prop.adminCode, Prop.title, Prop.postIn, Prop.jurisdiction, Prop.policyKind})
+"""Predicates whose facts the subject's name fixes, on every page that names it: a place's code (its
+gazetteer entry), a post's title, organization and jurisdiction (a post's key is its title and its
+organization's), an organization's jurisdiction (the place in its name), a policy's kind (read from its
+name). Their evidence is the first page that names the subject (``kg.resolve.GIVEN_CAP``)."""
+
+
 def family(cls: str) -> str:
     return FAMILY.get(cls, cls.lower())
 

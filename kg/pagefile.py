@@ -36,7 +36,7 @@ from kg.model import Document, Fact
 from kg.ns import Class, Prop
 from kg.pages import PageRecord
 
-MAGIC = b"kg page file 3\n"
+MAGIC = b"kg page file 4\n"
 _HEAD = struct.Struct("<QQQ")  # byte lengths: the digest (JSON), its evidence offsets (int64), the evidence part (JSON)
 
 
@@ -72,7 +72,23 @@ class PageDigest(NamedTuple):
     meetings: list[tuple]  # (key, organizer, kind, ordinal, (date, …), (hint date, …))
     facts: list[Fact]  # between indices into ``entities``, each fact once
     evidence: array  # flat: fact index (-1: a relation of an entity to itself), start, end
-    sentences: array = array("q")  # per relation: an 8-byte hash of its evidence sentence's text
+    sentences: array = array("q")  # per relation: an 8-byte hash of its evidence sentence's text, or GIVEN
+
+
+# The sentence hash of a statement that gives a fact fixed by its subject's name or by the gazetteer
+# (:func:`is_given`): the resolver keeps the first few of its evidence nodes, not one a page.
+GIVEN = 0
+
+
+def is_given(rec: PageRecord, fact: Fact) -> bool:
+    """Is ``fact`` (a fact of ``rec``) one its subject's name fixes, whatever the page (a post's title, a
+    place's code: :data:`kg.ontology.NAME_FACTS`), or a parent the page does not write (清徐县 partOf
+    太原市 on a page naming only 清徐县)?"""
+    from kg.ontology import NAME_FACTS
+
+    if fact.pred in NAME_FACTS:
+        return True
+    return fact.obj_is_entity and bool(rec.mentions[fact.obj].attrs.get("implied"))
 
 
 def _fold_mentions(rec: PageRecord) -> tuple[list[tuple[str, str, dict, dict, set]], list[int], dict, dict]:
@@ -135,11 +151,11 @@ def split(rec: PageRecord) -> tuple[PageDigest, EvidencePart]:
         seen = of_text.get(text)
         if seen is None:
             h = int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
-                               "little", signed=True)
+                               "little", signed=True) or GIVEN + 1
             seen = of_text[text] = (len(texts), h)
             texts.append(text)
         of_relation.append(seen[0])
-        sentences.append(seen[1])
+        sentences.append(GIVEN if is_given(rec, rel) else seen[1])
         subj = of_mention[rel.subj]
         pred = rel.pred
         if rel.obj_is_entity:

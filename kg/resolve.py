@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from kg.model import Document, Fact
 from kg.ontology import CLASS_RANK
-from kg.pagefile import EvidenceSource, PageDigest
+from kg.pagefile import GIVEN, EvidenceSource, PageDigest
 from kg.pages import PageRecord
 from kg.prefixes import DATA_IRI, EVIDENCE_IRI, SENTENCE_IRI
 
@@ -27,6 +27,9 @@ SENTENCE_NS = SENTENCE_IRI
 # Evidence nodes kept per fact and identical sentence text: a sentence copied onto many pages
 # (wire copy, reprints, 20,000 copies of one file) shows the fact a few times, not once a page.
 SAME_SENTENCE_CAP = 3
+# Evidence nodes kept per fact its subject's name or the gazetteer fixes (``kg.pagefile.is_given``: a
+# post's title, a place's code, a parent the page does not write): the first page's, not one a page.
+GIVEN_CAP = 1
 
 
 def short_hash(*parts: object, n: int = 16) -> str:
@@ -315,8 +318,9 @@ class Resolver:
                 keep = kept.get(node)
                 if keep is None:
                     text = (f, texts[j // 3]) if texts else node
+                    cap = GIVEN_CAP if texts and texts[j // 3] == GIVEN else SAME_SENTENCE_CAP
                     n = same_text.get(text, 0)
-                    keep = kept[node] = n < SAME_SENTENCE_CAP
+                    keep = kept[node] = n < cap
                     if keep:
                         same_text[text] = n + 1
                         counts[f] += 1
