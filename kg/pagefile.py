@@ -34,6 +34,7 @@ from typing import NamedTuple, cast
 
 from kg.model import Document, Fact
 from kg.ns import Class, Prop
+from kg.ontology import NAME_FACTS
 from kg.pages import PageRecord
 
 MAGIC = b"kg page file 4\n"
@@ -76,7 +77,7 @@ class PageDigest(NamedTuple):
 
 
 # The sentence hash of a statement that gives a fact fixed by its subject's name or by the gazetteer
-# (:func:`is_given`): the resolver keeps the first few of its evidence nodes, not one a page.
+# (:func:`is_given`): the resolver keeps its first evidence node (``kg.resolve.GIVEN_CAP``), not one a page.
 GIVEN = 0
 
 
@@ -84,8 +85,6 @@ def is_given(rec: PageRecord, fact: Fact) -> bool:
     """Is ``fact`` (a fact of ``rec``) one its subject's name fixes, whatever the page (a post's title, a
     place's code: :data:`kg.ontology.NAME_FACTS`), or a parent the page does not write (清徐县 partOf
     太原市 on a page naming only 清徐县)?"""
-    from kg.ontology import NAME_FACTS
-
     if fact.pred in NAME_FACTS:
         return True
     return fact.obj_is_entity and bool(rec.mentions[fact.obj].attrs.get("implied"))
