@@ -13,6 +13,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote
 
 from kg.corpus import shown
@@ -83,6 +84,13 @@ def read_documents(paths: list[Path], report: BuildReport, *, year=None, strict=
 MANIFEST = "manifest.tsv"
 
 
+class _Reused(NamedTuple):
+    """A page whose page file is reused: its digest, read from that file."""
+
+    digest: PageDigest
+    path: Path
+
+
 def page_records(docs: Iterable[Document], cache: Path, report: BuildReport, *, jobs: int,
                  keep_contacts: bool, segmenter: str = "char",
                  dask: str | None = None) -> Iterator[tuple[PageDigest, FileSource]]:
@@ -103,7 +111,6 @@ def page_records(docs: Iterable[Document], cache: Path, report: BuildReport, *, 
 
     keys: set[str] = set()
     manifest: list[str] = []
-    reused: deque[tuple[PageDigest, Path]] = deque()
     fresh: deque[Path] = deque()  # page files the workers are writing, in input order
 
     def todo() -> Iterator[tuple[Document, Path]]:
@@ -112,34 +119,35 @@ def page_records(docs: Iterable[Document], cache: Path, report: BuildReport, *, 
             keys.add(key)
             text_hash = hashlib.sha256(doc.text.encode("utf-8", "surrogatepass")).hexdigest()
             manifest.append(f"{shown(doc.source_file)}\t{shown(doc.doc_id)}\t{text_hash}\t{key}.page")
-            path = cache / f"{key}.page"
-            rec = pagefile.read_digest(path) if path.is_file() else None
-            if rec is not None:
-                reused.append((rec, path))
-                report.reused += 1
-            else:
-                fresh.append(path)
-                yield doc, path
+            yield doc, cache / f"{key}.page"
+
+    def reused(item: tuple[Document, Path]) -> _Reused | None:
+        """The page's digest from its page file, if that holds one; else the page is to be extracted."""
+        path = item[1]
+        rec = pagefile.read_digest(path) if path.is_file() else None
+        if rec is None:
+            fresh.append(path)
+            return None
+        report.reused += 1
+        return _Reused(rec, path)
 
     _pipeline(segmenter)  # fail early (bad model folder) and let forked workers inherit it
     work = partial(extract_page_files, keep_contacts=keep_contacts, segmenter=segmenter)
     if dask:
         from kg.dask_map import page_files
 
-        results = page_files(dask, todo(), jobs=jobs, keep_contacts=keep_contacts, segmenter=segmenter)
+        results = page_files(dask, todo(), jobs=jobs, keep_contacts=keep_contacts, segmenter=segmenter,
+                             ready=reused)
     else:
-        results = map_batches(todo(), work, jobs=jobs)
+        results = map_batches(todo(), work, jobs=jobs, ready=reused)
     try:
         for rec in results:
-            while reused:
-                old, path = reused.popleft()
-                yield old, pagefile.FileSource(path)
-            yield rec, pagefile.FileSource(fresh.popleft())
+            if isinstance(rec, _Reused):
+                yield rec.digest, pagefile.FileSource(rec.path)
+            else:
+                yield rec, pagefile.FileSource(fresh.popleft())
     except OSError as err:  # a full disk, a read-only export folder
         raise ExportError(f"{cache}: cannot write the page files ({err}); the earlier exports are kept.") from err
-    while reused:
-        old, path = reused.popleft()
-        yield old, pagefile.FileSource(path)
     drop_page_files(cache, keep=keys)  # forget pages that are gone, so the cache does not grow without bound
     atomic_write_text(cache / MANIFEST, "# source file\tdocument id\tsha256 of the decoded text\tpage file\n"
                       + "".join(line + "\n" for line in sorted(manifest)))

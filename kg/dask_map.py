@@ -24,9 +24,10 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from kg.errors import KgError, UsageError
-from kg.parallel import BATCH, IN_FLIGHT, _batches
+from kg.parallel import BATCH, IN_FLIGHT
 
 CONNECT_TIMEOUT = "30s"
 
@@ -64,22 +65,34 @@ def cluster(scheduler: str, jobs: int = 2):
         yield client
 
 
-def map_on(client, items: Iterable, work: Callable[[list], object], *, batch: int | None = None) -> Iterator:
-    """``work`` over ``items`` in batches (default :data:`BATCH` pages) on the cluster of ``client``:
-    one result per batch, in input order."""
+def map_on(client, items: Iterable, work: Callable[[list], tuple[str, list]], *, batch: int | None = None,
+           ready: Callable[[Any], object] | None = None) -> Iterator:
+    """``work`` over ``items`` in batches (default :data:`BATCH` pages) on the cluster of ``client``: each
+    item's result, in input order. ``work`` returns its code fingerprint and one result per item; an item
+    for which ``ready(item)`` is not None is not sent: that is its result (:func:`kg.parallel.in_order`)."""
     from distributed import CancelledError, KilledWorker
     from distributed.comm.core import CommClosedError
 
+    from kg.parallel import in_order
+
     batch = batch or BATCH
     threads = max(1, sum(client.nthreads().values()))
-    pending: deque = deque()
+    live: set = set()  # futures not yet waited for: cancelled if the map stops early
+
+    def submit(b: list) -> Callable[[], list]:
+        future = client.submit(work, b, pure=False)
+        live.add(future)
+
+        def wait() -> list:
+            fingerprint, results = future.result()
+            live.discard(future)
+            _same_code(fingerprint)
+            return results
+
+        return wait
+
     try:
-        for b in _batches(items, batch):
-            pending.append(client.submit(work, b, pure=False))
-            if len(pending) >= IN_FLIGHT * threads:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        yield from in_order(items, submit, batch=batch, in_flight=IN_FLIGHT * threads, ready=ready)
     except (KilledWorker, CancelledError) as err:
         raise ClusterError(f"a Dask worker was lost while extracting pages ({type(err).__name__}: {err}); "
                            "the earlier exports are kept.") from None
@@ -87,7 +100,7 @@ def map_on(client, items: Iterable, work: Callable[[list], object], *, batch: in
         raise ClusterError(f"the connection to the Dask scheduler was lost ({err}); "
                            "the earlier exports are kept.") from None
     finally:
-        for f in pending:
+        for f in live:
             f.cancel()
 
 
@@ -109,6 +122,11 @@ def page_file_batch(docs: list, keep_contacts: bool = False, segmenter: str = "c
     return code_fingerprint(), [pagefile.encode(rec) for rec in extract_batch(docs, keep_contacts, segmenter)]
 
 
+def page_file_pairs(items: list, keep_contacts: bool = False, segmenter: str = "char") -> tuple[str, list]:
+    """:func:`page_file_batch` of the documents of (document, page file path) items (the client writes the files)."""
+    return page_file_batch([doc for doc, _ in items], keep_contacts, segmenter)
+
+
 def nquad_batch(docs: list, keep_contacts: bool = False) -> tuple[str, list[bytes]]:
     """Extract ``docs``; each page's record as N-Quads (UTF-8)."""
     from kg.extract import code_fingerprint, extract_batch
@@ -126,21 +144,33 @@ def _documents(items: Iterable[tuple], paths: deque[Path]) -> Iterator:
         yield doc
 
 
+_READY = object()  # marks a result that ``ready`` gave (never sent to the cluster)
+
+
 def page_files(scheduler: str, items: Iterable[tuple], *, jobs: int = 2, keep_contacts: bool = False,
-               segmenter: str = "char") -> Iterator:
-    """``kg build``'s map on a cluster: for each (document, page file path), write the page file; yield its digest."""
+               segmenter: str = "char", ready: Callable[[tuple], object] | None = None) -> Iterator:
+    """``kg build``'s map on a cluster: for each (document, page file path), write the page file; yield its
+    digest. An item for which ``ready(item)`` is not None is not sent: that result is yielded in its place."""
     from kg import pagefile
 
-    paths: deque[Path] = deque()
-    docs = _documents(items, paths)
+    paths: deque[Path] = deque()  # the page files of the items sent, in input order
+
+    def sent(item: tuple) -> object:
+        done = ready(item) if ready is not None else None
+        if done is None:
+            paths.append(item[1])
+            return None
+        return (_READY, done)
 
     with cluster(scheduler, jobs) as client:
-        work = partial(page_file_batch, keep_contacts=keep_contacts, segmenter=segmenter)
-        for fingerprint, pages in map_on(client, docs, work):
-            _same_code(fingerprint)
-            for digest, data in pages:
-                pagefile.write_bytes(paths.popleft(), data)
-                yield digest
+        work = partial(page_file_pairs, keep_contacts=keep_contacts, segmenter=segmenter)
+        for result in map_on(client, items, work, ready=sent):
+            if result[0] is _READY:
+                yield result[1]
+                continue
+            digest, data = result
+            pagefile.write_bytes(paths.popleft(), data)
+            yield digest
 
 
 def nquad_files(scheduler: str, items: Iterable[tuple], *, jobs: int = 2,
@@ -152,9 +182,7 @@ def nquad_files(scheduler: str, items: Iterable[tuple], *, jobs: int = 2,
     docs = _documents(items, paths)
 
     with cluster(scheduler, jobs) as client:
-        for fingerprint, records in map_on(client, docs, partial(nquad_batch, keep_contacts=keep_contacts)):
-            _same_code(fingerprint)
-            for data in records:
-                path = paths.popleft()
-                atomic_write_bytes(path, data)
-                yield path
+        for data in map_on(client, docs, partial(nquad_batch, keep_contacts=keep_contacts)):
+            path = paths.popleft()
+            atomic_write_bytes(path, data)
+            yield path

@@ -10,6 +10,7 @@ import gc
 import multiprocessing as mp
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from kg.errors import ExportError, KgError
 
@@ -36,14 +37,64 @@ def _quiet_worker() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def map_batches(items: Iterable, work: Callable[[list], list], *, jobs: int = 1, batch: int = BATCH) -> Iterator:
+def in_order(items: Iterable, submit: Callable[[list], Callable[[], list]], *, batch: int, in_flight: int,
+             ready: Callable[[Any], object] | None = None) -> Iterator:
+    """Results of ``items`` in input order: batches of them go to ``submit``, which starts the work and
+    returns the call that waits for the batch's results.
+
+    An item for which ``ready(item)`` is not None needs no work: that is its result, and it keeps its place
+    without a trip to a worker. At most ``in_flight`` batches are at work and ``in_flight × batch`` ready
+    results wait for the work before them, so input is read only a little ahead of output (a build that
+    reuses most pages never holds them all).
+    """
+    queue: deque = deque()  # (True, wait for a batch's results) or (False, a ready result), in input order
+    tasks = 0
+    current: list = []
+
+    def flush() -> None:
+        nonlocal current, tasks
+        if current:
+            queue.append((True, submit(current)))
+            tasks += 1
+            current = []
+
+    def drain(tasks_over: int, ready_over: int) -> Iterator:
+        """Ready results at the front, then the oldest entries while over either limit."""
+        nonlocal tasks
+        while queue:
+            is_task, value = queue[0]
+            if is_task and tasks <= tasks_over and len(queue) - tasks <= ready_over:
+                return
+            queue.popleft()
+            if is_task:
+                tasks -= 1
+                yield from value()
+            else:
+                yield value
+
+    for item in items:
+        done = ready(item) if ready is not None else None
+        if done is None:
+            current.append(item)
+            if len(current) >= batch:
+                flush()
+        else:
+            flush()  # the work before it goes first (a shorter batch)
+            queue.append((False, done))
+        yield from drain(in_flight - 1, in_flight * batch)
+    flush()
+    yield from drain(-1, 0)
+
+
+def map_batches(items: Iterable, work: Callable[[list], list], *, jobs: int = 1, batch: int = BATCH,
+                ready: Callable[[Any], object] | None = None) -> Iterator:
     """``work`` over ``items`` in batches, in ``jobs`` processes, results in input order.
 
-    ``work`` must be picklable (a module-level function or a ``functools.partial`` of one).
+    ``work`` must be picklable (a module-level function or a ``functools.partial`` of one). An item
+    for which ``ready(item)`` is not None is not worked on: that is its result (see :func:`in_order`).
     """
     if jobs <= 1:
-        for b in _batches(items, batch):
-            yield from work(b)
+        yield from in_order(items, lambda b: lambda: work(b), batch=batch, in_flight=0, ready=ready)
         return
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
     # What the workers inherit (the loaded pipeline) lives as long as they do: out of the cyclic
@@ -51,13 +102,8 @@ def map_batches(items: Iterable, work: Callable[[list], list], *, jobs: int = 1,
     gc.freeze()
     try:
         with ctx.Pool(jobs, initializer=_quiet_worker) as pool:
-            pending: deque = deque()
-            for b in _batches(items, batch):
-                pending.append(pool.apply_async(work, (b,)))
-                if len(pending) >= IN_FLIGHT * jobs:
-                    yield from pending.popleft().get()
-            while pending:
-                yield from pending.popleft().get()
+            yield from in_order(items, lambda b: pool.apply_async(work, (b,)).get, batch=batch,
+                                in_flight=IN_FLIGHT * jobs, ready=ready)
     finally:
         gc.unfreeze()
 

@@ -167,6 +167,31 @@ def test_incremental_build_equals_clean_build(seed_build, tmp_path):
         assert (tmp_path / "out" / name).read_bytes() == (seed_build / name).read_bytes(), name
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_reused_pages_are_streamed_not_gathered(tmp_path, monkeypatch, jobs):
+    """A build that reuses its page files reads each digest as it goes on, never all of them first."""
+    from kg import build as kb
+    from kg import pagefile
+
+    corpus = tmp_path / "pages"
+    corpus.mkdir()
+    for i in range(200):
+        (corpus / f"{i:03d}.txt").write_text(f"{i % 28 + 1}日，市委书记王明主持召开会议。", encoding="utf-8")
+    build([corpus, "--out", tmp_path / "out", "--jobs", "1"])
+    (corpus / "150.txt").write_text("县委书记李明远在清徐县调研。", encoding="utf-8")  # one page to extract again
+    reads: list = []
+    real = pagefile.read_digest
+    monkeypatch.setattr(pagefile, "read_digest", lambda path: reads.append(path) or real(path))
+    report = kb.BuildReport()
+    pages = kb.page_records(kb.read_documents([corpus], report), kb.open_cache(tmp_path / "out", False), report,
+                            jobs=jobs, keep_contacts=False)
+    first = next(pages)
+    assert first[0].doc.source_file == "000.txt" and len(reads) == 1
+    rest = list(pages)
+    assert [d.doc.source_file for d, _ in rest] == [f"{i:03d}.txt" for i in range(1, 200)]
+    assert report.reused == 199 and len(reads) == 199  # the changed page has no page file yet
+
+
 @pytest.mark.skipif(not (SHARED / "tools" / "kg-score").exists(), reason="needs ../shared/tools/kg-score")
 def test_seed_quality_floor(seed_build, tmp_path):
     """Regression floor on the seed pages (the README table shows the full score)."""

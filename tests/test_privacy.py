@@ -207,7 +207,9 @@ def test_generated_contacts_never_reach_a_record(contact, template, full_width):
         contact = contact.translate(FULL)
     doc = _page(template.format(c=contact))
     rec = extract_batch([doc])[0]
-    assert _leaks(rec, contact) == []
+    # what the page says without the contact is not a leak (002@example.cn hides "02", and 2022-04-14 has it)
+    without = set(_strings(extract_batch([_page(template.format(c=""))])[0]))
+    assert [s for s in _leaks(rec, contact) if s not in without] == []
     for r in rec.relations:
         assert doc.text[r.evidence.start:r.evidence.end] == r.evidence.sentence
 
