@@ -35,6 +35,26 @@ def test_build_on_a_local_cluster_equals_a_local_build(seed_build, tmp_path, one
         assert (tmp_path / "out" / name).read_bytes() == (seed_build / name).read_bytes(), name
 
 
+def test_a_cluster_build_reuses_unchanged_pages_in_their_place(seed_build, tmp_path, one_page_batches):
+    import shutil
+
+    corpus = tmp_path / "seeds"  # the folder's name is part of each document's IRI
+    corpus.mkdir()
+    shutil.copy(SEEDS / "manifest.toml", corpus)
+    pages = sorted(SEEDS.glob("*.txt"))
+    for p in pages[1:4]:  # the first and last pages come later: sent pages before, between and after reused ones
+        shutil.copy(p, corpus)
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", str(corpus), "--out", str(tmp_path / "out"), "--jobs", "1"]).exit_code == 0
+    for p in pages:
+        shutil.copy(p, corpus)
+    r = runner.invoke(main, ["build", str(corpus), "--out", str(tmp_path / "out"), "--jobs", "2", "--dask", "local"])
+    assert r.exit_code == 0, r.output
+    assert "5 documents (3 unchanged, reused)" in r.output
+    for name in EXPORTS:
+        assert (tmp_path / "out" / name).read_bytes() == (seed_build / name).read_bytes(), name
+
+
 def test_extract_on_a_local_cluster_then_merge_equals_a_build(seed_build, tmp_path, one_page_batches):
     runner = CliRunner()
     r = runner.invoke(main, ["extract", str(SEEDS), "--out", str(tmp_path / "records"), "--jobs", "2",
