@@ -125,6 +125,28 @@ def test_notices_bracketed_or_numbered(text, notice):
     assert notice in labels(run(text, home_city="320100", home_province="320000"), "Policy")
 
 
+@pytest.mark.parametrize("text, notice, kind", [
+    ("东湖区关于优化完善疫情防控措施的通告\n根据当前形势，决定调整措施。",
+     "东湖区关于优化完善疫情防控措施的通告", "measure"),
+    ("某市疫情防控指挥部\n关于调整部分区域\n管控措施的通告\n自即日起解除管控。",
+     "关于调整部分区域管控措施的通告", "measure"),
+    ("市卫健委关于做好冬季防疫工作的通知\n各县区：现将有关事项通知如下。",
+     "市卫健委关于做好冬季防疫工作的通知", "guideline"),
+    ("按照《某省疫情防控方案（第三版）》要求落实。", "某省疫情防控方案（第三版）", "plan"),
+    ("执行《某市隔离场所管理办法(试行)》。", "某市隔离场所管理办法（试行）", "guideline"),
+])
+def test_notices_printed_as_headings_and_titles_with_an_edition(text, notice, kind):
+    doc = run(text, home_city="320100", home_province="320000")
+    assert notice in labels(doc, "Policy")
+    assert (notice, kind) in facts(doc, "policyKind")
+
+
+@pytest.mark.parametrize("text", ["会议传达了省委关于做好疫情防控工作的通知精神。",
+                                  "他说关于调整措施的通知\n已经发出。"])
+def test_a_sentence_that_names_a_notice_in_passing_is_no_heading(text):
+    assert not [p for p in labels(run(text), "Policy") if p.endswith("通知")]
+
+
 def test_a_paragraphs_subject_places_hold_for_its_later_measures():
     text = ("某市指挥部决定分类实施防控措施。\n"
             "无疫情的仁和区、米易县2个县区，实施常态化防控措施。区域核酸检测每三天一次。\n"

@@ -77,6 +77,8 @@ class PolicyRecognizer(KgComponent):
         """The vocabulary of ``lex/policies.tsv``, as compiled patterns, sets and tuples of words."""
         lex = Lexicon("policies", lexicon)
         self.title_re = re.compile(lex["title"])
+        self.title_edition_re = re.compile(lex["title_edition"])
+        self.heading_notice_re = re.compile(lex["heading_notice"])
         self.notice_re = re.compile(lex["notice"])
         self.plan_re = re.compile(lex["plan"])
         self.issue_re = re.compile(lex["issue"])
@@ -163,6 +165,25 @@ class PolicyRecognizer(KgComponent):
             return []
         return self._targets(doc, p_start, clause_end, p_start, p_start, places)
 
+    def _titles(self, doc: Doc, text: str, taken: bytearray, places: list[Mention], sentences) -> None:
+        """Titled documents: in 《》 (《某区关于调整风险区域的通告》), and notices printed as a heading line."""
+        for m in self.title_re.finditer(text):
+            name = m.group(1)
+            self._add(doc, m.start(), m.end(), name, self._title_kind(name), places, sentences)
+            taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+        for m in self.heading_notice_re.finditer(text):
+            s, e = m.span("name")
+            if not any(taken[s:e]):
+                name = m.group("name").replace("\n", "")  # a heading broken by a column cut
+                self._add(doc, s, e, name, self._title_kind(name), places, sentences)
+                taken[s:e] = b"\x01" * (e - s)
+
+    def _title_kind(self, name: str) -> str:
+        """A titled document's kind: a notice orders measures, a plan plans, the others guide."""
+        name = self.title_edition_re.sub("", name)
+        return "measure" if name.endswith(self.notice_end) else "plan" if name.endswith(self.plan_word) \
+            else "guideline"
+
     def _add(self, doc, start, end, label, kind, places, sentences, alts=()):
         label = label.strip()
         m = add_mention(doc, Mention(Class.Policy, self.key(label), label, start, end,
@@ -229,12 +250,7 @@ class PolicyRecognizer(KgComponent):
             label, start = self._with_its_list(text, m.start(), content, label)
             self._add(doc, start, m.end(1) + 1, label, kind, places, sentences, [m.group(0)])
             taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
-        for m in self.title_re.finditer(text):
-            name = m.group(1)
-            kind = "measure" if name.endswith(self.notice_end) else "plan" if name.endswith(self.plan_word) \
-                else "guideline"
-            self._add(doc, m.start(), m.end(), name, kind, places, sentences)
-            taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+        self._titles(doc, text, taken, places, sentences)
         for m in (self.notice_re.finditer(text) if any(h in text for h in self.notice_hints) else ()):
             s, e = m.span("name")
             if not any(taken[s:e]):
