@@ -141,6 +141,13 @@ def test_notices_printed_as_headings_and_titles_with_an_edition(text, notice, ki
     assert (notice, kind) in facts(doc, "policyKind")
 
 
+def test_a_heading_notice_applies_where_its_issuer_signs_above_it():
+    text = ("南京市江宁区新冠肺炎疫情\n防控指挥部办公室\n关于调整部分区域防控措施的通告\n"
+            "根据疫情形势，现将有关事项通告如下。\n")
+    doc = run(text, home_city="320100", home_province="320000")
+    assert facts(doc, "appliesTo") == {("关于调整部分区域防控措施的通告", "江宁区")}
+
+
 @pytest.mark.parametrize("text", ["会议传达了省委关于做好疫情防控工作的通知精神。",
                                   "他说关于调整措施的通知\n已经发出。"])
 def test_a_sentence_that_names_a_notice_in_passing_is_no_heading(text):

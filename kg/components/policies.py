@@ -36,6 +36,7 @@ from kg.lexicon import Lexicon, travel_cue
 from kg.model import Mention
 from kg.ns import Class, Prop
 
+HEADER_LINES = 2  # lines above a heading notice that may hold its issuer's name
 CUE_REACH = 1500  # characters back to the body or scope that speaks
 QUOTE = re.compile(r"[“‘]([^“”‘’\n]{2,40})[”’]([\u4e00-\u9fff]{0,6})")
 SPEECH = re.compile(r"[。！？]$|，.{8,}")
@@ -175,8 +176,19 @@ class PolicyRecognizer(KgComponent):
             s, e = m.span("name")
             if not any(taken[s:e]):
                 name = m.group("name").replace("\n", "")  # a heading broken by a column cut
-                self._add(doc, s, e, name, self._title_kind(name), places, sentences)
+                self._add(doc, s, e, name, self._title_kind(name), places, sentences,
+                          issuer=self._issuer_places(doc, text, s, places))
                 taken[s:e] = b"\x01" * (e - s)
+
+    def _issuer_places(self, doc: Doc, text: str, start: int, places: list[Mention]) -> list[Mention]:
+        """The most specific place named in the two lines above a heading, where its issuer signs
+        (某市某区疫情防控指挥部 / 办公室 / 关于…的通告)."""
+        lo = start
+        for _ in range(HEADER_LINES):
+            lo = text.rfind("\n", 0, max(0, lo - 1)) + 1
+        found = self._places(doc, lo, start, places)
+        keys = {p.key for p in found}
+        return [p for p in found if not any(k != p.key and self.gaz.is_within(k, p.key) for k in keys)][-1:]
 
     def _title_kind(self, name: str) -> str:
         """A titled document's kind: a notice orders measures, a plan plans, the others guide."""
@@ -184,7 +196,9 @@ class PolicyRecognizer(KgComponent):
         return "measure" if name.endswith(self.notice_end) else "plan" if name.endswith(self.plan_word) \
             else "guideline"
 
-    def _add(self, doc, start, end, label, kind, places, sentences, alts=()):
+    def _add(self, doc, start, end, label, kind, places, sentences, alts=(), issuer=()):
+        """Record a policy, its kind and the places it applies to (``issuer``: the places of who issued it,
+        where its own sentence names none)."""
         label = label.strip()
         m = add_mention(doc, Mention(Class.Policy, self.key(label), label, start, end,
                                      [a for a in alts if a != label]))
@@ -200,7 +214,8 @@ class PolicyRecognizer(KgComponent):
         elif own := self._places(doc, start, start + 2, places):  # 《某区关于…的通告》: the place it names first
             targets = own[:1]
         else:
-            targets = self._targets(doc, s, e, start, end, places) or self._paragraph_subject(doc, s, places)
+            targets = self._targets(doc, s, e, start, end, places) or list(issuer) \
+                or self._paragraph_subject(doc, s, places)
         if not targets and kind not in ("strategy", "guideline") and not listed:
             info = meta(doc)
             code = None
