@@ -98,3 +98,18 @@ def test_a_deputy_directors_title_is_no_body():
 def test_a_clause_verb_never_starts_an_organization(text):
     assert not any(o.startswith(("要", "加紧", "充分", "发挥")) for o in labels(run(text, PIPE, home_province="520000"),
                                                                        "Organization"))
+
+
+@pytest.mark.parametrize("text, medium", [
+    ("2022-05-06 10:20:30 来源:晋南传媒网\n本网讯 今天", "晋南传媒网"),
+    ("发布时间: 2022-01-12 | 来源: 东岭日报\n分享到:", "东岭日报"),
+    ("來源：東方日報 時間:2022-04-07", "东方日报"),
+    ("稿源：某某晚报记者 王五", "某某晚报"),
+])
+def test_the_source_line_names_a_medium(text, medium):
+    assert labels(run(text, PIPE), "Organization") == [medium]
+
+
+@pytest.mark.parametrize("text", ["病例来源：外地输入人员。", "来源：网络转载", "数据来源于监测点。"])
+def test_no_medium_from_a_word_or_a_generic_source(text):
+    assert labels(run(text, PIPE), "Organization") == []

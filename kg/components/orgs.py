@@ -102,6 +102,8 @@ class OrgRecognizer(KgComponent):
         self.generic_stem = re.compile(lex["generic_stem"])
         self.cut = re.compile(lex["cut"])
         self.legal = re.compile(lex["legal_form"])
+        self.credit_re = re.compile(lex["credit"])
+        self.credit_not = re.compile(lex["credit_not"])
         self.title_after = frozenset(lex.chars("title_after_suffix"))
         self.word_after = lex.chars("word_after_suffix")  # a str: the end of the text ("") is in it too
 
@@ -186,6 +188,11 @@ class OrgRecognizer(KgComponent):
         for m in self.fixed_re.finditer(text):
             cands.append(_Cand(m.start(), m.end(), self.fixed[m.group()], None, "fixed"))
             taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+        for m in self.credit_re.finditer(text):  # 来源：某某网: the medium, whatever its name's shape
+            s, e = m.span("name")
+            if not any(taken[s:e]) and not self.credit_not.match(m.group("name")):
+                cands.append(_Cand(s, e, m.group("name"), None, "media"))
+                taken[s:e] = b"\x01" * (e - s)
         for m in self.scoped_re.finditer(text):
             canonical = self.scoped_tail[m.group("tail")]
             if not taken[m.start()]:
