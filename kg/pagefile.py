@@ -83,8 +83,9 @@ GIVEN = 0
 
 def is_given(rec: PageRecord, fact: Fact) -> bool:
     """Is ``fact`` (a fact of ``rec``) one its subject's name fixes, whatever the page (a post's title, a
-    place's code: :data:`kg.ontology.NAME_FACTS`), or a parent the page does not write (清徐县 partOf
-    太原市 on a page naming only 清徐县)?"""
+    place's code: :data:`kg.ontology.NAME_FACTS`), or one whose object is a place the page does not write
+    (an implied mention: 清徐县 partOf 太原市 on a page naming only 清徐县; the home city of a coded chain
+    written without its place)?"""
     if fact.pred in NAME_FACTS:
         return True
     return fact.obj_is_entity and bool(rec.mentions[fact.obj].attrs.get("implied"))
