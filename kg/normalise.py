@@ -16,7 +16,7 @@ from array import array
 from dataclasses import dataclass
 from functools import cache
 
-from kg.lexicon import entries, pattern
+from kg.lexicon import charset, entries, pattern
 
 # Chinese punctuation that NFKC would turn into ASCII; patterns are written with these.
 KEEP_WIDE = frozenset("，：；！？（）")
@@ -55,17 +55,44 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+# A text is Traditional when OpenCC's t2s changes characters that only Traditional text uses (not
+# those of lex/common.tsv's both_scripts: the surname 於): at least TRADITIONAL_LEAST of them, or at least
+# TRADITIONAL_SHARE of its non-ASCII characters (a short line: 列車). In Traditional Chinese a quarter or
+# more of the characters change; a Simplified page is left as it is.
+TRADITIONAL_SHARE = 0.05
+TRADITIONAL_LEAST = 3
+
+
+@cache
+def _both_scripts() -> frozenset[int]:
+    return frozenset(map(ord, charset("common", "both_scripts")))
+
+
+def _is_traditional(text: str, converted: str) -> bool:
+    """Does t2s change enough of ``text``'s characters that only Traditional text uses (``converted``: of
+    the same length) to call it Traditional?"""
+    import numpy
+
+    a = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
+    b = numpy.frombuffer(converted.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
+    differ = a != b
+    if _both_scripts():
+        differ &= ~numpy.isin(a, numpy.fromiter(_both_scripts(), dtype=numpy.uint32))
+    changed = int(numpy.count_nonzero(differ))
+    wide = int(numpy.count_nonzero(a > 127))
+    return changed >= TRADITIONAL_LEAST or changed >= max(1.0, TRADITIONAL_SHARE * wide)
+
+
 def to_simplified(text: str) -> str:
-    """Traditional -> Simplified, character for character (length preserved)."""
+    """Traditional -> Simplified, character for character (length preserved); a Simplified text, which
+    t2s would change only where a character is both (於, 濛), is left as it is."""
     converted = _t2s().convert(text)
-    if len(converted) == len(text):
-        return converted
-    conv = _t2s().convert
-    out = []
-    for ch in text:
-        c = conv(ch)
-        out.append(c if len(c) == 1 else ch)
-    return "".join(out)
+    if converted == text:
+        return text
+    if len(converted) != len(text):
+        conv = _t2s().convert
+        converted = "".join(c if len(c := conv(ch)) == 1 else ch for ch in text)
+    return converted if _is_traditional(text, converted) else text
 
 
 _NFKC: dict[str, str] = {}  # character -> its NFKC form, memoised

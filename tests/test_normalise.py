@@ -76,3 +76,13 @@ def test_pinyin_glosses_dropped_with_offsets_exact():
 def test_half_width_punctuation_is_read_as_full_width():
     c = clean("7月3日,市委召开会议(视频):共1,000人参加;09:30开始")
     assert c.text == "7月3日，市委召开会议（视频）：共1,000人参加；09:30开始"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("记者於明远、陈濛濛报道", "记者於明远、陈濛濛报道"),  # Simplified: the surname 於 and 濛 stay
+    ("這是一篇關於疫情防控的報道，記者於明遠", "这是一篇关于疫情防控的报道，记者于明远"),  # Traditional: all of it
+    ("ＺＤ２２次列車", "ZD22次列车"),  # a short Traditional line
+    ("全市开展核酸检测" * 50 + "臺", "全市开展核酸检测" * 50 + "臺"),  # one stray character: still Simplified
+])
+def test_only_traditional_text_is_made_simplified(text, expected):
+    assert clean(text).text == expected
