@@ -1,10 +1,11 @@
 """Pure text normalisation with an offset map back to the original text.
 
 The pipeline runs on a *clean* text: NFKC (full-width letters and digits to
-ASCII, but Chinese punctuation kept), Traditional characters mapped to
-Simplified with OpenCC, page furniture removed (``（下转第2版）``, markdown
-``##``), and paragraphs that a column break cut mid-sentence re-joined. Every
-clean character remembers the index of the original character it came from, so
+ASCII, but Chinese punctuation kept), a Traditional text mapped to Simplified
+with OpenCC (a Simplified one is left as it is: t2s would turn the surname 於
+into 于), page furniture removed (``（下转第2版）``, markdown ``##``), and
+paragraphs that a column break cut mid-sentence re-joined. Every clean
+character remembers the index of the original character it came from, so
 evidence offsets always point into the original text.
 """
 
