@@ -113,3 +113,23 @@ def test_the_source_line_names_a_medium(text, medium):
 @pytest.mark.parametrize("text", ["病例来源：外地输入人员。", "来源：网络转载", "数据来源于监测点。"])
 def test_no_medium_from_a_word_or_a_generic_source(text):
     assert labels(run(text, PIPE), "Organization") == []
+
+
+@pytest.mark.parametrize("text, home, orgs", [
+    ("各县(市、区)、市文旅、卫健、交通运输、市场监管等部门汇报落实情况。", ("140500", "140000"),
+     ["晋城市交通运输局", "晋城市卫生健康委员会", "晋城市市场监督管理局", "晋城市文化和旅游局"]),
+    ("省卫健、公安、交通运输等有关部门负责同志参加。", ("140100", "140000"),
+     ["山西省交通运输厅", "山西省公安厅", "山西省卫生健康委员会"]),
+])
+def test_departments_listed_after_one_scope(text, home, orgs):
+    assert labels(run(text, PIPE, home_city=home[0], home_province=home[1]), "Organization") == orgs
+
+
+@pytest.mark.parametrize("text", ["市张三、李四等单位", "县教育、民政等单位要落实责任。"])
+def test_a_list_of_no_known_departments_or_of_an_unknown_scope_names_none(text):
+    assert labels(run(text, PIPE, home_city="140500", home_province="140000"), "Organization") == []
+
+
+def test_a_government_press_office_written_short():
+    doc = run("山西省大同市人民政府新闻办举行新闻发布会。", PIPE, home_city="140200", home_province="140000")
+    assert labels(doc, "Organization") == ["大同市人民政府新闻办公室"]

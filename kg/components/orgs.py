@@ -104,6 +104,10 @@ class OrgRecognizer(KgComponent):
         self.legal = re.compile(lex["legal_form"])
         self.credit_re = re.compile(lex["credit"])
         self.credit_not = re.compile(lex["credit_not"])
+        self.dept_list_re = re.compile(lex["dept_list"])
+        self.dept_unit_province = lex["dept_unit_province"].split("|")
+        self.dept_unit_local = lex["dept_unit_local"].split("|")
+        self.list_sep = lex["list_sep"]
         self.title_after = frozenset(lex.chars("title_after_suffix"))
         self.word_after = lex.chars("word_after_suffix")  # a str: the end of the text ("") is in it too
 
@@ -131,6 +135,32 @@ class OrgRecognizer(KgComponent):
             named = self._counties.get(scope, set())
             code = next(iter(named)) if len(named) == 1 else None
         return (self.gaz.get(code), at) if code else (None, at)
+
+    def _listed_departments(self, doc: Doc, text: str, places: list[Mention], taken: bytearray) -> list[_Cand]:
+        """Departments listed after one scope (市文旅、卫健、交通运输等部门): each stem is the department of
+        the scope's place that a scoped name with the stem and its level's unit word names (文旅局)."""
+        out = []
+        for m in self.dept_list_re.finditer(text):
+            scope, at = m.group("p"), m.start("p")
+            units = self.dept_unit_province if self.scope_level[scope] == Class.Province else self.dept_unit_local
+            place = None
+            pos = m.start("items")
+            for item in m.group("items").split(self.list_sep):
+                s, e = pos, pos + len(item)
+                pos = e + len(self.list_sep)
+                canonical = next((self.scoped_tail[item + u] for u in units if item + u in self.scoped_tail), None)
+                if canonical is None or any(taken[s:e]):
+                    continue
+                if place is None:
+                    place, _ = self._scope_place(doc, scope, at, places)
+                    if place is None:
+                        break
+                full = self._full_name(place)
+                short = canonical.replace("{P}", place.name) if full != place.name else ""
+                start = at if s == m.start("items") else s  # the first stem holds the scope: 市文旅
+                out.append(_Cand(start, e, canonical.replace("{P}", full), place, "department", short))
+                taken[start:e] = b"\x01" * (e - start)
+        return out
 
     def _full_name(self, place) -> str:
         """A county's name with its city's before it (南宁市青秀区): county names repeat across China."""
@@ -209,6 +239,7 @@ class OrgRecognizer(KgComponent):
                 kind = "scoped" if self.keeps_scope.search(canonical) else "department"
                 cands.append(_Cand(start, m.end(), canonical.replace("{P}", full), place, kind, short))
                 taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+        cands += self._listed_departments(doc, text, places, taken)
         self._cand_ends = sorted((c.end, i) for i, c in enumerate(cands))  # to find the candidates near a name
         for m in self.suffix_re.finditer(text):
             if taken[m.start()] and taken[m.end() - 1]:
