@@ -141,6 +141,7 @@ def test_a_chain_of_titles_through_an_应对_body_and_a_vice_premier_after_her_n
 @pytest.mark.parametrize("text, absent", [
     ("官方通报，本轮疫情总体可控。", "官方"),
     ("网络编辑 咸阳 2022-07-08", "咸阳"),
+    ("编辑：的确如此。", "的确"),
     ("对密接人员王某萍进行流调。", "王某"),
 ])
 def test_words_and_places_that_only_look_like_names(text, absent):
@@ -150,6 +151,8 @@ def test_words_and_places_that_only_look_like_names(text, absent):
 @pytest.mark.parametrize("text, names", [
     ("【编辑：顾某某】", {"顾某某"}),
     ("来源：某某日报编辑：宋佳怡责编：钱立群", {"宋佳怡", "钱立群"}),
+    ("（责任编辑：晓岚）", {"晓岚"}),  # a pen name: no known surname needed in an editor's line
+    ("责编：李华 若溪）", {"李华", "若溪"}),
 ])
 def test_editors_in_brackets_and_credits_run_together(text, names):
     assert names <= set(labels(run(text, PIPE, home_province="320000"), "Person", "Official"))

@@ -372,9 +372,10 @@ class PersonRecognizer(KgComponent):
                     i += 1
                     continue
                 break
-        for m in [*self.editor_re.finditer(text), *self.dateline_byline_re.finditer(text)]:
+        editors = list(self.editor_re.finditer(text))
+        for k, m in enumerate([*editors, *self.dateline_byline_re.finditer(text)]):
             i = m.end()
-            while (span := self._byline_name(text, i)) is not None:
+            while (span := self._byline_name(text, i, any_surname=k < len(editors))) is not None:
                 if span not in found:
                     found[span] = self._person(doc, span[0], span[1], False)
                 i = span[1]
@@ -389,7 +390,10 @@ class PersonRecognizer(KgComponent):
                 if self.is_surname_start(self.spaced_name(text, s, e)) and (s, e) not in found:
                     found[(s, e)] = self._person(doc, s, e, False)
 
-    def _byline_name(self, text: str, i: int) -> tuple[int, int] | None:
+    def _byline_name(self, text: str, i: int, any_surname: bool = False) -> tuple[int, int] | None:
+        """The name a byline or credit starts at ``i``: two or three characters that end at punctuation, the
+        text's end or the next credit, and start with a surname (``any_surname``: in an editor's line,
+        where a pen name stands as well: 责任编辑：晓岚, with no known surname, but never a function word)."""
         m = re.match(r"[\u4e00-\u9fff](?:[ \u3000](?=[\u4e00-\u9fff][）)、 \u3000\n]))?[\u4e00-\u9fff]{1,2}", text[i:])
         if not m:
             return None
@@ -398,7 +402,9 @@ class PersonRecognizer(KgComponent):
                 and not self.credit_re.match(text, end):  # 编辑：X责编：Y, credits run together
             return None
         name = self.spaced_name(text, i, end)
-        return (i, end) if 2 <= len(name) <= 3 and self.is_surname_start(name) else None
+        named = self.is_surname_start(name) or (any_surname and name[0] not in self.not_name_start
+                                                 and name not in self.not_names)
+        return (i, end) if 2 <= len(name) <= 3 and named else None
 
     def _cued(self, doc: Doc, found: dict) -> None:
         """X主持 / X讲话 … at the start of a clause or headline."""
