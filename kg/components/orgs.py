@@ -137,8 +137,8 @@ class OrgRecognizer(KgComponent):
         return (self.gaz.get(code), at) if code else (None, at)
 
     def _listed_departments(self, doc: Doc, text: str, places: list[Mention], taken: bytearray) -> list[_Cand]:
-        """Departments listed after one scope (市文旅、卫健、交通运输等部门): each stem is the department of
-        the scope's place that a scoped name with the stem and its level's unit word names (文旅局)."""
+        """Departments listed after one scope (市教育、商务、应急管理等部门): each stem is the department of
+        the scope's place that a scoped name with the stem and its level's unit word names (教育局)."""
         out = []
         for m in self.dept_list_re.finditer(text):
             scope, at = m.group("p"), m.start("p")
@@ -157,7 +157,7 @@ class OrgRecognizer(KgComponent):
                         break
                 full = self._full_name(place)
                 short = canonical.replace("{P}", place.name) if full != place.name else ""
-                start = at if s == m.start("items") else s  # the first stem holds the scope: 市文旅
+                start = at if s == m.start("items") else s  # the first stem holds the scope: 市教育
                 out.append(_Cand(start, e, canonical.replace("{P}", full), place, "department", short))
                 taken[start:e] = b"\x01" * (e - start)
         return out
