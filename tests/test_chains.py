@@ -145,6 +145,14 @@ def test_clusters_named_by_what_links_their_cases(text, chain):
     assert any(label.endswith(chain) for label in labels(doc, "InfectionChain"))
 
 
+def test_a_cluster_nothing_places_is_reported_in_the_pages_city():
+    text = "本轮疫情共有3条传播链，其中1条为某某面馆关联，均在隔离管控中发现。"
+    doc = run(text, home_province="450000", home_city="450100", published=PUB)
+    assert ("某某面馆关联", "南宁市") in facts(doc, "reportedIn")
+    doc = run(text, published=PUB)  # no home city: no place
+    assert not [f for f in facts(doc, "reportedIn") if f[0] == "某某面馆关联"]
+
+
 def test_infections_written_plainly_are_positives_and_asymptomatic_short():
     text = "截至5月3日，本次疫情累计报告新冠病毒感染者40例。从感染情况看，无症状12例、轻症28例。"
     doc = run(text, home_province="440000", home_city="440300", published=PUB)

@@ -23,6 +23,7 @@ from kg.components.base import (
     add_relation,
     matches_near,
     meta,
+    relations,
     sentence_spans,
     text_of,
     written_places,
@@ -271,6 +272,7 @@ class ChainRecognizer(KgComponent):
         later: dict[tuple[str, str], tuple[list[int], list[tuple[int, re.Match]]]] = {}
         for i, (start, end, key, label, in_name, *alts) in enumerate(chains):
             chain = add_mention(doc, Mention(Class.InfectionChain, key, label, start, end, alts[0] if alts else []))
+            first_relation = len(relations(doc))  # the chain's own relations follow
             ctx_start, stop = _context(text, chains, i, sents, sent_starts)
             ctx_places = places[bisect_left(at, ctx_start):bisect_left(at, stop)]
             for p in in_name:
@@ -285,6 +287,8 @@ class ChainRecognizer(KgComponent):
                 add_relation(doc, chain, Prop.site, site, t.start())
             context_sents = sents[bisect_right(sent_ends, start):bisect_left(sent_starts, stop)]
             self._reporting_sentences(doc, chain, in_name, context_sents, places, at)
+            if key.startswith("cluster|"):
+                self._home_if_unplaced(doc, chain, start, first_relation)
             # Counts: in the chain's own context first; then, for a chain named after a place
             # (太谷输入性疫情), in later sentences of the page that name that place as the subject
             # of the counting (太谷区共隔离管控密接人员46人), when only this chain bears its name.
@@ -302,6 +306,17 @@ class ChainRecognizer(KgComponent):
                     lower = bool(self.lower_bound_re.search(hit.group()))
                     add_relation(doc, chain, prop, to_int(raw) if raw else None, hit.start(), lower_bound=lower)
         return
+
+    def _home_if_unplaced(self, doc: Doc, chain: Mention, at: int, first_relation: int) -> None:
+        """A cluster (某超市关联) that nothing places is reported where the page reports: its home city.
+        (Its own relations are those from ``first_relation`` on: a page of many clusters stays linear.)"""
+        if any(r.subj is chain and r.pred == Prop.reportedIn for r in relations(doc)[first_relation:]):
+            return
+        info = meta(doc)
+        home = self.gaz.get(info.home_city) if info is not None and info.home_city else None
+        if home is not None:
+            pm = add_mention(doc, Mention(home.level, home.code, home.name, at, at, attrs={"implied": True}))
+            add_relation(doc, chain, Prop.reportedIn, pm, at)
 
     def _reporting_sentences(self, doc: Doc, chain: Mention, in_name: list[Mention],
                              sents: list[tuple[int, int]], places: list[Mention], at: list[int]) -> None:
