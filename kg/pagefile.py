@@ -150,9 +150,9 @@ def split(rec: PageRecord) -> tuple[PageDigest, EvidencePart]:
         text = ev.sentence
         seen = of_text.get(text)
         if seen is None:
-            # (a sentence whose hash would be GIVEN takes the next value: GIVEN stays a mark)
             h = int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
-                               "little", signed=True) or GIVEN + 1
+                               "little", signed=True)
+            h += h == GIVEN  # a sentence whose hash would be GIVEN takes the next value: GIVEN stays a mark
             seen = of_text[text] = (len(texts), h)
             texts.append(text)
         of_relation.append(seen[0])
