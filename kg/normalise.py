@@ -175,6 +175,7 @@ def _is_heading(line: str) -> bool:
 def _joins(text: str) -> list[tuple[int, int]]:
     """Spans to delete so that cut paragraphs re-join (line breaks, stray headings)."""
     dateline = entries("text")["dateline"]  # 本报讯: a new paragraph, never the rest of a cut one
+    caption = pattern("text", "caption")  # 图为…: a photo's caption, a line of its own
     spans = []
     lines = []  # (start, end) of non-blank lines
     pos = 0
@@ -187,7 +188,7 @@ def _joins(text: str) -> list[tuple[int, int]]:
     while i < len(lines) - 1:
         a_start, a_end = lines[i]
         a = text[a_start:a_end]
-        if not _is_cut(a):
+        if not _is_cut(a) or caption.match(a):
             i += 1
             continue
         b_start, b_end = lines[i + 1]

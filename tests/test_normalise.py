@@ -86,3 +86,16 @@ def test_half_width_punctuation_is_read_as_full_width():
 ])
 def test_only_traditional_text_is_made_simplified(text, expected):
     assert clean(text).text == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a photo caption is a line of its own, though it ends without a full stop
+    ("图为市疾控中心主任张华、副主任李明在社区检查\n\n会议强调，要压实责任。",
+     "图为市疾控中心主任张华、副主任李明在社区检查\n\n会议强调，要压实责任。"),
+    ("▲检查组在东风社区、西湖小区检查\n会议指出，要压实责任。",
+     "▲检查组在东风社区、西湖小区检查\n会议指出，要压实责任。"),
+    # a body line cut by a column break still joins the rest of its sentence
+    ("会议要求，各地要加强\n\n防控工作。", "会议要求，各地要加强防控工作。"),
+])
+def test_captions_stay_lines_of_their_own(text, expected):
+    assert clean(text).text == expected
