@@ -24,6 +24,7 @@ KEEP_WIDE = frozenset("，：；！？（）")
 TERMINAL_END = frozenset("。！？!?；;：:…”’」』)）】")
 HEADING_HASHES = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
 INNER_PUNCT = re.compile(r"[，。；：！？、,;:!?]")
+BODY_PUNCT = re.compile(r"[，。；！？、,;!?]")  # INNER_PUNCT but the colon
 # An inline pinyin gloss after a character on mirror sites: 領(lǐng)導(dǎo). Toned syllables only,
 # so a bracketed word in Latin letters (BA.2) stays.
 PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])"
@@ -162,9 +163,10 @@ def _drop(text: str, index: array, spans: list[tuple[int, int]]) -> tuple[str, a
 
 
 def _is_cut(line: str) -> bool:
-    """A body line that ends mid-sentence (a column break, not a headline)."""
+    """A body line that ends mid-sentence (a column break, not a headline): it holds a comma or the like
+    (a colon alone makes a headline: 某市召开会议：坚决守住防线)."""
     line = line.rstrip()
-    return bool(line) and line[-1] not in TERMINAL_END and bool(INNER_PUNCT.search(line))
+    return bool(line) and line[-1] not in TERMINAL_END and bool(BODY_PUNCT.search(line))
 
 
 def _is_heading(line: str) -> bool:
@@ -176,6 +178,7 @@ def _joins(text: str) -> list[tuple[int, int]]:
     """Spans to delete so that cut paragraphs re-join (line breaks, stray headings)."""
     dateline = entries("text")["dateline"]  # 本报讯: a new paragraph, never the rest of a cut one
     caption = pattern("text", "caption")  # 图为…: a photo's caption, a line of its own
+    furniture = pattern("text", "furniture")  # 来源：…, 2021-05-06 10:20: a web page's furniture
     spans = []
     lines = []  # (start, end) of non-blank lines
     pos = 0
@@ -188,12 +191,12 @@ def _joins(text: str) -> list[tuple[int, int]]:
     while i < len(lines) - 1:
         a_start, a_end = lines[i]
         a = text[a_start:a_end]
-        if not _is_cut(a) or caption.match(a):
+        if not _is_cut(a) or caption.match(a) or furniture.search(a):
             i += 1
             continue
         b_start, b_end = lines[i + 1]
         b = text[b_start:b_end]
-        if b.lstrip().startswith(dateline) or b.lstrip()[:1] in "（(【":
+        if b.lstrip().startswith(dateline) or b.lstrip()[:1] in "（(【" or furniture.search(b):
             i += 1
             continue
         if _is_heading(b) and i + 2 < len(lines) and not b.rstrip().endswith(("。", "”")):

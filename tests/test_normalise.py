@@ -94,8 +94,14 @@ def test_only_traditional_text_is_made_simplified(text, expected):
      "图为市疾控中心主任张华、副主任李明在社区检查\n\n会议强调，要压实责任。"),
     ("▲检查组在东风社区、西湖小区检查\n会议指出，要压实责任。",
      "▲检查组在东风社区、西湖小区检查\n会议指出，要压实责任。"),
+    # a web page's furniture and a headline with a colon are lines of their own too
+    ("发布时间：2021-05-06 10:20 来源：某某网\n本网讯 会议要求，各地要加强防控。",
+     "发布时间：2021-05-06 10:20 来源：某某网\n本网讯 会议要求，各地要加强防控。"),
+    ("某市召开疫情防控会议：坚决守住防线 筑牢屏障\n5月6日，市委召开会议。",
+     "某市召开疫情防控会议：坚决守住防线 筑牢屏障\n5月6日，市委召开会议。"),
+    ("会议指出，各地要加强\n2021-05-06 10:20\n防控工作。", "会议指出，各地要加强\n2021-05-06 10:20\n防控工作。"),
     # a body line cut by a column break still joins the rest of its sentence
     ("会议要求，各地要加强\n\n防控工作。", "会议要求，各地要加强防控工作。"),
 ])
-def test_captions_stay_lines_of_their_own(text, expected):
+def test_captions_furniture_and_headlines_stay_lines_of_their_own(text, expected):
     assert clean(text).text == expected
