@@ -235,3 +235,14 @@ def test_a_street_named_after_a_place_is_not_that_place():
 def test_a_place_before_a_district_whose_name_starts_with_a_road_word_is_kept():
     doc = run("唐山路南区报告新增病例。")
     assert labels(doc, "City", "County") == ["唐山市", "路南区"]
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("省长前往海口市多个社区，调研疫情防控工作。", "多个社区"),
+    ("市长在海口暗访检查社区疫情防控工作。", "暗访检查社区"),
+    ("中风险地区有12个，封闭管控小区、村30个。", "管控小区"),
+])
+def test_a_clause_or_a_count_before_a_suffix_names_no_place(text, absent):
+    got = labels(run(text, home_province="460000", home_city="460100"),
+                 "Place", "Community", "Site", "Township", "County", "City", "Province")
+    assert absent not in got and not any(label.endswith(absent[-2:]) and len(label) > 2 for label in got)

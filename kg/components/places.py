@@ -278,7 +278,7 @@ class PlaceRecognizer(KgComponent):
             name = text[start:end]
             verb = self.verb_prefix.match(name)
             if verb and parent is None:
-                start += verb.end()
+                start = self._after_verbs(text, start, end)
                 name = text[start:end]
             elif parent is not None and (verb := self.verb_prefix.match(text[k:end])):
                 # 清徐县报告韵达快递物流园: a clause starts after the place; the name after its verb
@@ -386,6 +386,12 @@ class PlaceRecognizer(KgComponent):
             local.append(m)
             self._local_ends.append(m.end)
         return
+
+    def _after_verbs(self, text: str, start: int, end: int) -> int:
+        """Where a name starts after the verbs that open its clause (封闭管控小区: after 封闭 and 管控)."""
+        while verb := self.verb_prefix.match(text[start:end]):
+            start += verb.end()
+        return start
 
     def _named_after(self, text: str, start: int, end: int, place: Place, starts: set[int]) -> bool:
         """The name is part of something named after the place: 上海大学 (an organization), 上海路 (a street;
