@@ -18,17 +18,6 @@ BATCH = 16  # pages per task
 IN_FLIGHT = 4  # tasks per worker queued or running: input is read as it is needed
 
 
-def _batches(items: Iterable, size: int) -> Iterator[list]:
-    batch: list = []
-    for d in items:
-        batch.append(d)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _quiet_worker() -> None:
     """Workers leave Ctrl-C and SIGTERM to the parent, which reports them in one line."""
     import signal
