@@ -66,8 +66,11 @@ TRADITIONAL_LEAST = 3
 
 
 @cache
-def _both_scripts() -> frozenset[int]:
-    return frozenset(map(ord, charset("common", "both_scripts")))
+def _both_scripts():
+    """lex/common.tsv's both_scripts, as a numpy array of code points."""
+    import numpy
+
+    return numpy.array([ord(c) for c in charset("common", "both_scripts")], dtype=numpy.uint32)
 
 
 def _is_traditional(text: str, converted: str) -> bool:
@@ -77,9 +80,7 @@ def _is_traditional(text: str, converted: str) -> bool:
 
     a = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
     b = numpy.frombuffer(converted.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
-    differ = a != b
-    if _both_scripts():
-        differ &= ~numpy.isin(a, numpy.fromiter(_both_scripts(), dtype=numpy.uint32))
+    differ = (a != b) & ~numpy.isin(a, _both_scripts())
     changed = int(numpy.count_nonzero(differ))
     wide = int(numpy.count_nonzero(a > 127))
     return changed >= TRADITIONAL_LEAST or changed >= max(1.0, TRADITIONAL_SHARE * wide)

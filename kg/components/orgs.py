@@ -155,12 +155,16 @@ class OrgRecognizer(KgComponent):
                     place, _ = self._scope_place(doc, scope, at, places)
                     if place is None:
                         break
-                full = self._full_name(place)
-                short = canonical.replace("{P}", place.name) if full != place.name else ""
                 start = at if s == m.start("items") else s  # the first stem holds the scope: 市教育
-                out.append(_Cand(start, e, canonical.replace("{P}", full), place, "department", short))
+                out.append(self._scoped(start, e, canonical, place, "department"))
                 taken[start:e] = b"\x01" * (e - start)
         return out
+
+    def _scoped(self, start: int, end: int, canonical: str, place, kind: str) -> _Cand:
+        """The candidate of a scoped name (``canonical`` holds ``{P}``) whose scope stands for ``place``."""
+        full = self._full_name(place)
+        short = canonical.replace("{P}", place.name) if full != place.name else ""
+        return _Cand(start, end, canonical.replace("{P}", full), place, kind, short)
 
     def _full_name(self, place) -> str:
         """A county's name with its city's before it (南宁市青秀区): county names repeat across China."""
@@ -233,11 +237,9 @@ class OrgRecognizer(KgComponent):
                 place, start = self._scope_place(doc, scope, at, places)
                 if place is None:
                     continue
-                full = self._full_name(place)
-                short = canonical.replace("{P}", place.name) if full != place.name else ""
                 # a party committee or government keeps its scope in a title (省委书记); a department does not
                 kind = "scoped" if self.keeps_scope.search(canonical) else "department"
-                cands.append(_Cand(start, m.end(), canonical.replace("{P}", full), place, kind, short))
+                cands.append(self._scoped(start, m.end(), canonical, place, kind))
                 taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
         cands += self._listed_departments(doc, text, places, taken)
         self._cand_ends = sorted((c.end, i) for i, c in enumerate(cands))  # to find the candidates near a name
