@@ -145,10 +145,8 @@ class PolicyRecognizer(KgComponent):
             found = self._places(doc, listed.end(), min(stops) if stops else e, places)
         if not listed_only:
             found = found or self._places(doc, c_start, c_end, places) or self._places(doc, s, start, places)
-        keys = {p.key for p in found}
         starts = {p.start for p in found}
-        return [p for p in found if p.end not in starts  # 某镇东风村: the village, not its township
-                and not any(k != p.key and self.gaz.is_within(k, p.key) for k in keys)]
+        return [p for p in self._most_specific(found) if p.end not in starts]  # 某镇东风村: the village
 
     def _paragraph_subject(self, doc: Doc, s: int, places: list[Mention]) -> list[Mention]:
         """The places a paragraph opens with, as the subject of its first clause (某县、某区等3个县区，实施…;
@@ -186,9 +184,12 @@ class PolicyRecognizer(KgComponent):
         lo = start
         for _ in range(HEADER_LINES):
             lo = text.rfind("\n", 0, max(0, lo - 1)) + 1
-        found = self._places(doc, lo, start, places)
+        return self._most_specific(self._places(doc, lo, start, places))[-1:]
+
+    def _most_specific(self, found: list[Mention]) -> list[Mention]:
+        """The places of ``found`` that hold none of the others (宁波市海曙区 -> 海曙区), in their order."""
         keys = {p.key for p in found}
-        return [p for p in found if not any(k != p.key and self.gaz.is_within(k, p.key) for k in keys)][-1:]
+        return [p for p in found if not any(k != p.key and self.gaz.is_within(k, p.key) for k in keys)]
 
     def _title_kind(self, name: str) -> str:
         """A titled document's kind: a notice orders measures, a plan plans, the others guide."""
