@@ -246,3 +246,29 @@ def test_a_clause_or_a_count_before_a_suffix_names_no_place(text, absent):
     got = labels(run(text, home_province="460000", home_city="460100"),
                  "Place", "Community", "Site", "Township", "County", "City", "Province")
     assert absent not in got and not any(label.endswith(absent[-2:]) and len(label) > 2 for label in got)
+
+
+def test_a_village_written_after_a_township_found_by_its_suffix_is_part_of_it():
+    # 青柳镇 is in no gazetteer: found by its suffix, it is still the parent of the village written after it
+    doc = run("安次区青柳镇石桥村、杨家庄村调整为中风险区。", PLACES)
+    assert {"青柳镇", "石桥村", "杨家庄村"} <= set(labels(doc))
+    part_of = facts(doc, "partOf")
+    assert {("青柳镇", "安次区"), ("石桥村", "青柳镇"), ("杨家庄村", "青柳镇")} <= set(part_of)
+    # at the start of a text, with no place before it: the village after it vouches for the township
+    doc = run("青柳镇石桥村列为中风险区。", PLACES)
+    assert ("石桥村", "青柳镇") in facts(doc, "partOf")
+    assert not [(a, b) for a, b in facts(doc, "partOf") if a == b]
+
+
+def test_an_estate_written_after_a_street_office_is_part_of_the_street():
+    doc = run("晋源区城西街道办事处明月小区、城东街道办事处丽景二期小区为中风险区。", PLACES)
+    assert {"明月小区", "丽景二期小区"} <= set(labels(doc, "Site"))
+    assert {("明月小区", "城西街道"), ("丽景二期小区", "城东街道")} <= set(facts(doc, "partOf"))
+
+
+def test_a_name_may_start_with_a_word_that_usually_ends_the_run_before_it():
+    # 和 ends a name's run (晋源区和某村), unless what follows it is too short to be a name: 和平社区
+    doc = run("龙城街道和平社区、阳光社区开展核酸检测。", PLACES)
+    assert {"和平社区", "阳光社区"} <= set(labels(doc))
+    assert ("和平社区", "龙城街道") in facts(doc, "partOf")
+    assert "平社区" not in labels(doc)

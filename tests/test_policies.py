@@ -183,3 +183,19 @@ def test_a_notice_applies_to_the_place_it_is_named_by_and_a_notification_to_none
     kinds = dict(facts(doc, "policyKind"))
     assert kinds["西湖区关于调整临时管控区域的通告"] == "measure"
     assert kinds["关于做好冬季防疫工作的通知"] == "guideline"
+
+
+def test_risk_areas_listed_as_estates_apply_to_the_estates_not_their_street():
+    doc = run("调整后，晋源区中风险区2个：城西街道办事处明月小区、城东街道办事处丽景二期小区。",
+              home_city="140100", home_province="140000")
+    assert {p for m, p in facts(doc, "appliesTo") if m == "中风险区"} == {"明月小区", "丽景二期小区"}
+
+
+def test_a_measure_without_a_place_goes_to_a_guessed_home_only_where_its_sentence_speaks_for_it():
+    text = ("石家庄市长安区、新华区报告病例。石家庄市、长安区开展流调。要求落实“应检尽检”，"
+            "全市实行“三天两检”。")
+    guessed = facts(run(text), "appliesTo")  # no manifest: the home city is worked out from the places
+    assert not [p for m, p in guessed if m == "应检尽检"]
+    assert ("三天两检", "石家庄市") in guessed  # 全市 in its own sentence
+    given = facts(run(text, home_city="130100", home_province="130000"), "appliesTo")
+    assert ("应检尽检", "石家庄市") in given  # the manifest says whose paper it is

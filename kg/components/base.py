@@ -35,7 +35,7 @@ FIELDS = ("meta", "text", "sents", "mentions", "relations")  # each also a ``doc
 class KgState:
     """The kg data of one Doc: meta, text, sentences, mentions and relations."""
 
-    __slots__ = (*FIELDS, "by_class")
+    __slots__ = (*FIELDS, "by_class", "guessed_home")
 
     def __init__(self) -> None:
         self.meta: Document | None = None
@@ -45,6 +45,8 @@ class KgState:
         self.relations: list[Relation] | None = None
         # of_class: classes -> [the mentions list, how many of it were seen, those of the classes in order]
         self.by_class: dict[tuple[str, ...], list] = {}
+        # the home codes kg_places worked out from the page's places (no manifest gave them): "city", "province"
+        self.guessed_home: frozenset[str] = frozenset()
 
 
 def state(doc: Doc) -> KgState:

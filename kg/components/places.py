@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from kg.components.base import KgComponent, add_mention, add_relation, meta, text_of
+from kg.components.base import KgComponent, add_mention, add_relation, meta, state, text_of
 from kg.gazetteer import Place, data_rows, gazetteer
 from kg.lexicon import Lexicon, alternation, short_form_pattern, words
 from kg.model import Mention
@@ -114,9 +114,11 @@ class PlaceRecognizer(KgComponent):
         # 社区居民, 社区（村）: the word used as a modifier, not as a name
         self.generic_after = re.compile(lex["generic_after"])
         self.bad_start = frozenset(lex["name_bad_start"])  # cannot start a name written without a gazetteer prefix
+        self.start_also = frozenset(lex["name_start_also"])  # … unless what follows is too short for a name
         self.bad_name = frozenset(words("place_not_names"))
         self.bad_part = re.compile(lex["name_bad_part"])
         self.committee = re.compile(lex["committee"])
+        self.office_after = re.compile(lex["office_after"])
         self.org_after = re.compile(lex["org_after"])  # 上海大学: an organization's name, not the place
         self.road_after = re.compile(lex["road_after"])
         self.county_city = re.compile(lex["county_city"])
@@ -239,42 +241,43 @@ class PlaceRecognizer(KgComponent):
         return out
 
     def _suffix_places(self, doc: Doc,
-                       taken: list[tuple[int, int, Place]]) -> list[tuple[int, int, str, str, Place | None]]:
+                       taken: list[tuple[int, int, Place]]) -> list[tuple[int, int, str, str, Place | int | None]]:
         """Townships, villages and sites by suffix, with a guarded left edge.
 
         The name runs back from its suffix to a place written right before it
         (晋源区|赤桥村), or to a clause boundary (punctuation, 、, 的/在/到 …);
         a run longer than the suffix allows is not a name. Generic uses (社区居民,
-        社区（村）) are skipped.
+        社区（村）) are skipped. The place right before may itself be one found here
+        (某某镇|某某村): its index in the list returned stands for it as the parent.
         """
         text = text_of(doc)
-        ends: dict[int, tuple[int, Place]] = {}
+        ends: dict[int, tuple[int, Place | int]] = {}
         for s, e, p in taken:
-            ends[e] = (s, p)
+            self._address_end(text, ends, s, e, p.level, p)
         covered = bytearray(len(text) + 1)
         for s, e, _ in taken:
             covered[s:e] = b"\x01" * (e - s)
-        out = []
+        out: list[tuple[int, int, str, str, Place | int | None]] = []
         for m_start, end in self.suffix_spans(text):
             hit = self.suffix_only.search(text, m_start, end)
             assert hit is not None  # suffix_spans ends every span with a suffix
             suffix = hit.group(1)
             cls, max_name = next((c, n) for s, c, n in self.suffixes if s == suffix)
             name_end = end - len(suffix)
-            if name_end <= 0 or (covered[name_end - 1] and name_end not in ends) or covered[name_end]:
-                continue
-            if cls in (Class.Community, Class.Township) and self.generic_after.match(text, end):
-                continue
-            if self._not_a_suffix_here(text, end, suffix):
+            if name_end <= 0 or (covered[name_end - 1] and name_end not in ends) or covered[name_end] \
+                    or (cls in (Class.Community, Class.Township) and self.generic_after.match(text, end)) \
+                    or self._not_a_suffix_here(text, end, suffix):
                 continue
             parent, start, k = self._left_edge(text, name_end, max_name, ends)
             if start is None:
                 continue
             if parent is not None and start == name_end:
-                if cls != Class.Site and not self.zone.search(suffix):
+                if isinstance(parent, int) or (cls != Class.Site and not self.zone.search(suffix)):
                     continue
                 # the site or zone is named by the place itself (太原站, 平遥古城, 某市经济技术开发区)
                 start = ends[start][0]
+            if isinstance(parent, int) and RANK[out[parent][3]] >= RANK[cls]:
+                parent = None  # found here right before the name, no larger than it: a neighbour, not its parent
             name = text[start:end]
             verb = self.verb_prefix.match(name)
             if verb and parent is None:
@@ -285,8 +288,7 @@ class PlaceRecognizer(KgComponent):
                 start, parent = k + verb.end(), None
                 name = text[start:end]
             stem = name[: -len(suffix)]
-            if len(stem) < 2 or name in self.bad_name or stem in self.bad_name or self.bad_part.search(name) \
-                    or stem[0] in self.bad_start or self.clause_verb.search(stem):
+            if self._not_a_name(name, stem):
                 continue
             need = self.need_place.get(suffix) if parent is None else None
             if need is not None and not (
@@ -295,14 +297,30 @@ class PlaceRecognizer(KgComponent):
                 # generic without a place name before them: 网站, 农贸市场, 指导景区
                 # (a housing estate in a list of them stands: 永安小区、城南小区)
                 continue
-            if parent is not None and cls == Class.Site and start in ends and suffix not in self.located:
+            if isinstance(parent, Place) and cls == Class.Site and start in ends and suffix not in self.located:
                 start = ends[start][0]  # 山西孟信垣省级自然保护区: the place is part of the site's name
                 name = text[start:end]
+            self._address_end(text, ends, start, end, cls, len(out))
             out.append((start, end, name, cls, parent))
         return self._confident(text, out)
 
+    def _address_end(self, text: str, ends: dict[int, tuple[int, Place | int]], start: int, end: int, cls: str,
+                     place: Place | int) -> None:
+        """Record that a place (gazetteer entry, or index of one found by suffix) is written at start:end,
+        so a name right after it can be its part; after a township also past its office (某某街道办事处)."""
+        ends.setdefault(end, (start, place))
+        if cls == Class.Township and (office := self.office_after.match(text, end)):
+            ends.setdefault(office.end(), (start, place))
+
+    def _not_a_name(self, name: str, stem: str) -> bool:
+        """A run before a suffix that is no place name: too short, a listed non-name, a clause (its verb or
+        the word that starts it; 和平社区 keeps its 和, as 平 alone is no name)."""
+        return len(stem) < 2 or name in self.bad_name or stem in self.bad_name or bool(self.bad_part.search(name)) \
+            or (stem[0] in self.bad_start and not (stem[0] in self.start_also and len(stem) == 2)) \
+            or bool(self.clause_verb.search(stem))
+
     def _left_edge(self, text: str, name_end: int, max_name: int,
-                   ends: dict[int, tuple[int, Place]]) -> tuple[Place | None, int | None, int]:
+                   ends: dict[int, tuple[int, Place | int]]) -> tuple[Place | int | None, int | None, int]:
         """Where a name ending at ``name_end`` starts, running back at most ``max_name`` characters:
         (the place written right before it or None, the start or None when the run is too long, where the scan
         stopped)."""
@@ -311,7 +329,8 @@ class PlaceRecognizer(KgComponent):
         while k > 0 and name_end - k <= max_name:
             if k in ends:
                 return ends[k][1], k, k
-            if text[k - 1] in boundary or text.endswith(edge_words, max(0, k - reach), k):
+            if (text[k - 1] in boundary and not (text[k - 1] in self.start_also and name_end - k < 2)) \
+                    or text.endswith(edge_words, max(0, k - reach), k):
                 return None, k, k
             k -= 1
         if k == 0 and name_end <= max_name:
@@ -320,17 +339,22 @@ class PlaceRecognizer(KgComponent):
 
     def _confident(self, text: str, found: list) -> list:
         """Villages and communities without a place before them count when the page repeats them,
-        lists them with 、, or names their committee (党总支, 村委会)."""
+        lists them with 、, names their committee (党总支, 村委会), or writes a smaller place right
+        after them (某某镇某某村). A parent given as an index into ``found`` is an index into the list
+        returned."""
         names = [f[2] for f in found]
-        keep = []
-        for f in found:
+        hosts = {f[4] for f in found if isinstance(f[4], int)}
+        new_index: dict[int, int] = {}
+        keep: list[tuple[int, int, str, str, Place | int | None]] = []
+        for i, f in enumerate(found):
             start, end, name, cls, parent = f
-            if parent is None and cls in (Class.Community, Class.Township):
+            if parent is None and cls in (Class.Community, Class.Township) and i not in hosts:
                 listed = text[end:end + 1] == "、" or text[start - 1:start] == "、"
                 committee = self.committee.match(text, end) is not None
                 if not (names.count(name) >= 2 or listed or committee):
                     continue
-            keep.append(f)
+            new_index[i] = len(keep)
+            keep.append((start, end, name, cls, new_index[parent]) if isinstance(parent, int) else f)
         return keep
 
     def find(self, doc: Doc) -> None:
@@ -368,12 +392,19 @@ class PlaceRecognizer(KgComponent):
             abbreviated = self.gaz.get(self.short_code[am.group("p")])
             if abbreviated is not None:
                 self._abbreviation(doc, am, abbreviated, done)
-        local: list[Mention] = []
+        self._add_suffix_places(doc, found)
+
+    def _add_suffix_places(self, doc: Doc, found: list[tuple[int, int, Place]]) -> None:
+        """The mentions of the places found by suffix, each part of the place written before it, else of
+        the nearest larger place the text has just named."""
+        local: list[Mention] = []  # the mentions of _suffix_places' list, in its order
         self._local_ends: list[int] = []
         for start, end, name, cls, parent in self._suffix_places(doc, found):
             label = self._written_out(name)
             m = add_mention(doc, Mention(cls, label, label, start, end, [name] if label != name else []))
-            if parent is not None:
+            if isinstance(parent, int):
+                add_relation(doc, m, Prop.partOf, local[parent], start)
+            elif parent is not None:
                 pm = self._mention(doc, start, start, parent)
                 pm.alt_labels = []
                 add_relation(doc, m, Prop.partOf, pm, start)
@@ -385,7 +416,6 @@ class PlaceRecognizer(KgComponent):
                     add_relation(doc, m, Prop.partOf, host, start)
             local.append(m)
             self._local_ends.append(m.end)
-        return
 
     def _after_verbs(self, text: str, start: int, end: int) -> int:
         """Where a name starts after the verbs that open its clause (封闭管控小区: after 封闭 and 管控)."""
@@ -474,6 +504,9 @@ class PlaceRecognizer(KgComponent):
             elif province and province in MUNICIPALITIES:
                 city = province
         doc._.kg_meta = replace(info, home_province=province, home_city=city)
+        state(doc).guessed_home = frozenset(
+            level for level, given, code in (("city", info.home_city, city), ("province", info.home_province, province))
+            if code and not given)
         return doc._.kg_meta
 
     def _led_county_city(self, doc: Doc, found: list[tuple[int, int, Place]], province: str | None) -> str | None:

@@ -28,6 +28,7 @@ from kg.components.base import (
     meta,
     of_class,
     sentence_spans,
+    state,
     text_of,
     written_places,
 )
@@ -97,6 +98,7 @@ class PolicyRecognizer(KgComponent):
         self.round_re = re.compile(lex["round"])
         self.head_verb_re = re.compile(lex["head_verb"])
         self.area_list_re = re.compile(lex["area_list"])
+        self.office_after = re.compile(lex["office_after"])
         self.jurisdiction_re = re.compile(lex["jurisdiction"])
         self.origin_before_re = re.compile(lex["origin_before"])
         self.day_unit_re = re.compile(lex["day_unit"])
@@ -124,7 +126,7 @@ class PolicyRecognizer(KgComponent):
     def _places(self, doc: Doc, start: int, end: int, places: list[Mention]) -> list[Mention]:
         """The places of the sentence where a policy is applied: not those people come from (西安返京, 成都来蓉)."""
         text = text_of(doc)
-        at = self._place_at
+        at = self._starts[id(places)]  # the starts of the list's places (it is one of find's two)
         return [p for p in places[bisect_left(at, start):bisect_left(at, end)] if p.end > p.start
                 and not self.origin_after_re.match(text, p.end)
                 and not self.origin_before_re.search(text, max(0, p.start - 2), p.start)]
@@ -140,13 +142,15 @@ class PolicyRecognizer(KgComponent):
         c_end = min(ends) if ends else e
         found = []
         listed = self.area_list_re.match(text, end)
-        if listed:  # 高风险区4个：A镇B村、C小区；… — the list after the colon
+        if listed:  # 高风险区4个：A镇B村、C小区；… — the list after the colon, housing estates too
             stops = [i for p in "；。" if (i := text.find(p, listed.end(), e)) != -1]
-            found = self._places(doc, listed.end(), min(stops) if stops else e, places)
+            found = self._places(doc, listed.end(), min(stops) if stops else e, self._with_sites)
         if not listed_only:
             found = found or self._places(doc, c_start, c_end, places) or self._places(doc, s, start, places)
         starts = {p.start for p in found}
-        return [p for p in self._most_specific(found) if p.end not in starts]  # 某镇东风村: the village
+        # 某镇东风村, 某街道办事处某小区: the village, the estate — not the place written before it
+        return [p for p in self._most_specific(found) if p.end not in starts
+                and not ((office := self.office_after.match(text, p.end)) and office.end() in starts)]
 
     def _paragraph_subject(self, doc: Doc, s: int, places: list[Mention]) -> list[Mention]:
         """The places a paragraph opens with, as the subject of its first clause (某县、某区等3个县区，实施…;
@@ -222,8 +226,13 @@ class PolicyRecognizer(KgComponent):
             code = None
             if info is not None:
                 i = bisect_left(self._cue_at, start) - 1
-                province = i >= 0 and start - self._cue_at[i] <= CUE_REACH and self._cue_province[i]
-                code = info.home_province if province else info.home_city
+                cued = i >= 0 and start - self._cue_at[i] <= CUE_REACH
+                province = cued and self._cue_province[i]
+                # a home worked out from the page's places is a guess: a measure goes there only where its
+                # sentence speaks as that city or province (全市, 我省), not by default
+                if ("province" if province else "city") not in state(doc).guessed_home or \
+                        (cued and self._cue_at[i] >= s):
+                    code = info.home_province if province else info.home_city
             place = self.gaz.get(code) if code else None
             if place is not None:
                 pm = add_mention(doc, Mention(place.level, place.code, place.name, start, start))
@@ -247,9 +256,11 @@ class PolicyRecognizer(KgComponent):
                 if not text.endswith(self.relayed, max(0, m.start() - 2), m.start())]
         self._cue_at = [at for at, _ in cues]
         self._cue_province = [prov for _, prov in cues]
-        places = [p for p in written_places(doc) if p.cls not in (Class.Country, Class.Site)]
+        self._with_sites = [p for p in written_places(doc) if p.cls != Class.Country]
+        places = [p for p in self._with_sites if p.cls != Class.Site]
         sentences = sentence_spans(doc)
         self._place_at = [p.start for p in places]  # places and sentences are in text order
+        self._starts = {id(places): self._place_at, id(self._with_sites): [p.start for p in self._with_sites]}
         self._places_sorted = places
         self._sent_at = [a for a, _ in sentences]
         self._para_at = [m.end() for m in self._newline_re.finditer(text)]  # where each later paragraph starts
