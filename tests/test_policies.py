@@ -186,7 +186,7 @@ def test_a_notice_applies_to_the_place_it_is_named_by_and_a_notification_to_none
 
 
 def test_risk_areas_listed_as_estates_apply_to_the_estates_not_their_street():
-    doc = run("调整后，晋源区中风险区2个：城西街道办事处明月小区、城东街道办事处丽景二期小区。",
+    doc = run("调整后，小店区中风险区2个：坞城街道办事处明月小区、营盘街道办事处丽景二期小区。",
               home_city="140100", home_province="140000")
     assert {p for m, p in facts(doc, "appliesTo") if m == "中风险区"} == {"明月小区", "丽景二期小区"}
 
@@ -199,3 +199,11 @@ def test_a_measure_without_a_place_goes_to_a_guessed_home_only_where_its_sentenc
     assert ("三天两检", "石家庄市") in guessed  # 全市 in its own sentence
     given = facts(run(text, home_city="130100", home_province="130000"), "appliesTo")
     assert ("应检尽检", "石家庄市") in given  # the manifest says whose paper it is
+
+
+def test_a_place_inside_a_title_is_the_titles_not_the_measures_beside_it():
+    doc = run("严格执行《鄞州区风险区域划定公告》中青松街道、柳岸街道的临时管控。",
+              home_city="330200", home_province="330000")
+    applies = facts(doc, "appliesTo")
+    assert {p for m, p in applies if m == "临时管控"} == {"青松街道", "柳岸街道"}
+    assert ("鄞州区风险区域划定公告", "鄞州区") in applies

@@ -147,6 +147,8 @@ class PolicyRecognizer(KgComponent):
             found = self._places(doc, listed.end(), min(stops) if stops else e, self._with_sites)
         if not listed_only:
             found = found or self._places(doc, c_start, c_end, places) or self._places(doc, s, start, places)
+        if not self._titled[start]:  # 按《某区关于…的通告》中某街道的措施: the title's place is the title's
+            found = [p for p in found if not self._titled[p.start]]
         starts = {p.start for p in found}
         # 某镇东风村, 某街道办事处某小区: the village, the estate — not the place written before it
         return [p for p in self._most_specific(found) if p.end not in starts
@@ -268,6 +270,9 @@ class PolicyRecognizer(KgComponent):
         self._orgs = of_class(doc, Class.Organization)
         self._org_at = [o.start for o in self._orgs]
         taken = bytearray(len(text) + 1)
+        self._titled = bytearray(len(text) + 1)  # characters inside a 《title》: its places are its own
+        for m in self.title_re.finditer(text):
+            self._titled[m.start():m.end()] = b"\x01" * (m.end() - m.start())
         for m in QUOTE.finditer(text):
             kind = self._quoted_kind(text, m)
             if kind is None:
