@@ -133,3 +133,9 @@ def test_a_list_of_no_known_departments_or_of_an_unknown_scope_names_none(text):
 def test_a_government_press_office_written_short():
     doc = run("晋中市人民政府新闻办召开发布会，通报近期情况。", PIPE, home_city="140700", home_province="140000")
     assert labels(doc, "Organization") == ["晋中市人民政府新闻办公室"]
+
+
+def test_the_party_committee_of_a_county_level_city_written_with_its_市():
+    doc = run("横州市委召开疫情防控专题会议。", PIPE, home_province="450000")
+    [org] = [m for m in doc._.kg_mentions if m.cls == "Organization"]
+    assert org.label == "中共南宁市横州市委" and "中共横州市委" in org.alt_labels

@@ -182,3 +182,13 @@ def test_transliterated_names_with_a_middle_dot_after_a_title():
     doc = run("自治区卫健委主任阿不都·热合曼·买买提介绍，全区新增病例3例。")
     assert labels(doc, "Official") == ["阿不都·热合曼·买买提"]
     assert labels(run("“8·17”疫情新增病例。"), "Official", "Person") == []  # a chain's code is no name
+
+
+@pytest.mark.parametrize("text, title, org", [
+    ("宾阳县委书记孙某某主持会议。", "宾阳县委书记", "中共南宁市宾阳县委"),
+    ("横州市委书记孙某某主持会议。", "横州市委书记", "中共南宁市横州市委"),  # a county-level city
+])
+def test_a_county_party_secretary_keeps_the_county_in_the_title(text, title, org):
+    doc = run(text, PIPE, home_province="450000", home_city="450100")
+    assert (title, title) in facts(doc, "title")
+    assert (title, org) in facts(doc, "postIn")

@@ -116,7 +116,8 @@ class OrgRecognizer(KgComponent):
         level = self.scope_level[scope]
         ending = self._by_end.get(at + 1, []) + self._by_end.get(at, [])  # what the loop below can take
         for _, m in sorted(ending, key=lambda x: x[0]):
-            if m.end == at + 1 and m.cls == level and text_of(doc)[m.start:m.end].endswith(scope):
+            # the place written with the scope as its last character; a county-level city's 市 is its own (介休市委)
+            if m.end == at + 1 and m.cls in (level, Class.County) and text_of(doc)[m.start:m.end].endswith(scope):
                 return self.gaz.get(m.key), m.start
             if m.end == at and m.cls in (level, Class.County, Class.City):
                 return self.gaz.get(m.key), m.start

@@ -216,9 +216,10 @@ class PersonRecognizer(KgComponent):
         cut = start
         limit = end - len(role)
         inner = self._inner_places
+        scoped = [o for o in self._orgs_from(orgs, start, limit) if o.attrs.get("kind") in ("fixed", "scoped")]
         for m in inner[bisect_left(self._inner_at, start):bisect_left(self._inner_at, limit)]:
-            if m.end <= limit:
-                cut = max(cut, m.end)
+            if m.end <= limit and not any(o.start <= m.start and m.end <= o.end for o in scoped):
+                cut = max(cut, m.end)  # but 平遥县委书记 keeps the county its party committee is named by
         for o in self._orgs_from(orgs, start, limit):
             surface = text[o.start:o.end]
             if o.end <= limit and o.end > o.start and surface[:1] not in self.scope_start \
