@@ -207,3 +207,11 @@ def test_a_place_inside_a_title_is_the_titles_not_the_measures_beside_it():
     applies = facts(doc, "appliesTo")
     assert {p for m, p in applies if m == "临时管控"} == {"青松街道", "柳岸街道"}
     assert ("鄞州区风险区域划定公告", "鄞州区") in applies
+
+
+def test_a_risk_area_applies_to_the_places_its_clause_designates():
+    doc = run("经研判，将鄞州区青松街道明月社区、海曙区柳岸街道划为高风险区，其余地区为低风险区。",
+              home_city="330200", home_province="330000")
+    applies = facts(doc, "appliesTo")
+    assert {p for m, p in applies if m == "高风险区"} == {"明月社区", "柳岸街道"}
+    assert not [p for m, p in applies if m == "低风险区"]  # 其余地区: no place named

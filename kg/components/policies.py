@@ -98,6 +98,7 @@ class PolicyRecognizer(KgComponent):
         self.round_re = re.compile(lex["round"])
         self.head_verb_re = re.compile(lex["head_verb"])
         self.area_list_re = re.compile(lex["area_list"])
+        self.designated_re = re.compile(lex["designated_as"])
         self.office_after = re.compile(lex["office_after"])
         self.jurisdiction_re = re.compile(lex["jurisdiction"])
         self.origin_before_re = re.compile(lex["origin_before"])
@@ -216,8 +217,10 @@ class PolicyRecognizer(KgComponent):
         listed = label in self.listed
         if kind in ("strategy", "guideline"):  # a watchword is everyone's, not a place's
             targets = []
-        elif listed:  # 高风险区4个：… — only the places of its list
+        elif listed:  # 高风险区4个：… — only the places of its list, or those its clause designates (将某村划为…)
             targets = self._targets(doc, s, e, start, end, places, listed_only=True)
+            if not targets and self.designated_re.search(text_of(doc), max(0, start - 3), start):
+                targets = self._targets(doc, s, e, start, end, self._with_sites)
         elif own := self._places(doc, start, start + 2, places):  # 《某区关于…的通告》: the place it names first
             targets = own[:1]
         else:
