@@ -89,6 +89,14 @@ def test_the_pages_current_outbreak_is_a_chain_named_by_its_place():
     assert (chain.label, "遵义市") in facts(doc, "reportedIn")
 
 
+@pytest.mark.parametrize("current", ["此次疫情", "这轮疫情", "这次疫情"])
+def test_the_current_outbreak_however_the_page_says_this(current):
+    doc = run(f"截至5月3日，{current}累计报告阳性感染者42例。", home_province="520000", home_city="520300",
+              published=PUB)
+    [chain] = [m for m in doc._.kg_mentions if m.cls == "InfectionChain"]
+    assert (chain.label, 42) in facts(doc, "positiveCount") and (chain.label, "遵义市") in facts(doc, "reportedIn")
+
+
 def test_a_written_place_names_the_current_outbreak_and_keeps_its_written_form():
     doc = run("贵州遵义本轮疫情共发现21名阳性感染者。", home_province="520000", published=PUB)
     [chain] = [m for m in doc._.kg_mentions if m.cls == "InfectionChain"]
