@@ -270,6 +270,9 @@ class ChainRecognizer(KgComponent):
         for p in places:
             by_key.setdefault(p.key, []).append(p)
         later: dict[tuple[str, str], tuple[list[int], list[tuple[int, re.Match]]]] = {}
+        # what a cluster's own text counts (一条为某某传播链，累计7例) is not the page's wave's running total
+        clustered = [(c[1], _context(text, chains, i, sents, sent_starts)[1]) for i, c in enumerate(chains)
+                     if c[2].startswith("cluster|")]
         for i, (start, end, key, label, in_name, *alts) in enumerate(chains):
             chain = add_mention(doc, Mention(Class.InfectionChain, key, label, start, end, alts[0] if alts else []))
             first_relation = len(relations(doc))  # the chain's own relations follow
@@ -298,7 +301,9 @@ class ChainRecognizer(KgComponent):
             for prop, rx in self.counts.items():
                 hit = self._best_count(rx, text, start, stop)
                 if "|current|" in key:  # the page's wave: its running total may stand anywhere (a headline)
-                    hit = self._best_count(rx, text, 0, len(text), cumulative_only=True) or hit
+                    hit = self._best_count(rx, text, 0, len(text), cumulative_only=True, skip=clustered) or hit
+                    if hit is not None and _inside(hit.start(), clustered):
+                        hit = None
                 if hit is None and keys:
                     hit = self._later_count(text, prop, rx, sorted(keys), first, later, by_key, sents)
                 if hit is not None:
@@ -398,14 +403,15 @@ class ChainRecognizer(KgComponent):
                 counts.append((i, c))
         return [i for i, _ in counts], counts
 
-    def _best_count(self, rx: re.Pattern, text: str, start: int, end: int,
-                    cumulative_only: bool = False) -> re.Match | None:
+    def _best_count(self, rx: re.Pattern, text: str, start: int, end: int, cumulative_only: bool = False,
+                    skip: list[tuple[int, int]] | None = None) -> re.Match | None:
         """The count a reader takes for a chain in ``text[start:end]``: the first cumulative one
-        (累计报告…56例, 共发现…), else the first (新增3例 is the day's, not the chain's)."""
+        (累计报告…56例, 共发现…), else the first (新增3例 is the day's, not the chain's); none in ``skip``'s
+        spans (sorted, disjoint or not)."""
         first = None
         for c in rx.finditer(text, start, end):
             raw = next((g for g in c.groups() if g), None)
-            if not raw or to_int(raw) is None:
+            if not raw or to_int(raw) is None or (skip and _inside(c.start(), skip)):
                 continue
             if self.cumulative_re.search(text, max(start, c.start() - 14), c.start() + 4):
                 return c
@@ -426,6 +432,12 @@ class ChainRecognizer(KgComponent):
             if date:
                 add_relation(doc, chain, Prop.firstReported, date, d.start())
             break
+
+
+def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
+    """Is ``at`` inside one of ``spans`` (sorted and disjoint: a cluster's context stops at the next chain)?"""
+    i = bisect_right(spans, at, key=lambda s: s[0])
+    return i > 0 and at < spans[i - 1][1]
 
 
 def _context(text: str, chains: list[tuple], i: int, sents: list[tuple[int, int]],
