@@ -1,5 +1,7 @@
 import datetime as dt
 
+import pytest
+
 from .helpers import facts, labels, run
 
 PUB = dt.date(2023, 3, 9)
@@ -182,3 +184,12 @@ def test_a_byline_run_into_a_press_conferences_name_is_not_part_of_it():
     text = "新华社南宁3月2日电 （记者 王某）南宁市疫情防控新闻发布会2日召开。副市长李某某介绍情况。"
     doc = run(text, PIPE_ALL, home_province="450000", home_city="450100", published=PUB)
     assert list(_meetings(doc)) == ["南宁市疫情防控新闻发布会"]
+
+
+@pytest.mark.parametrize("text, label, ordinal", [
+    ("9月3日，市委书记张某某主持召开市委常委会第125次会议。", "石家庄市委常委会第125次会议", 125),
+    ("9月5日，市政府召开2022年第8次常务会议。", "石家庄市政府2022年第8次常务会议", 8),
+])
+def test_a_numbered_session_written_after_the_bodys_meeting_word(text, label, ordinal):
+    doc = run(text, home_city="130100", home_province="130000")
+    assert (label, ordinal) in facts(doc, "ordinal")

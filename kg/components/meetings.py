@@ -69,6 +69,7 @@ class MeetingRecognizer(KgComponent):
         # 暨 joins two names of one meeting: the second name runs to its own kind
         self.joined_name_re = re.compile(f"{lex['joined_name']}(?:{self.kind_re.pattern})")
         self.ordinal_list_re = re.compile(lex["ordinal_list"])
+        self.ordinal_session_re = re.compile(lex["ordinal_session"])
         self.dateline_re = re.compile(lex["dateline"])
         self.dateline_day_re = re.compile(lex["dateline_day"])
         self.day_of_month_re = re.compile(lex["day_of_month"])
@@ -143,9 +144,12 @@ class MeetingRecognizer(KgComponent):
         name = text[start:m.end()]
         if re.search(r"[，。；：！？“”\n]", name):
             return None
+        session = self.ordinal_session_re.match(text, m.end())  # 市委常委会第125次会议
+        if session:
+            name = text[start:session.end()]
         # 暨 joins two names of one meeting: keep the whole name
-        tail = self.joined_name_re.match(text[m.end():])
-        end = m.end() + (tail.end() if tail else 0)
+        tail = self.joined_name_re.match(text, start + len(name))
+        end = start + len(name) + (tail.end() - tail.start() if tail else 0)
         return end, self.kinds[m.group()], ordinals(name)
 
     def _organizer(self, doc: Doc, start: int, end: int, orgs: list[Mention]) -> Mention | None:
