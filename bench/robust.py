@@ -103,6 +103,21 @@ def ordinals(n: int) -> str:
     return _repeat("".join(f"第{_chinese(i)}次" for i in range(1, 100)), n)
 
 
+def dates(n: int) -> str:
+    """Dates with more days after them (4月1日、2日和3日), one after another."""
+    return _repeat("4月1日、2日和3日，", n)
+
+
+def bylines(n: int) -> str:
+    """Bylines and credits, one after another: （记者 王明）责任编辑：李华"""
+    return _repeat("（记者 王明）责任编辑：李华\n", n)
+
+
+def relays(n: int) -> str:
+    """Relayed meetings with a joined second name: 传达学习省委第五次会议暨推进会精神。"""
+    return _repeat("传达学习省委第五次专题会议暨安全生产推进会精神。", n)
+
+
 def expanding(n: int) -> str:
     """U+FDFA, which NFKC expands 18 times: n characters of clean text."""
     return "\ufdfa" * max(1, n // 18)
@@ -134,6 +149,9 @@ SHAPES: dict[str, tuple[Callable[[int], str], str]] = {
     "quotes": (quotes, ".txt"),
     "enumeration_commas": (enumeration_commas, ".txt"),
     "ordinals": (ordinals, ".txt"),
+    "dates": (dates, ".txt"),
+    "bylines": (bylines, ".txt"),
+    "relays": (relays, ".txt"),
     "expanding": (expanding, ".txt"),
     "nested_html": (nested_html, ".html"),
     "base64_html": (base64_html, ".html"),

@@ -57,7 +57,7 @@ def dates_in(text: str, doc: Document | None) -> list[tuple[int, int, _dt.date]]
         date = resolve(int(m.group("m")), int(m.group("d")), doc, int(m.group("y")) if m.group("y") else None)
         if date:
             out.append((m.start(), m.end(), date))
-        tail = more_days.match(text[m.end():])
+        tail = more_days.match(text, m.end())
         if tail and date:
             for d in day.findall(tail.group()):
                 other = resolve(date.month, int(d), None, date.year)

@@ -326,8 +326,8 @@ class MeetingRecognizer(KgComponent):
                 continue
             s = r.start("ref")
             end_ref = s + k.end()
-            tail = self.joined_name_re.match(text[end_ref:])
-            end_ref += tail.end() if tail else 0
+            tail = self.joined_name_re.match(text, end_ref)
+            end_ref = tail.end() if tail else end_ref
             org = self._organizer(doc, s, end_ref, orgs)
             ords = ordinals(text[s:end_ref])
             kind = self.kinds[k.group()]

@@ -40,6 +40,8 @@ from kg.ns import Class, Prop
 # kinds of organization whose post holders are officials (a police bureau's team leader)
 GOVERNING = {"government", "department", "party-committee", "leading-group", "task-force", "fixed", "scoped"}
 PUNCT = set("，。、；：！？“”‘’（）()《》「」【】[] \n\t\u3000,.;:!?")
+# two or three characters of a byline's name, a spaced one (王 明) included
+BYLINE_NAME = re.compile(r"[\u4e00-\u9fff](?:[ \u3000](?=[\u4e00-\u9fff][）)、 \u3000\n]))?[\u4e00-\u9fff]{1,2}")
 SEP = "、"
 SPACE = re.compile(r"[ \u3000]")
 
@@ -395,10 +397,10 @@ class PersonRecognizer(KgComponent):
         """The name a byline or credit starts at ``i``: two or three characters that end at punctuation, the
         text's end or the next credit, and start with a surname (``any_surname``: in an editor's line,
         where a pen name stands as well: 责任编辑：晓岚, with no known surname, but never a function word)."""
-        m = re.match(r"[\u4e00-\u9fff](?:[ \u3000](?=[\u4e00-\u9fff][）)、 \u3000\n]))?[\u4e00-\u9fff]{1,2}", text[i:])
+        m = BYLINE_NAME.match(text, i)
         if not m:
             return None
-        end = i + m.end()
+        end = m.end()
         if end < len(text) and text[end] not in PUNCT and text[end] not in self.byline_then \
                 and not self.credit_re.match(text, end):  # 编辑：X责编：Y, credits run together
             return None
