@@ -278,3 +278,9 @@ def test_中_after_a_title_is_in_not_the_start_of_a_name():
     doc = run("严格执行《鄞州区风险区域划定公告》中青松街道、柳岸街道的临时管控。", PLACES)
     assert {"青松街道", "柳岸街道"} <= set(labels(doc, "Township"))
     assert not [name for name in labels(doc) if name.startswith("中")]
+
+
+def test_a_street_named_like_a_province_level_city_is_the_street():
+    doc = run("荔湾区沙面街道、越秀区北京街道实行临时封控管理。", None, home_province="440000", home_city="440100")
+    assert "北京街道" in labels(doc) and "北京市" not in labels(doc)
+    assert ("北京街道", "越秀区") in facts(doc, "partOf")
