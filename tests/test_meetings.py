@@ -193,3 +193,13 @@ def test_a_byline_run_into_a_press_conferences_name_is_not_part_of_it():
 def test_a_numbered_session_written_after_the_bodys_meeting_word(text, label, ordinal):
     doc = run(text, home_city="130100", home_province="130000")
     assert (label, ordinal) in facts(doc, "ordinal")
+
+
+@pytest.mark.parametrize("text, label, chair", [
+    ("4月10日下午，市委书记林某某到白云区检查指导疫情防控工作。", "林某某到白云区检查指导疫情防控工作", "林某某"),
+    ("9月5日，常务副市长赵某带队到南站、机场检查疫情防控工作。", "赵某带队到南站、机场检查疫情防控工作", "赵某"),
+])
+def test_a_visit_where_the_leader_went_to(text, label, chair):
+    doc = run(text, home_province="440000", home_city="440100", published=PUB)
+    assert label in labels(doc, "Meeting")
+    assert (label, chair) in facts(doc, "chair")
