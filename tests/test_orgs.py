@@ -58,6 +58,9 @@ def test_short_name_takes_the_fuller_name_on_the_page():
     ("省应对新冠肺炎疫情应急指挥部召开会议。", "广西壮族自治区应对新冠肺炎疫情应急指挥部"),
     ("来源：中新网", "中国新闻网"),
     ("青秀区融媒体中心报道。", "南宁市青秀区融媒体中心"),
+    ("广西壮族自治区应对新型冠状病毒肺炎疫情工作领导小组办公室发布通知。",
+     "广西壮族自治区应对新型冠状病毒肺炎疫情工作领导小组办公室"),  # a long leading group's office
+    ("市委常委会听取市委全面深化改革领导小组工作汇报。", "中共南宁市委全面深化改革领导小组"),  # not from 听取
 ])
 def test_departments_media_and_task_forces_of_other_provinces(text, org):
     doc = run(text, PIPE, home_province="450000", home_city="450100")
