@@ -215,3 +215,12 @@ def test_a_risk_area_applies_to_the_places_its_clause_designates():
     applies = facts(doc, "appliesTo")
     assert {p for m, p in applies if m == "高风险区"} == {"明月社区", "柳岸街道"}
     assert not [p for m, p in applies if m == "低风险区"]  # 其余地区: no place named
+
+
+def test_unquoted_restrictions_written_as_非必要不():
+    doc = run("倡导广大市民非必要不前往中高风险地区，非必要不聚集、不聚餐，非必要不离开本市。",
+              home_city="320500", home_province="320000")
+    got = labels(doc, "Policy")
+    assert {"非必要不前往中高风险地区", "非必要不聚集、不聚餐"} <= set(got)
+    assert "非必要不外出" in got  # 非必要不离开 is the lexicon's 非必要不外出, once
+    assert not [g for g in got if g.startswith("非必要不离开")]

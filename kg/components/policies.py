@@ -92,6 +92,7 @@ class PolicyRecognizer(KgComponent):
         self.counted_re = re.compile(lex["counted"])
         self.listed_re = re.compile(lex["listed"])
         self.list_verb_re = re.compile(lex["list_verb"])
+        self.not_necessary_re = re.compile(lex["not_necessary"])
         self.headed_re = re.compile(lex["headed"])
         self.manner_end_re = re.compile(lex["manner_end"])
         self.not_manner_re = re.compile(lex["not_manner"])
@@ -309,7 +310,15 @@ class PolicyRecognizer(KgComponent):
         for start, end, label in self._parallel(text):
             if not any(taken[start:end]) and not any(named[start:end]):
                 self._add(doc, start, end, label, "measure", places, sentences)
+        self._restrictions(doc, text, taken, places, sentences)
         return
+
+    def _restrictions(self, doc: Doc, text: str, taken: bytearray, places: list[Mention], sentences) -> None:
+        """Unquoted restrictions written as 非必要不… (非必要不前往中高风险地区, 非必要不聚集、不聚餐): the place
+        named in one is part of it; one the lexicon knows (非必要不离开) is the lexicon's."""
+        for m in self.not_necessary_re.finditer(text):
+            if not any(taken[m.start():m.end()]) and not self.lexicon_re.match(text, m.start()):
+                self._add(doc, m.start(), m.end(), m.group(), "measure", places, sentences)
 
     def _quoted_kind(self, text: str, m: re.Match) -> str | None:
         """The kind of policy a quoted phrase names (by the words after it or its own), or None."""
