@@ -203,3 +203,10 @@ def test_a_visit_where_the_leader_went_to(text, label, chair):
     doc = run(text, home_province="440000", home_city="440100", published=PUB)
     assert label in labels(doc, "Meeting")
     assert (label, chair) in facts(doc, "chair")
+
+
+def test_those_who_accompany_a_visit_attend_it():
+    text = "3月1日，市委书记林某某到江南区调研疫情防控工作。副市长周某、市政府秘书长吴某陪同调研。"
+    doc = run(text, home_province="450000", home_city="450100", published=PUB)
+    [visit] = labels(doc, "Meeting")
+    assert {(visit, "周某"), (visit, "吴某")} <= facts(doc, "attendee")
