@@ -192,3 +192,9 @@ def test_a_county_party_secretary_keeps_the_county_in_the_title(text, title, org
     doc = run(text, PIPE, home_province="450000", home_city="450100")
     assert (title, title) in facts(doc, "title")
     assert (title, org) in facts(doc, "postIn")
+
+
+def test_an_anonymised_case_in_a_case_record_is_no_person():
+    text = "阳性感染者5：王某，女，45岁，为外省返回人员。阳性感染者6：赵某某（男，12岁）。确诊病例李某某从省外返回。"
+    doc = run(text, PIPE, home_province="140000", home_city="140200")
+    assert labels(doc, "Person") == ["李某某"]  # the case told as a story stands, as any anonymised name

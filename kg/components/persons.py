@@ -106,6 +106,7 @@ class PersonRecognizer(KgComponent):
         self.byline_then = lex["byline_then"]
         # an anonymised name: X某某, or X某 where the name ends (张某萍 masks a given name, no name of its own)
         self.anon_re = re.compile(lex["anonymised"])
+        self.case_record_re = re.compile(lex["case_record"])
         # where a title's run starts, read back from its role
         self.title_cut_re = re.compile(lex["title_cut"])
         self.as_title_re = re.compile(lex["as_title"])
@@ -460,7 +461,8 @@ class PersonRecognizer(KgComponent):
         self._leader_lists(doc, found)
         self._cued(doc, found)
         for m in self.anon_re.finditer(text_of(doc)):
-            if self.is_surname_start(m.group()) and m.span() not in found:
+            if self.is_surname_start(m.group()) and m.span() not in found \
+                    and not self.case_record_re.match(text_of(doc), m.end()):  # 王某，女，45岁: a case
                 found[m.span()] = self._person(doc, m.start(), m.end(), False)
         after = (m.start() for m in self.after_title_re.finditer(text_of(doc)))
         for m in matches_near(self.after_re, text_of(doc), after, 3, 2):
