@@ -284,3 +284,8 @@ def test_a_street_named_like_a_province_level_city_is_the_street():
     doc = run("荔湾区沙面街道、越秀区北京街道实行临时封控管理。", None, home_province="440000", home_city="440100")
     assert "北京街道" in labels(doc) and "北京市" not in labels(doc)
     assert ("北京街道", "越秀区") in facts(doc, "partOf")
+
+
+@pytest.mark.parametrize("text", ["某地疫情防控期间市场保供稳价工作有序开展。", "廊坊市市场监管局开展检查。"])
+def test_a_market_that_is_a_word_or_a_clause_is_no_site(text):
+    assert labels(run(text, PLACES, home_province="130000"), "Site") == []
