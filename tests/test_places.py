@@ -289,3 +289,14 @@ def test_a_street_named_like_a_province_level_city_is_the_street():
 @pytest.mark.parametrize("text", ["某地疫情防控期间市场保供稳价工作有序开展。", "石家庄市市场监管局开展检查。"])
 def test_a_market_that_is_a_word_or_a_clause_is_no_site(text):
     assert labels(run(text, PLACES, home_province="130000"), "Site") == []
+
+
+def test_a_county_level_city_its_headline_names_is_the_home_that_我市_means():
+    text = ("浏阳市召开疫情防控工作调度会\n"
+            "8月3日，市委书记王某主持召开全市疫情防控工作调度会，传达长沙市委会议精神，部署我市工作。")
+    doc = run(text, PLACES)
+    assert doc._.kg_meta.home_city == "430181"  # 浏阳市, not 长沙市, whose meeting it relays
+    # a prefecture's page that names a county-level city in its headline stays the prefecture's
+    text = ("浏阳市新增1例阳性感染者\n"
+            "长沙市卫健委通报，长沙市新增1例，我市将开展核酸检测。长沙市各区县做好防控。")
+    assert run(text, PLACES)._.kg_meta.home_city == "430100"

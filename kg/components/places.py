@@ -511,11 +511,19 @@ class PlaceRecognizer(KgComponent):
 
     def _led_county_city(self, doc: Doc, found: list[tuple[int, int, Place]], province: str | None) -> str | None:
         """On a page that speaks as a city (我市召开…), the county-level city whose own leader it names
-        (某某市委书记韩某): that city is 我市, however often its prefecture is written."""
+        (某某市委书记韩某): that city is 我市, however often its prefecture is written; else the one its
+        headline names (某某市召开…), when no prefecture is written more often."""
         text = text_of(doc)
         if not self.first_person_city_re.search(text):
             return None
         led = {p.code for _, e, p in found if self._county_city(p.code, province) and self.own_leader_re.match(text, e)}
+        if not led:
+            headline = text.find("\n")
+            led = {p.code for s, _, p in found if s < headline and self._county_city(p.code, province)}
+            written = Counter(p.code for _, _, p in found)
+            cities = [n for c, n in written.items() if (place := self.gaz.get(c)) and place.level == Class.City]
+            if len(led) == 1 and written[next(iter(led))] < max(cities, default=0):
+                return None  # a prefecture's page with a county-level city in its headline
         return led.pop() if len(led) == 1 else None
 
     def _county_city(self, code: str, province: str | None) -> bool:
