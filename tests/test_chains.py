@@ -241,3 +241,11 @@ def test_a_coded_chain_written_without_its_place_is_labelled_with_the_pages_city
     assert c.label == "“3·12”疫情"
     [d] = mentions(run("吉林市“3·12”疫情新增本土确诊病例4例。", home_city="220100"), "InfectionChain")
     assert d.label == "吉林市“3·12”疫情"  # the place written in its name wins over the page's
+
+
+def test_a_coded_chain_named_for_the_pages_city_is_reported_there_when_nothing_else_places_it():
+    text = "截至10月12日24时，“10·8”疫情累计报告本土阳性感染者26例。"
+    doc = run(text, home_province="430000", home_city="430100", published=dt.date(2022, 10, 13))
+    [chain] = [m for m in doc._.kg_mentions if m.cls == "InfectionChain"]
+    assert chain.label == "长沙市“10·8”疫情"
+    assert (chain.label, "长沙市") in facts(doc, "reportedIn")

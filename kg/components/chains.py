@@ -290,7 +290,9 @@ class ChainRecognizer(KgComponent):
                 add_relation(doc, chain, Prop.site, site, t.start())
             context_sents = sents[bisect_right(sent_ends, start):bisect_left(sent_starts, stop)]
             self._reporting_sentences(doc, chain, in_name, context_sents, places, at)
-            if key.startswith("cluster|"):
+            home = self.gaz.get(self._home(doc)) if not in_name else None
+            if key.startswith("cluster|") or (home is not None and label.startswith(home.name)):
+                # a cluster, or a coded chain its label gives to the page's city (长沙市“10·8”疫情)
                 self._home_if_unplaced(doc, chain, start, first_relation)
             # Counts: in the chain's own context first; then, for a chain named after a place
             # (太谷输入性疫情), in later sentences of the page that name that place as the subject
