@@ -142,3 +142,15 @@ def test_the_party_committee_of_a_county_level_city_written_with_its_市():
     doc = run("横州市委召开疫情防控专题会议。", PIPE, home_province="450000")
     [org] = [m for m in doc._.kg_mentions if m.cls == "Organization"]
     assert org.label == "中共南宁市横州市委" and "中共横州市委" in org.alt_labels
+
+
+@pytest.mark.parametrize("text, org", [
+    ("四川大学华西医院派出医疗队。", "四川大学华西医院"),  # a place whose name starts with a numeral
+    ("三台县公安分局大数据流调组连夜排查。", "绵阳市三台县公安分局"),
+])
+def test_a_name_that_starts_with_a_numeral_place(text, org):
+    assert org in labels(run(text, PIPE, home_province="510000", home_city="510100"), "Organization")
+
+
+def test_a_count_of_bodies_is_no_name():
+    assert labels(run("四家医院派出医疗队。", PIPE, home_province="510000"), "Organization") == []

@@ -365,8 +365,9 @@ class OrgRecognizer(KgComponent):
         if len(m.group()) == 1 and (text[end:end + 1] in self.word_after or
                                     (prefix_place is not None and prefix_place.end == k)):
             return False  # 局部, 局面; 山西省局 is no name
-        return not (len(name) - len(m.group()) < (1 if name[0] in self.scope_level else 2) or name[0] in self.bad_start
-                    or not re.fullmatch(r"[\u4e00-\u9fff0-9A-Za-z]+", name))
+        bad_start = name[0] in self.bad_start and not any(self.gaz.by_name.get(name[:n]) for n in (2, 3, 4))
+        return not (len(name) - len(m.group()) < (1 if name[0] in self.scope_level else 2) or bad_start
+                    or not re.fullmatch(r"[\u4e00-\u9fff0-9A-Za-z]+", name))  # 四家医院, but 四川大学
 
     def _named_candidate(self, doc: Doc, name: str, start: int, end: int, kind: str, prefix_place: Mention | None,
                          places: list[Mention]) -> _Cand:
