@@ -210,3 +210,12 @@ def test_those_who_accompany_a_visit_attend_it():
     doc = run(text, home_province="450000", home_city="450100", published=PUB)
     [visit] = labels(doc, "Meeting")
     assert {(visit, "周某"), (visit, "吴某")} <= facts(doc, "attendee")
+
+
+def test_two_meetings_relayed_at_once_and_a_standing_committee_that_holds_a_meeting():
+    text = ("4月2日，市委常委会召开会议，传达学习国务院联防联控机制电视电话会议和省委常委会会议精神，"
+            "研究部署我市疫情防控工作。市委书记曹某某主持会议。")
+    doc = run(text, home_province="320000", home_city="320500", published=PUB)
+    relays = facts(doc, "relays")
+    assert {("苏州市委常委会会议", "国务院联防联控机制电视电话会议"), ("苏州市委常委会会议", "江苏省委常委会会议")} <= relays
+    assert ("苏州市委常委会会议", "曹某某") in facts(doc, "chair")

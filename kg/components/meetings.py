@@ -69,6 +69,8 @@ class MeetingRecognizer(KgComponent):
         # 暨 joins two names of one meeting: the second name runs to its own kind
         self.joined_name_re = re.compile(f"{lex['joined_name']}(?:{self.kind_re.pattern})")
         self.ordinal_list_re = re.compile(lex["ordinal_list"])
+        self.relay_and_re = re.compile(lex["relay_and"])
+        self.body_before_re = re.compile(lex["body_before"])
         self.ordinal_session_re = re.compile(lex["ordinal_session"])
         self.dateline_re = re.compile(lex["dateline"])
         self.dateline_day_re = re.compile(lex["dateline_day"])
@@ -249,7 +251,9 @@ class MeetingRecognizer(KgComponent):
                 s_start = sentences[i - 1][0] if i else body
                 own = sorted({d for _, _, d in dates_in(text[s_start:h.start()], info)})
                 held = own if own else dates
-                main += self._held(doc, h.start(), start, end, kind, ords, org, held, subjects.get(h.start(), []))
+                body_of = self.body_before_re.search(text, max(0, h.start() - 4), h.start())  # 市委常委会召开
+                subject = subjects.get(h.start()) or (subjects.get(body_of.start(), []) if body_of else [])
+                main += self._held(doc, h.start(), start, end, kind, ords, org, held, subject)
                 break
             if not main:
                 reported = self._reported(doc, body, a_end, orgs, dates)
@@ -319,22 +323,24 @@ class MeetingRecognizer(KgComponent):
                 dates: list[_dt.date]) -> None:
         """The meetings the article's meeting ``target`` relays (传达学习 NAME 精神)."""
         text = text_of(doc)
+        hints = [dates[-1], dates[-1] - _dt.timedelta(days=1)] if dates else []
         for r in self.relay_re.finditer(text, body, a_end):
-            ref = text[r.start("ref"):r.end() - 2]  # the name, with its 会议, without 精神
-            k = self.kind_re.search(ref)
-            if not k or self.not_a_meeting_re.search(ref) or self.vague_re.search(ref[:k.end()]):
+            s, ref_end = r.start("ref"), r.end() - 2  # the name, with its 会议, without 精神
+            if self.not_a_meeting_re.search(text, s, ref_end):
                 continue
-            s = r.start("ref")
-            end_ref = s + k.end()
-            tail = self.joined_name_re.match(text, end_ref)
-            end_ref = tail.end() if tail else end_ref
-            org = self._organizer(doc, s, end_ref, orgs)
-            ords = ordinals(text[s:end_ref])
-            kind = self.kinds[k.group()]
-            hints = [dates[-1], dates[-1] - _dt.timedelta(days=1)] if dates else []
-            ref_m = self._meeting(doc, s, end_ref, kind, ords[0] if ords else None, org, None,
-                                  text[s:end_ref], hints)
-            add_relation(doc, target, Prop.relays, ref_m, s)
+            while (k := self.kind_re.search(text, s, ref_end)) and not self.vague_re.search(text, s, k.end()):
+                end_ref = k.end()
+                tail = self.joined_name_re.match(text, end_ref)
+                end_ref = tail.end() if tail else end_ref
+                org = self._organizer(doc, s, end_ref, orgs)
+                ords = ordinals(text[s:end_ref])
+                ref_m = self._meeting(doc, s, end_ref, self.kinds[k.group()], ords[0] if ords else None, org, None,
+                                      text[s:end_ref], hints)
+                add_relation(doc, target, Prop.relays, ref_m, s)
+                more = self.relay_and_re.match(text, end_ref)  # 某会议和某会议精神: each is relayed
+                if more is None:
+                    break
+                s = more.end()
 
     def _visit(self, doc: Doc, persons: list[Mention], start: int, end: int, dates: list) -> Mention | None:
         """An inspection visit as an event, named as the text names it (X在Y暗访检查…工作), with the
