@@ -224,3 +224,17 @@ def test_unquoted_restrictions_written_as_非必要不():
     assert {"非必要不前往中高风险地区", "非必要不聚集、不聚餐"} <= set(got)
     assert "非必要不外出" in got  # 非必要不离开 is the lexicon's 非必要不外出, once
     assert not [g for g in got if g.startswith("非必要不离开")]
+
+
+def test_a_measure_in_one_part_of_a_sentence_applies_to_that_parts_places():
+    text = ("自11月20日0时起，将天心区坡子街街道调整为高风险区，实行“足不出户、上门服务”；"
+            "将岳麓区望月湖街道调整为中风险区，实行“人不出区、错峰取物”。")
+    applies = facts(run(text, home_city="430100", home_province="430000"), "appliesTo")
+    assert {p for m, p in applies if m == "人不出区、错峰取物"} == {"望月湖街道"}
+    assert {p for m, p in applies if m == "足不出户、上门服务"} == {"坡子街街道"}
+
+
+def test_a_part_without_places_takes_the_subject_of_an_earlier_part_without_a_measure():
+    text = "市指挥部表示，岳麓区从明日起有序恢复商超营业；公园景区暂不开放；餐饮门店暂停堂食。"
+    applies = facts(run(text, home_city="430100", home_province="430000"), "appliesTo")
+    assert ("暂停堂食", "岳麓区") in applies

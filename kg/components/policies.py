@@ -48,6 +48,7 @@ SLOGAN = re.compile(r"[\u4e00-\u9fff]{4,8}")
 LIST_RUN = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]+(?:、[\u4e00-\u9fff]+){2,}")
 FIRST_ITEM = 6  # characters: a longer first item without a verb to cut at is not one item
 CLAUSE = "，；：。！？"  # what ends a clause
+PART = "；"  # what ends a part of a sentence that coordinates several (将A…，实行X；将B…，实行Y)
 HEAD_REACH = 10
 KINDS_AFTER = ("strategy", "guideline", "plan")  # lex/policies.tsv has <kind>_after: the words after a quote
 
@@ -148,7 +149,15 @@ class PolicyRecognizer(KgComponent):
             stops = [i for p in "；。" if (i := text.find(p, listed.end(), e)) != -1]
             found = self._places(doc, listed.end(), min(stops) if stops else e, self._with_sites)
         if not listed_only:
-            found = found or self._places(doc, c_start, c_end, places) or self._places(doc, s, start, places)
+            # 将A划为高风险区，实行X；将B…，实行Y: Y is B's (its part's places)
+            part = max(s, text.rfind(PART, s, start) + 1)
+            found = found or self._places(doc, c_start, c_end, places) or self._places(doc, part, start, places)
+            while not found and part > s:  # else an earlier part's, unless a measure of its own claims them
+                prev = max(s, text.rfind(PART, s, part - 1) + 1)
+                i = bisect_left(self._measure_at, prev)
+                if not (i < len(self._measure_at) and self._measure_at[i] < part - 1):
+                    found = self._places(doc, prev, part - 1, places)
+                part = prev
         if not self._titled[start]:  # 按《某区关于…的通告》中某街道的措施: the title's place is the title's
             found = [p for p in found if not self._titled[p.start]]
         starts = {p.start for p in found}
@@ -273,6 +282,9 @@ class PolicyRecognizer(KgComponent):
         self._first_clause: dict[int, int | None] = {}  # paragraph start -> where its first clause ends
         self._orgs = of_class(doc, Class.Organization)
         self._org_at = [o.start for o in self._orgs]
+        # where measures are written (quoted, or the lexicon's): a part of a sentence holding one keeps its places
+        self._measure_at = sorted([m.start() for m in QUOTE.finditer(text)] + [m.start() for m in
+                                                                             self.lexicon_re.finditer(text)])
         taken = bytearray(len(text) + 1)
         self._titled = bytearray(len(text) + 1)  # characters inside a 《title》: its places are its own
         for m in self.title_re.finditer(text):
