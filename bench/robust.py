@@ -118,6 +118,11 @@ def relays(n: int) -> str:
     return _repeat("传达学习省委第五次专题会议暨安全生产推进会精神。", n)
 
 
+def parts(n: int) -> str:
+    """One sentence of parts joined by ；, a measure in every third, no place: 暂停堂食；暂缓开放；…"""
+    return _repeat("暂停堂食；暂缓开放；有序恢复；", n)
+
+
 def expanding(n: int) -> str:
     """U+FDFA, which NFKC expands 18 times: n characters of clean text."""
     return "\ufdfa" * max(1, n // 18)
@@ -152,6 +157,7 @@ SHAPES: dict[str, tuple[Callable[[int], str], str]] = {
     "dates": (dates, ".txt"),
     "bylines": (bylines, ".txt"),
     "relays": (relays, ".txt"),
+    "parts": (parts, ".txt"),
     "expanding": (expanding, ".txt"),
     "nested_html": (nested_html, ".html"),
     "base64_html": (base64_html, ".html"),

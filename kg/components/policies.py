@@ -49,6 +49,7 @@ LIST_RUN = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]+(?:、[\u4e00-\u9fff
 FIRST_ITEM = 6  # characters: a longer first item without a verb to cut at is not one item
 CLAUSE = "，；：。！？"  # what ends a clause
 PART = "；"  # what ends a part of a sentence that coordinates several (将A…，实行X；将B…，实行Y)
+PARTS_BACK = 4  # earlier parts of its sentence where a measure's places are looked for
 HEAD_REACH = 10
 KINDS_AFTER = ("strategy", "guideline", "plan")  # lex/policies.tsv has <kind>_after: the words after a quote
 
@@ -152,7 +153,9 @@ class PolicyRecognizer(KgComponent):
             # 将A划为高风险区，实行X；将B…，实行Y: Y is B's (its part's places)
             part = max(s, text.rfind(PART, s, start) + 1)
             found = found or self._places(doc, c_start, c_end, places) or self._places(doc, part, start, places)
-            while not found and part > s:  # else an earlier part's, unless a measure of its own claims them
+            for _ in range(PARTS_BACK):  # else an earlier part's, unless a measure of its own claims them
+                if found or part <= s:
+                    break
                 prev = max(s, text.rfind(PART, s, part - 1) + 1)
                 i = bisect_left(self._measure_at, prev)
                 if not (i < len(self._measure_at) and self._measure_at[i] < part - 1):
