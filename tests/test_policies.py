@@ -238,3 +238,12 @@ def test_a_part_without_places_takes_the_subject_of_an_earlier_part_without_a_me
     text = "市指挥部表示，岳麓区从明日起有序恢复商超营业；公园景区暂不开放；餐饮门店暂停堂食。"
     applies = facts(run(text, home_city="430100", home_province="430000"), "appliesTo")
     assert ("暂停堂食", "岳麓区") in applies
+
+
+def test_a_printed_notice_is_issued_by_the_body_that_signs_it():
+    text = ("关于调整部分区域风险等级的通告\n"
+            "经研判，自11月20日0时起，将岳麓区望月湖街道调整为中风险区。\n"
+            "长沙市新冠肺炎疫情防控指挥部\n"
+            "2022年11月19日\n")
+    doc = run(text, home_city="430100", home_province="430000")
+    assert ("关于调整部分区域风险等级的通告", "长沙市新冠肺炎疫情防控指挥部") in facts(doc, "issuedBy")

@@ -50,6 +50,7 @@ FIRST_ITEM = 6  # characters: a longer first item without a verb to cut at is no
 CLAUSE = "，；：。！？"  # what ends a clause
 PART = "；"  # what ends a part of a sentence that coordinates several (将A…，实行X；将B…，实行Y)
 PARTS_BACK = 4  # earlier parts of its sentence where a measure's places are looked for
+SIGNATURE_REACH = 3000  # characters after a notice's heading where its signature is looked for
 HEAD_REACH = 10
 KINDS_AFTER = ("strategy", "guideline", "plan")  # lex/policies.tsv has <kind>_after: the words after a quote
 
@@ -83,6 +84,7 @@ class PolicyRecognizer(KgComponent):
         self.title_re = re.compile(lex["title"])
         self.title_edition_re = re.compile(lex["title_edition"])
         self.heading_notice_re = re.compile(lex["heading_notice"])
+        self.signature_date_re = re.compile(lex["signature_date"])
         self.notice_re = re.compile(lex["notice"])
         self.plan_re = re.compile(lex["plan"])
         self.issue_re = re.compile(lex["issue"])
@@ -194,9 +196,22 @@ class PolicyRecognizer(KgComponent):
             s, e = m.span("name")
             if not any(taken[s:e]):
                 name = m.group("name").replace("\n", "")  # a heading broken by a column cut
-                self._add(doc, s, e, name, self._title_kind(name), places, sentences,
-                          issuer=self._issuer_places(doc, text, s, places))
+                notice = self._add(doc, s, e, name, self._title_kind(name), places, sentences,
+                                   issuer=self._issuer_places(doc, text, s, places))
                 taken[s:e] = b"\x01" * (e - s)
+                signer = self._signer(text, e)
+                if signer is not None:
+                    add_relation(doc, notice, Prop.issuedBy, signer, signer.start)
+
+    def _signer(self, text: str, after: int) -> Mention | None:
+        """The organization that signs a notice printed after ``after``: its name a line of its own, the date
+        the next line (某某指挥部 / 2022年11月19日), within SIGNATURE_REACH characters."""
+        orgs = self._orgs
+        for o in orgs[bisect_left(self._org_at, after):bisect_left(self._org_at, after + SIGNATURE_REACH)]:
+            if o.end > o.start and text[o.start - 1:o.start] == "\n" and text[o.end:o.end + 1] == "\n" \
+                    and self.signature_date_re.match(text, o.end + 1):
+                return o
+        return None
 
     def _issuer_places(self, doc: Doc, text: str, start: int, places: list[Mention]) -> list[Mention]:
         """The most specific place named in the two lines above a heading, where its issuer signs
@@ -217,7 +232,7 @@ class PolicyRecognizer(KgComponent):
         return "measure" if name.endswith(self.notice_end) else "plan" if name.endswith(self.plan_word) \
             else "guideline"
 
-    def _add(self, doc, start, end, label, kind, places, sentences, alts=(), issuer=()):
+    def _add(self, doc, start, end, label, kind, places, sentences, alts=(), issuer=()) -> Mention:
         """Record a policy, its kind and the places it applies to (``issuer``: the places of who issued it,
         where its own sentence names none)."""
         label = label.strip()
@@ -267,6 +282,7 @@ class PolicyRecognizer(KgComponent):
             if org.end <= start and org.end > org.start and \
                     self.issue_re.search(text, org.end, start) and not re.search(r"[。；]", text[org.end:start]):
                 add_relation(doc, m, Prop.issuedBy, org, start)
+        return m
 
     def find(self, doc: Doc) -> None:
         text = text_of(doc)
