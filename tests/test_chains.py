@@ -249,3 +249,13 @@ def test_a_coded_chain_named_for_the_pages_city_is_reported_there_when_nothing_e
     [chain] = [m for m in doc._.kg_mentions if m.cls == "InfectionChain"]
     assert chain.label == "长沙市“10·8”疫情"
     assert (chain.label, "长沙市") in facts(doc, "reportedIn")
+
+
+def test_a_chain_named_after_a_place_is_reported_within_it_or_its_city():
+    text = ("目前，株洲疫情与长沙同源。截至1月9日，全省累计报告本地确诊病例50例，其中长沙市30例，株洲市20例。")
+    doc = run(text, home_province="430000", home_city="430100", published=PUB)
+    reported = facts(doc, "reportedIn")
+    assert ("株洲疫情", "株洲市") in reported and ("株洲疫情", "长沙市") not in reported  # another city's cases
+    text = "岳麓区疫情已报告阳性感染者12例，其中岳麓区8例，天心区报告4例。"
+    reported = facts(run(text, home_province="430000", home_city="430100", published=PUB), "reportedIn")
+    assert {("岳麓区疫情", "岳麓区"), ("岳麓区疫情", "天心区")} <= reported  # a district's chain spreads in its city

@@ -334,10 +334,25 @@ class ChainRecognizer(KgComponent):
             if self.reported not in text[s_start:s_end]:
                 continue
             for p in places[bisect_left(at, s_start):bisect_left(at, s_end)]:
-                if p.cls in (Class.City, Class.County) and p not in in_name \
+                if p.cls in (Class.City, Class.County) and p not in in_name and self._within_name(p, in_name) \
                         and not self.origin_cue_re.match(text[p.end:p.end + 8]) \
                         and text[p.end:p.end + 1] != self.native_mark:
                     add_relation(doc, chain, Prop.reportedIn, p, p.start)
+
+    def _within_name(self, p: Mention, in_name: list[Mention]) -> bool:
+        """Can a chain named after ``in_name`` be reported in ``p``: any place for a chain named after none; else
+        a place within the city or province it is named after (某市疫情 is not reported in another city), or
+        within the city of the county it is named after (某县疫情 spreads to the city's other districts)."""
+        if not in_name:
+            return True
+        for q in in_name:
+            scope = q.key
+            if q.cls not in (Class.Province, Class.City) and (place := self.gaz.get(q.key)) is not None \
+                    and place.parent:
+                scope = place.parent
+            if p.key == scope or self.gaz.is_within(p.key, scope):
+                return True
+        return False
 
     def _spread(self, doc: Doc, chain: Mention, end: int, places: list[Mention], at: list[int]) -> None:
         """本轮疫情出现在A、B、C等地: the places of the clause after the chain's name are where it was reported."""
@@ -377,7 +392,8 @@ class ChainRecognizer(KgComponent):
                 origins.append(p)
             elif p.cls == Class.Site:
                 add_relation(doc, chain, Prop.site, p, p.start)
-            elif p.cls in (Class.City, Class.County, Class.Township) and p not in in_name and (
+            elif p.cls in (Class.City, Class.County, Class.Township) and p not in in_name \
+                    and self._within_name(p, in_name) and (
                     self.cases_after_re.match(text, p.end)
                     or self.lives_in_re.search(text, max(0, p.start - 4), p.start)) \
                     and not self.origin_before_re.search(text, max(0, p.start - 3), p.start):
