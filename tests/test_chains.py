@@ -259,3 +259,10 @@ def test_a_chain_named_after_a_place_is_reported_within_it_or_its_city():
     text = "岳麓区疫情已报告阳性感染者12例，其中岳麓区8例，天心区报告4例。"
     reported = facts(run(text, home_province="430000", home_city="430100", published=PUB), "reportedIn")
     assert {("岳麓区疫情", "岳麓区"), ("岳麓区疫情", "天心区")} <= reported  # a district's chain spreads in its city
+
+
+def test_a_chain_named_after_a_place_takes_its_share_of_a_total_broken_down_by_place():
+    text = "株洲疫情与长沙同源。截至1月9日，全省累计报告本地确诊病例50例，其中长沙市30例，株洲市20例。"
+    doc = run(text, home_province="430000", home_city="430100", published=PUB)
+    assert ("株洲疫情", 20) in facts(doc, "confirmedCount")
+    assert ("株洲疫情", 50) not in facts(doc, "confirmedCount")

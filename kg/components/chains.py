@@ -76,6 +76,8 @@ class ChainRecognizer(KgComponent):
         self.not_chain_after_re = re.compile(lex["not_chain_after"])
         self.placed_middle_re = re.compile(lex["placed_middle"])
         self.current_re = re.compile(lex["current"])
+        self.breakdown = lex["breakdown"]
+        self.share_re = re.compile(lex["share"])
         self.cases_re = re.compile(lex["cases"])
         self.cluster_re = re.compile(lex["cluster"])
         self.link_word = lex["link_word"]
@@ -311,8 +313,25 @@ class ChainRecognizer(KgComponent):
                 if hit is not None:
                     raw = next((g for g in hit.groups() if g), None)
                     lower = bool(self.lower_bound_re.search(hit.group()))
+                    share = self._share(text, hit, keys, places, at, sent_ends) if keys else None
+                    if share is not None:  # 其中某市16例: the chain named after 某市 has its share, not the total
+                        raw, lower = share.group(1), False
                     add_relation(doc, chain, prop, to_int(raw) if raw else None, hit.start(), lower_bound=lower)
         return
+
+    def _share(self, text: str, hit: re.Match, keys: set[str], places: list[Mention], at: list[int],
+               sent_ends: list[int]) -> re.Match | None:
+        """Where a total is broken down by place in its sentence (累计报告确诊病例50例，其中某市30例), the share of
+        the place a chain is named after (``keys``), as a match whose group 1 is the number."""
+        i = bisect_right(sent_ends, hit.end())
+        end = sent_ends[i] if i < len(sent_ends) else len(text)
+        breakdown = text.find(self.breakdown, hit.end(), end)
+        if breakdown == -1:
+            return None
+        for p in places[bisect_left(at, breakdown):bisect_left(at, end)]:
+            if p.key in keys and (share := self.share_re.match(text, p.end)):
+                return share
+        return None
 
     def _home_if_unplaced(self, doc: Doc, chain: Mention, at: int, first_relation: int) -> None:
         """A cluster (某超市关联) that nothing places is reported where the page reports: its home city.
