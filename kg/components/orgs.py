@@ -104,6 +104,7 @@ class OrgRecognizer(KgComponent):
         self.legal = re.compile(lex["legal_form"])
         self.credit_re = re.compile(lex["credit"])
         self.credit_not = re.compile(lex["credit_not"])
+        self.media_title_re = re.compile(lex["media_title"])
         self.dept_list_re = re.compile(lex["dept_list"])
         self.dept_unit_province = lex["dept_unit_province"].split("|")
         self.dept_unit_local = lex["dept_unit_local"].split("|")
@@ -223,7 +224,8 @@ class OrgRecognizer(KgComponent):
         for m in self.fixed_re.finditer(text):
             cands.append(_Cand(m.start(), m.end(), self.fixed[m.group()], None, "fixed"))
             taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
-        for m in self.credit_re.finditer(text):  # 来源：某某网: the medium, whatever its name's shape
+        for m in [*self.credit_re.finditer(text), *self.media_title_re.finditer(text)]:
+            # 来源：某某网, 《某某报》记者: the medium, whatever its name's shape
             s, e = m.span("name")
             if not any(taken[s:e]) and not self.credit_not.match(m.group("name")):
                 cands.append(_Cand(s, e, m.group("name"), None, "media"))
