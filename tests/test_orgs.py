@@ -108,8 +108,8 @@ def test_a_clause_verb_never_starts_an_organization(text):
     ("来源： 东岭日报\n分享到：微信", "东岭日报"),
     ("來源：東方日報 日期 2021-11-03", "东方日报"),
     ("稿源：某某晚报记者 王五", "某某晚报"),
-    ("《经济参考报》记者从省卫健委获悉，", "经济参考报"),  # a medium in 《》 named by its reporter
-    ("据《健康时报》报道，市疾控中心发布提醒。", "健康时报"),
+    ("《经济参考报》记者获悉，", "经济参考报"),  # a medium in 《》 named by its reporter
+    ("据《健康时报》报道，", "健康时报"),
 ])
 def test_the_source_line_names_a_medium(text, medium):
     assert labels(run(text, PIPE), "Organization") == [medium]
