@@ -78,6 +78,7 @@ class ChainRecognizer(KgComponent):
         self.current_re = re.compile(lex["current"])
         self.breakdown = lex["breakdown"]
         self.share_re = re.compile(lex["share"])
+        self.count_re = re.compile(lex["a_count"])
         self.cases_re = re.compile(lex["cases"])
         self.cluster_re = re.compile(lex["cluster"])
         self.link_word = lex["link_word"]
@@ -326,8 +327,9 @@ class ChainRecognizer(KgComponent):
         i = bisect_right(sent_ends, hit.end())
         end = sent_ends[i] if i < len(sent_ends) else len(text)
         breakdown = text.find(self.breakdown, hit.end(), end)
-        if breakdown == -1:
-            return None
+        begin = sent_ends[i - 1] if i else 0
+        if breakdown == -1 or len(self.count_re.findall(text, begin, breakdown)) != 1:
+            return None  # 确诊3例、无症状14例，其中某区9例: the breakdown is of no one of the counts
         for p in places[bisect_left(at, breakdown):bisect_left(at, end)]:
             if p.key in keys and (share := self.share_re.match(text, p.end)):
                 return share
