@@ -300,3 +300,10 @@ def test_a_county_level_city_its_headline_names_is_the_home_that_我市_means():
     text = ("浏阳市新增1例阳性感染者\n"
             "长沙市卫健委通报，长沙市新增1例，我市将开展核酸检测。长沙市各区县做好防控。")
     assert run(text, PLACES)._.kg_meta.home_city == "430100"
+
+
+def test_a_township_after_a_verb_of_going_there():
+    doc = run("县委书记深入城关镇、柳林镇检查核酸采样工作，又来到青松镇东湖村走访群众。", PLACES,
+              home_province="140000", home_city="141100")
+    assert {"城关镇", "柳林镇", "青松镇", "东湖村"} <= set(labels(doc))
+    assert not [name for name in labels(doc) if name.startswith(("深入", "来到"))]
