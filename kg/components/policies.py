@@ -105,6 +105,7 @@ class PolicyRecognizer(KgComponent):
         self.area_list_re = re.compile(lex["area_list"])
         self.designated_re = re.compile(lex["designated_as"])
         self.office_after = re.compile(lex["office_after"])
+        self.visited_re = re.compile(lex["visited"])
         self.jurisdiction_re = re.compile(lex["jurisdiction"])
         self.origin_before_re = re.compile(lex["origin_before"])
         self.day_unit_re = re.compile(lex["day_unit"])
@@ -184,7 +185,10 @@ class PolicyRecognizer(KgComponent):
             clause_end = self._first_clause[p_start] = found.start() if found else None
         if clause_end is None or clause_end >= s:
             return []
-        return self._targets(doc, p_start, clause_end, p_start, p_start, places)
+        subject = self._targets(doc, p_start, clause_end, p_start, p_start, places)
+        # the places are the clause's subject (某区继续保持…), not where someone went (某某先后来到某社区、某社区)
+        first = min((p.start for p in subject), default=p_start)
+        return [] if self.visited_re.search(text_of(doc), p_start, first) else subject
 
     def _titles(self, doc: Doc, text: str, taken: bytearray, places: list[Mention], sentences) -> None:
         """Titled documents: in 《》 (《某区关于调整风险区域的通告》), and notices printed as a heading line."""
