@@ -254,5 +254,5 @@ def test_places_someone_went_to_are_no_paragraphs_subject():
             "市长周某先后来到岳麓区、天心区，检查社区防控工作。他要求，做到应转尽转、应隔尽隔。\n"
             "岳麓区继续保持静默状态。区里要求，做到应检尽检。")
     applies = facts(run(text, home_city="430100", home_province="430000"), "appliesTo")
-    assert not [p for m, p in applies if m == "应转尽转、应隔尽隔" and p in ("岳麓区", "天心区")]
+    assert not [p for m, p in applies if m == "应隔尽隔" and p in ("岳麓区", "天心区")]
     assert ("应检尽检", "岳麓区") in applies  # a paragraph that opens with its subject
