@@ -307,3 +307,11 @@ def test_a_township_after_a_verb_of_going_there():
               home_province="140000", home_city="141100")
     assert {"城关镇", "柳林镇", "青松镇", "东湖村"} <= set(labels(doc))
     assert not [name for name in labels(doc) if name.startswith(("深入", "来到"))]
+
+
+def test_a_street_vouched_for_by_its_estates_and_a_counted_list_of_estates():
+    doc = run("有40个病例在拱墅区，且主要集中在青松街道的明月湾、柳岸桥两个小区。", PLACES,
+              home_province="330000", home_city="330100")
+    assert {"青松街道", "明月湾", "柳岸桥"} <= set(labels(doc))
+    assert not [name for name in labels(doc) if "两个" in name]
+    assert {("明月湾", "青松街道"), ("柳岸桥", "青松街道"), ("青松街道", "拱墅区")} <= set(facts(doc, "partOf"))

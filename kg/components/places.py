@@ -30,6 +30,7 @@ from kg.ns import Class, Prop
 from kg.ontology import PLACE_RANK
 
 RANK = PLACE_RANK  # a smaller rank contains a larger one (kg.ontology)
+MAX_ITEM = 6  # characters of an item of a counted list (某街道的A、B两个小区)
 CONTEXT_CHARS = 600  # how far back a contextual parent may be named
 PARAGRAPH_REACH = 3000  # how far back before that the paragraph start is looked for (a page without any)
 MUNICIPALITIES = {"110000", "120000", "310000", "500000"}  # province-level cities: 市委 is theirs
@@ -119,6 +120,8 @@ class PlaceRecognizer(KgComponent):
         self.bad_part = re.compile(lex["name_bad_part"])
         self.committee = re.compile(lex["committee"])
         self.office_after = re.compile(lex["office_after"])
+        self.parts_after = re.compile(lex["parts_after"])
+        self.counted_re = re.compile(lex["counted_stem"])
         self.org_after = re.compile(lex["org_after"])  # 上海大学: an organization's name, not the place
         self.road_after = re.compile(lex["road_after"])
         self.county_city = re.compile(lex["county_city"])
@@ -288,6 +291,10 @@ class PlaceRecognizer(KgComponent):
                 start, parent = k + verb.end(), None
                 name = text[start:end]
             stem = name[: -len(suffix)]
+            counted = self.counted_re.search(stem)
+            if counted:  # 某街道的A、B两个小区: A and B are the estates
+                out += self._counted_items(text, start, start + counted.start(), cls, ends, len(out))
+                continue
             if self._not_a_name(name, stem):
                 continue
             need = self.need_place.get(suffix) if parent is None else None
@@ -303,6 +310,25 @@ class PlaceRecognizer(KgComponent):
             self._address_end(text, ends, start, end, cls, len(out))
             out.append((start, end, name, cls, parent))
         return self._confident(text, out)
+
+    def _counted_items(self, text: str, start: int, end: int, cls: str, ends: dict[int, tuple[int, Place | int]],
+                       at: int) -> list[tuple[int, int, str, str, Place | int | None]]:
+        """The places of a counted list written without their shared suffix (某街道的A、B两个小区): each item
+        (2 to MAX_ITEM characters back to a boundary or a 、), part of the place written before the list with
+        的 (its index if found here, ``at`` being the index of the first item in the list being built)."""
+        items = [(start, end)] if end - start >= 2 else []
+        s = start
+        while items and s > 0 and text[s - 1] == "、":
+            e = s - 1
+            s = e
+            while s > 0 and e - s < MAX_ITEM and text[s - 1] not in self.boundary:
+                s -= 1
+            if e - s < 2 or (s > 0 and text[s - 1] not in self.boundary):
+                break
+            items.append((s, e))
+        first = min((a for a, _ in items), default=start)
+        parent = ends[first - 1][1] if first > 0 and text[first - 1] == "的" and first - 1 in ends else None
+        return [(a, b, text[a:b], cls, parent) for a, b in sorted(items)]
 
     def _address_end(self, text: str, ends: dict[int, tuple[int, Place | int]], start: int, end: int, cls: str,
                      place: Place | int) -> None:
@@ -339,9 +365,9 @@ class PlaceRecognizer(KgComponent):
 
     def _confident(self, text: str, found: list) -> list:
         """Villages and communities without a place before them count when the page repeats them,
-        lists them with 、, names their committee (党总支, 村委会), or writes a smaller place right
-        after them (某某镇某某村). A parent given as an index into ``found`` is an index into the list
-        returned."""
+        lists them with 、, names their committee (党总支, 村委会), writes a smaller place right
+        after them (某某镇某某村) or its estates (某某街道的某某小区). A parent given as an index into
+        ``found`` is an index into the list returned."""
         names = [f[2] for f in found]
         hosts = {f[4] for f in found if isinstance(f[4], int)}
         new_index: dict[int, int] = {}
@@ -351,7 +377,8 @@ class PlaceRecognizer(KgComponent):
             if parent is None and cls in (Class.Community, Class.Township) and i not in hosts:
                 listed = text[end:end + 1] == "、" or text[start - 1:start] == "、"
                 committee = self.committee.match(text, end) is not None
-                if not (names.count(name) >= 2 or listed or committee):
+                holds = self.parts_after.match(text, end) is not None  # 某街道的某某、某某两个小区
+                if not (names.count(name) >= 2 or listed or committee or holds):
                     continue
             new_index[i] = len(keep)
             keep.append((start, end, name, cls, new_index[parent]) if isinstance(parent, int) else f)
