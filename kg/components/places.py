@@ -302,7 +302,7 @@ class PlaceRecognizer(KgComponent):
                     need == "unless_listed" and "、" in (text[end:end + 1], text[start - 1:start])
                     and len(stem) <= 4 and not self.estate_verb.search(stem)):
                 # generic without a place name before them: 网站, 农贸市场, 指导景区
-                # (a housing estate in a list of them stands: 永安小区、城南小区)
+                # (a housing estate in a list of them stands: 云杉小区、青禾小区)
                 continue
             if isinstance(parent, Place) and cls == Class.Site and start in ends and suffix not in self.located:
                 start = ends[start][0]  # 山西孟信垣省级自然保护区: the place is part of the site's name
