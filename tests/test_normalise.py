@@ -79,7 +79,7 @@ def test_half_width_punctuation_is_read_as_full_width():
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("记者於明远、陈濛濛报道", "记者於明远、陈濛濛报道"),  # Simplified: the surname 於 and 濛 stay
+    ("记者於明远、王濛濛报道", "记者於明远、王濛濛报道"),  # Simplified: the surname 於 and 濛 stay
     ("這是一篇關於疫情防控的報道，記者於明遠", "这是一篇关于疫情防控的报道，记者于明远"),  # Traditional: all of it
     ("ＺＤ２２次列車", "ZD22次列车"),  # a short Traditional line
     ("全市开展核酸检测" * 50 + "臺", "全市开展核酸检测" * 50 + "臺"),  # one stray character: still Simplified

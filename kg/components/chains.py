@@ -125,7 +125,7 @@ class ChainRecognizer(KgComponent):
             code = f"{int(m.group('m'))}·{int(m.group('d'))}"
             key_place = in_name[-1].key if in_name else self._home(doc)
             home = None if in_name or not key_place or start < m.start("m") - 1 else self.gaz.get(key_place)
-            if home is not None:  # “7·15”疫情 on a page of some city: that city's, and its label says so
+            if home is not None:  # “5·20”疫情 on a page of some city: that city's, and its label says so
                 found.append((start, end, f"{code}|{key_place}", home.name + label, in_name, [label]))
             else:
                 found.append((start, end, f"{code}|{key_place}", label, in_name))

@@ -172,7 +172,7 @@ class PlaceRecognizer(KgComponent):
                 continue
             if text != place.name and place.level in (Class.Province, Class.City, Class.County) and \
                     self.local_after.match(text_of(doc), end_char):
-                continue  # 黄石街道, 北京街道: a street of its own, not the city 黄石 or 北京 short
+                continue  # 株洲街道, 北京街道: a street of its own, not the city 株洲 or 北京 short
             if place.level == Class.County and (text != place.name or text in self.gaz.stoplist):
                 # a county's short form counts at home, or right after its own city or province;
                 # a name that is also a common word (郊区) only right after its city
