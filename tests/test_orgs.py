@@ -156,3 +156,15 @@ def test_a_name_that_starts_with_a_numeral_place(text, org):
 
 def test_a_count_of_bodies_is_no_name():
     assert labels(run("四家医院派出医疗队。", PIPE, home_province="510000"), "Organization") == []
+
+
+@pytest.mark.parametrize("text, org", [
+    ("横州市卫健体局负责同志参加。", "横州市卫生健康和体育局"),
+    ("横州市教体局发布通知。", "横州市教育和体育局"),
+    ("市医保局、市住建局、市应急局负责同志参加。", "南宁市医疗保障局"),
+])
+def test_merged_and_short_bureau_names_written_out(text, org):
+    doc = run(text, PIPE, home_province="450000", home_city="450100")
+    names = {m.label for m in doc._.kg_mentions if m.cls == "Organization"} | {
+        a for m in doc._.kg_mentions if m.cls == "Organization" for a in m.alt_labels}
+    assert org in names or any(n.endswith(org) for n in names)
