@@ -168,3 +168,11 @@ def test_merged_and_short_bureau_names_written_out(text, org):
     names = {m.label for m in doc._.kg_mentions if m.cls == "Organization"} | {
         a for m in doc._.kg_mentions if m.cls == "Organization" for a in m.alt_labels}
     assert org in names or any(n.endswith(org) for n in names)
+
+
+def test_a_street_office_in_an_address_is_no_organization_but_one_that_acts_is():
+    doc = run("小店区坞城街道办事处明月小区调整为中风险区。", PIPE, home_province="140000", home_city="140100")
+    assert labels(doc, "Organization") == []
+    doc = run("坞城街道办事处召开会议，坞城街道办事处青松社区党支部书记刘某参加。", PIPE,
+              home_province="140000", home_city="140100")
+    assert any(name.endswith("坞城街道办事处") for name in labels(doc, "Organization"))

@@ -105,6 +105,7 @@ class OrgRecognizer(KgComponent):
         self.credit_re = re.compile(lex["credit"])
         self.credit_not = re.compile(lex["credit_not"])
         self.media_title_re = re.compile(lex["media_title"])
+        self.office_re = re.compile(lex["address_office"] + "$")
         self.dept_list_re = re.compile(lex["dept_list"])
         self.dept_unit_province = lex["dept_unit_province"].split("|")
         self.dept_unit_local = lex["dept_unit_local"].split("|")
@@ -256,6 +257,10 @@ class OrgRecognizer(KgComponent):
                 taken[c.start:c.end] = b"\x01" * (c.end - c.start)
         cands += self._short_forms(text, cands, taken)
         # a name inside a longer one (澳门大学 in 澳门大学某研发中心) is part of it
+        # 某街道办事处某小区: an address, the office's name is not the organization's mention there (but
+        # 某街道办事处某社区党支部 names the office, the community and its party branch)
+        place_starts = {m.start for m in written_places(doc, Class.Site) if m.end > m.start}
+        cands = [c for c in cands if not (self.office_re.search(text, c.start, c.end) and c.end in place_starts)]
         kept = self.kept(cands)
         self._fuller_names(kept)
         for c in kept:
