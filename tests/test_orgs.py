@@ -176,3 +176,13 @@ def test_a_street_office_in_an_address_is_no_organization_but_one_that_acts_is()
     doc = run("坞城街道办事处召开会议，坞城街道办事处青松社区党支部书记刘某参加。", PIPE,
               home_province="140000", home_city="140100")
     assert any(name.endswith("坞城街道办事处") for name in labels(doc, "Organization"))
+
+
+@pytest.mark.parametrize("text, org", [
+    ("自治区党委常委、宣传部部长王某出席。", "中共西藏自治区委员会"),
+    ("主持人：区党委宣传部副部长王某。", "中共西藏自治区委员会宣传部"),  # 区 on a region's page is the region
+    ("城关区党委召开会议。", "拉萨市城关区党委"),  # a district's own
+    ("吉庆社区党委召开会议。", "吉庆社区党委"),  # a community's
+])
+def test_an_autonomous_regions_party_committee(text, org):
+    assert org in labels(run(text, PIPE, home_province="540000", home_city="540100"), "Organization")

@@ -94,6 +94,7 @@ class OrgRecognizer(KgComponent):
         self.scope_level = {c: cls for key, cls in levels for c in lex.chars(key)}
         self.province_scope = lex.chars("province_scope")
         self.autonomous = lex["autonomous_region"]
+        self.autonomous_only = re.compile(lex["autonomous_only"])
         self.keeps_scope = re.compile(lex["keeps_scope"])
         self.breaks = set(charset("common", "name_break"))
         self.joined = set(lex["joined_word"].split("|"))  # two-character words holding a break (经济, 数据)
@@ -112,6 +113,26 @@ class OrgRecognizer(KgComponent):
         self.list_sep = lex["list_sep"]
         self.title_after = frozenset(lex.chars("title_after_suffix"))
         self.word_after = lex.chars("word_after_suffix")  # a str: the end of the text ("") is in it too
+
+    def _scope_of(self, doc: Doc, m: re.Match, canonical: str) -> tuple[str, int] | None:
+        """The scope character a scoped name's match stands for, and where its place is written: 自治区 is the
+        province's (自治区人民政府); a name only a region takes (党委) needs 自治区, or a region's page."""
+        text = text_of(doc)
+        scope, at = m.group("p"), m.start("p")
+        back = len(self.autonomous) - 1
+        if at >= back and text.startswith(self.autonomous, at - back):
+            return self.province_scope, at - back
+        if self.autonomous_only.search(canonical):
+            # 区党委 on a region's page is the region's (社区党委, 某某区党委 are a community's, a district's)
+            written = bool(self._by_end.get(at + 1)) or (at > 0 and text[at - 1] not in self.breaks)
+            return (self.province_scope, at) if self._autonomous_home(doc) and not written else None
+        return scope, at
+
+    def _autonomous_home(self, doc: Doc) -> bool:
+        """Is the page's home province an autonomous region (where 区党委 is the region's party committee)?"""
+        info = meta(doc)
+        home = self.gaz.get(info.home_province) if info is not None and info.home_province else None
+        return home is not None and home.name.endswith(self.autonomous)
 
     def _scope_place(self, doc: Doc, scope: str, at: int, places: list[Mention]):
         """The place a leading 省/市/区/县 at ``at`` stands for, as (Place, start of its written name)."""
@@ -234,11 +255,10 @@ class OrgRecognizer(KgComponent):
         for m in self.scoped_re.finditer(text):
             canonical = self.scoped_tail[m.group("tail")]
             if not taken[m.start()]:
-                scope, at = m.group("p"), m.start("p")
-                back = len(self.autonomous) - 1
-                if at >= back and text.startswith(self.autonomous, at - back):  # 自治区人民政府: the province
-                    scope, at = self.province_scope, at - back
-                place, start = self._scope_place(doc, scope, at, places)
+                scoped = self._scope_of(doc, m, canonical)
+                if scoped is None:
+                    continue
+                place, start = self._scope_place(doc, *scoped, places)
                 if place is None:
                     continue
                 # a party committee or government keeps its scope in a title (省委书记); a department does not
