@@ -220,3 +220,11 @@ def test_two_meetings_relayed_at_once_and_a_standing_committee_that_holds_a_meet
     held = "苏州市委常委会会议"
     assert {(held, "国务院联防联控机制电视电话会议"), (held, "江苏省委常委会会议")} <= relays
     assert ("苏州市委常委会会议", "曹某某") in facts(doc, "chair")
+
+
+def test_the_body_that_holds_a_joined_meeting_names_and_organizes_it():
+    text = "本报讯 7月8日，市委召开第五十次专题会议暨市疫情防控工作领导小组会议。市委书记王某主持。"
+    doc = run(text, home_province="130000", home_city="130100", published=PUB)
+    label = "石家庄市委第五十次专题会议暨市疫情防控工作领导小组会议"
+    assert label in labels(doc, "Meeting")
+    assert (label, "中共石家庄市委") in facts(doc, "organizer")

@@ -241,7 +241,10 @@ class MeetingRecognizer(KgComponent):
                     continue
                 end, kind, ords = found
                 start = h.end()
-                org = self._organizer(doc, start, end, orgs) or self._organizer(doc, h.start(), h.start(), orgs)
+                # the body written right before the verb holds it (市委召开…专题会议暨某领导小组会议), else one
+                # inside its name, else one just before
+                org = next((x for x in subjects.get(h.start(), []) if x.cls == Class.Organization), None) \
+                    or self._organizer(doc, start, end, orgs) or self._organizer(doc, h.start(), h.start(), orgs)
                 if org is None:
                     # a place holding a press conference: its government (晋中市太谷区召开…发布会)
                     org = self._place_government(doc, h.start())
