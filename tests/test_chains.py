@@ -266,3 +266,23 @@ def test_a_chain_named_after_a_place_takes_its_share_of_a_total_broken_down_by_p
     doc = run(text, home_province="430000", home_city="430100", published=PUB)
     assert ("株洲疫情", 20) in facts(doc, "confirmedCount")
     assert ("株洲疫情", 50) not in facts(doc, "confirmedCount")
+
+
+def test_a_cluster_named_after_a_numbered_case_comes_from_where_the_cases_record_says():
+    text = ("本轮疫情累计报告阳性感染者5例。\n"
+            "阳性感染者3：王某，女，50岁，为内蒙古呼和浩特返同人员，10月9日核酸筛查阳性。\n"
+            "阳性感染者4：赵某，男，40岁，为阳性感染者3的密切接触者。\n"
+            "10月10日，新增与阳性感染者3关联的阳性感染者1例。")
+    doc = run(text, home_province="140000", home_city="140200", published=dt.date(2022, 10, 11))
+    origins = facts(doc, "origin")
+    assert ("阳性感染者3关联", "呼和浩特市") in origins
+    assert ("大同市本轮疫情", "呼和浩特市") not in origins  # one case's origin is not the wave's
+
+
+@pytest.mark.parametrize("text, origin", [
+    ("“3·5”疫情累计报告10例，首例病例为厦门返深人员。", "厦门市"),  # 深: a city's short form after 返
+    ("“3·5”疫情累计报告10例，首例病例为包头返同人员。", "包头市"),
+])
+def test_a_city_short_form_after_a_verb_of_travel_makes_the_place_before_it_an_origin(text, origin):
+    doc = run(text, home_province="440000", home_city="440300", published=PUB)
+    assert origin in {o for _, o in facts(doc, "origin")}

@@ -38,6 +38,7 @@ from kg.numerals import to_int
 CONTEXT = 700
 CODE = re.compile(r"(\d{1,2})\s*[·•・.．]\s*(\d{1,2})")
 SPREAD_REACH = 200  # characters a list of places after 出现在 may run
+RECORD_REACH = 300  # characters of a numbered case's record (阳性感染者13：…) read for where it came from
 SPREAD_END = re.compile(r"[，。；！？：]")
 # The M·D separator of a coded name; the month's digits end at most 11 characters after the
 # match start (a train prefix of 8, a quote, two digits).
@@ -77,6 +78,8 @@ class ChainRecognizer(KgComponent):
         self.placed_middle_re = re.compile(lex["placed_middle"])
         self.current_re = re.compile(lex["current"])
         self.breakdown = lex["breakdown"]
+        self.case_record_re = re.compile(lex["case_record"])
+        self.case_numbers_re = re.compile(lex["case_numbers"])
         self.share_re = re.compile(lex["share"])
         self.count_re = re.compile(lex["a_count"])
         self.cases_re = re.compile(lex["cases"])
@@ -273,6 +276,8 @@ class ChainRecognizer(KgComponent):
         for p in places:
             by_key.setdefault(p.key, []).append(p)
         later: dict[tuple[str, str], tuple[list[int], list[tuple[int, re.Match]]]] = {}
+        records = self._case_records(text) if chains else {}  # 阳性感染者13：… (a cluster may be named after it)
+        case_spans = sorted(records.values())
         # what a cluster's own text counts (一条为某某传播链，累计7例) is not the page's wave's running total
         clustered = [(c[1], _context(text, chains, i, sents, sent_starts)[1]) for i, c in enumerate(chains)
                      if c[2].startswith("cluster|")]
@@ -285,9 +290,13 @@ class ChainRecognizer(KgComponent):
                 add_relation(doc, chain, Prop.reportedIn, p, start)
             if key.startswith("cluster|"):
                 _cluster_site(doc, chain, places[bisect_left(at, start):bisect_left(at, start + 1)])
+                # 与阳性感染者13关联: case 13's own record says where it came from
+                self._context_places(doc, chain, self._case_places(label, records, places, at), in_name,
+                                     origins_only=True)
             self._spread(doc, chain, end, places, at)
             self._first_reported(doc, chain, text, stop)
-            self._context_places(doc, chain, ctx_places, in_name)
+            self._context_places(doc, chain, ctx_places, in_name, cases=None if key.startswith("cluster|") else
+                                 case_spans)
             for t in self.train.finditer(text, start, stop):
                 site = add_mention(doc, Mention(Class.Site, t.group(), t.group(), t.start(), t.end()))
                 add_relation(doc, chain, Prop.site, site, t.start())
@@ -402,15 +411,39 @@ class ChainRecognizer(KgComponent):
                 found.append(counts[j])
         return min(found, key=lambda x: x[0])[1] if found else None
 
-    def _context_places(self, doc: Doc, chain: Mention, ctx_places: list[Mention], in_name: list[Mention]) -> None:
-        """Where the chain came from, its sites, and where it was reported, among the places of its context."""
+    def _case_places(self, label: str, records: dict[str, tuple[int, int]], places: list[Mention],
+                     at: list[int]) -> list[Mention]:
+        """The places of the records of the numbered cases a cluster is named after (阳性感染者13关联)."""
+        out: list[Mention] = []
+        for n in self.case_numbers_re.findall(label):
+            if n in records:
+                lo, hi = records[n]
+                out += places[bisect_left(at, lo):bisect_left(at, hi)]
+        return out
+
+    def _case_records(self, text: str) -> dict[str, tuple[int, int]]:
+        """Each numbered case's record on the page (阳性感染者13：…), to the end of its line: number -> span."""
+        records: dict[str, tuple[int, int]] = {}
+        for m in self.case_record_re.finditer(text):
+            end = text.find("\n", m.end())
+            records.setdefault(m.group("n"), (m.end(), min(end if end != -1 else len(text), m.end() + RECORD_REACH)))
+        return records
+
+    def _context_places(self, doc: Doc, chain: Mention, ctx_places: list[Mention], in_name: list[Mention],
+                        origins_only: bool = False, cases: list[tuple[int, int]] | None = None) -> None:
+        """Where the chain came from, its sites, and where it was reported, among the places of its context
+        (``origins_only``: where it came from; not from inside ``cases``, numbered cases' records: where one
+        case came from is its cluster's origin, not the wave's)."""
         text, info = text_of(doc), meta(doc)
         origins = []
         for p in ctx_places:
             after = text[p.end:p.end + 8]
             here = info is not None and p.key in (info.home_city, info.home_province)
             if self.origin_cue_re.match(after) and p not in in_name and not here and p.end - p.start > 1:
-                origins.append(p)
+                if not (cases and _inside_any(p.start, cases)):
+                    origins.append(p)
+            elif origins_only:
+                continue
             elif p.cls == Class.Site:
                 add_relation(doc, chain, Prop.site, p, p.start)
             elif p.cls in (Class.City, Class.County, Class.Township) and p not in in_name \
@@ -471,6 +504,16 @@ class ChainRecognizer(KgComponent):
             if date:
                 add_relation(doc, chain, Prop.firstReported, date, d.start())
             break
+
+
+def _inside_any(at: int, spans: list[tuple[int, int]]) -> bool:
+    """Is ``at`` inside one of ``spans`` (sorted by start; they may overlap, each is at most RECORD_REACH long)?"""
+    i = bisect_right(spans, at, key=lambda s: s[0])
+    while i > 0 and spans[i - 1][0] > at - RECORD_REACH:
+        i -= 1
+        if spans[i][0] <= at < spans[i][1]:
+            return True
+    return False
 
 
 def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
