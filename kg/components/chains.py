@@ -38,7 +38,7 @@ from kg.numerals import to_int
 CONTEXT = 700
 CODE = re.compile(r"(\d{1,2})\s*[·•・.．]\s*(\d{1,2})")
 SPREAD_REACH = 200  # characters a list of places after 出现在 may run
-RECORD_REACH = 300  # characters of a numbered case's record (阳性感染者13：…) read for where it came from
+RECORD_REACH = 300  # characters of a numbered case's record (阳性感染者7：…) read for where it came from
 SPREAD_END = re.compile(r"[，。；！？：]")
 # The M·D separator of a coded name; the month's digits end at most 11 characters after the
 # match start (a train prefix of 8, a quote, two digits).
@@ -276,7 +276,7 @@ class ChainRecognizer(KgComponent):
         for p in places:
             by_key.setdefault(p.key, []).append(p)
         later: dict[tuple[str, str], tuple[list[int], list[tuple[int, re.Match]]]] = {}
-        records = self._case_records(text) if chains else {}  # 阳性感染者13：… (a cluster may be named after it)
+        records = self._case_records(text) if chains else {}  # 阳性感染者7：… (a cluster may be named after it)
         case_spans = sorted(records.values())
         # what a cluster's own text counts (一条为某某传播链，累计7例) is not the page's wave's running total
         clustered = [(c[1], _context(text, chains, i, sents, sent_starts)[1]) for i, c in enumerate(chains)
@@ -290,7 +290,7 @@ class ChainRecognizer(KgComponent):
                 add_relation(doc, chain, Prop.reportedIn, p, start)
             if key.startswith("cluster|"):
                 _cluster_site(doc, chain, places[bisect_left(at, start):bisect_left(at, start + 1)])
-                # 与阳性感染者13关联: case 13's own record says where it came from
+                # 与阳性感染者7关联: case 7's own record says where it came from
                 self._context_places(doc, chain, self._case_places(label, records, places, at), in_name,
                                      origins_only=True)
             self._spread(doc, chain, end, places, at)
@@ -413,7 +413,7 @@ class ChainRecognizer(KgComponent):
 
     def _case_places(self, label: str, records: dict[str, tuple[int, int]], places: list[Mention],
                      at: list[int]) -> list[Mention]:
-        """The places of the records of the numbered cases a cluster is named after (阳性感染者13关联)."""
+        """The places of the records of the numbered cases a cluster is named after (阳性感染者7关联)."""
         out: list[Mention] = []
         for n in self.case_numbers_re.findall(label):
             if n in records:
@@ -422,7 +422,7 @@ class ChainRecognizer(KgComponent):
         return out
 
     def _case_records(self, text: str) -> dict[str, tuple[int, int]]:
-        """Each numbered case's record on the page (阳性感染者13：…), to the end of its line: number -> span."""
+        """Each numbered case's record on the page (阳性感染者7：…), to the end of its line: number -> span."""
         records: dict[str, tuple[int, int]] = {}
         for m in self.case_record_re.finditer(text):
             end = text.find("\n", m.end())
