@@ -270,12 +270,12 @@ def test_a_chain_named_after_a_place_takes_its_share_of_a_total_broken_down_by_p
 
 def test_a_cluster_named_after_a_numbered_case_comes_from_where_the_cases_record_says():
     text = ("本轮疫情累计报告阳性感染者5例。\n"
-            "阳性感染者3：王某，女，50岁，为内蒙古呼和浩特返同人员，10月9日核酸筛查阳性。\n"
-            "阳性感染者4：赵某，男，40岁，为阳性感染者3的密切接触者。\n"
-            "10月10日，新增与阳性感染者3关联的阳性感染者1例。")
+            "病例7：李某（男，33岁），系从呼和浩特来同务工人员，9日在社区筛查中发现。\n"
+            "病例8：周某，李某同事，已集中隔离。\n"
+            "截至11日，与病例7关联的感染者共3例。")
     doc = run(text, home_province="140000", home_city="140200", published=dt.date(2022, 10, 11))
     origins = facts(doc, "origin")
-    assert ("阳性感染者3关联", "呼和浩特市") in origins
+    assert ("病例7关联", "呼和浩特市") in origins
     assert ("大同市本轮疫情", "呼和浩特市") not in origins  # one case's origin is not the wave's
 
 
