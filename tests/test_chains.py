@@ -286,3 +286,12 @@ def test_a_cluster_named_after_a_numbered_case_comes_from_where_the_cases_record
 def test_a_city_short_form_after_a_verb_of_travel_makes_the_place_before_it_an_origin(text, origin):
     doc = run(text, home_province="440000", home_city="440300", published=PUB)
     assert origin in {o for _, o in facts(doc, "origin")}
+
+
+def test_a_citys_outbreak_on_a_page_of_its_coded_chain_is_that_chain():
+    text = ("截至4月22日，宁波“4·8”疫情累计报告阳性感染者59例。目前宁波市疫情总体可控，"
+            "新增病例均在管控人员中发现。")
+    doc = run(text, home_province="330000", home_city="330200", published=dt.date(2022, 4, 23))
+    chains = [m for m in doc._.kg_mentions if m.cls == "InfectionChain"]
+    city = [m for m in chains if m.label.startswith("宁波") or "宁波市疫情" in m.alt_labels]
+    assert len({m.key for m in city}) == 1  # one outbreak, named twice

@@ -112,15 +112,9 @@ class ChainRecognizer(KgComponent):
             end += 1  # “6·3疫情”: the quote closes after the whole name
         return start, end
 
-    def _chains(self, doc: Doc, places: list[Mention]) -> list[tuple]:
-        """(start, end, key, label, places in the name[, alternative labels]) of each chain named in the text."""
-        text = text_of(doc)
+    def _coded_chains(self, doc: Doc, text: str, starting) -> list[tuple]:
+        """The chains named by a code (“8·17”疫情), as :meth:`_chains` gives them."""
         found: list[tuple] = []
-        at = [p.start for p in places]  # places are in text order: slices by start replace scans
-
-        def starting(lo: int, hi: int) -> list[Mention]:
-            return places[bisect_left(at, lo):bisect_left(at, hi)]
-
         for m in self._coded(text):
             start, end = self._coded_span(text, m, starting)
             label = text[start:end]
@@ -132,7 +126,23 @@ class ChainRecognizer(KgComponent):
                 found.append((start, end, f"{code}|{key_place}", home.name + label, in_name, [label]))
             else:
                 found.append((start, end, f"{code}|{key_place}", label, in_name))
+        return found
+
+    def _chains(self, doc: Doc, places: list[Mention]) -> list[tuple]:
+        """(start, end, key, label, places in the name[, alternative labels]) of each chain named in the text."""
+        text = text_of(doc)
+        found: list[tuple] = []
+        at = [p.start for p in places]  # places are in text order: slices by start replace scans
+
+        def starting(lo: int, hi: int) -> list[Mention]:
+            return places[bisect_left(at, lo):bisect_left(at, hi)]
+
+        found += self._coded_chains(doc, text, starting)
         coded = sorted((s, e) for s, e, *_ in found)
+        # a page's one coded chain of a city: the city's 某市疫情 on that page is the same outbreak
+        by_place: dict[str, list[tuple]] = {}
+        for f in found:
+            by_place.setdefault(f[2].split("|", 1)[1], []).append(f)
         coded_starts = [s for s, _ in coded]
         reach: list[int] = []  # the furthest end of the coded names starting at or before each one
         for _, e in coded:
@@ -165,8 +175,11 @@ class ChainRecognizer(KgComponent):
             if p.cls == Class.City and not middle:
                 if text[p.start:p.end] in self.home_words:
                     continue  # 我市疫情: the city's situation, not a chain's name
-                # 南宁市疫情: the city's current outbreak, one chain with its 本轮疫情
-                found.append((start, pm.end(), f"{p.key}|current|{month}", label, [p], []))
+                same = by_place.get(p.key, [])
+                if len(same) == 1:  # 杭州市疫情 on a page of 杭州“4·19”疫情: that one, by another name
+                    found.append((start, pm.end(), same[0][2], same[0][3], [p], [label]))
+                else:  # 南宁市疫情: the city's current outbreak, one chain with its 本轮疫情
+                    found.append((start, pm.end(), f"{p.key}|current|{month}", label, [p], []))
             else:
                 found.append((start, pm.end(), f"{p.key}|{month}", label, starting(start, pm.end())))
             placed_end = max(placed_end, pm.end())
