@@ -256,3 +256,11 @@ def test_places_someone_went_to_are_no_paragraphs_subject():
     applies = facts(run(text, home_city="430100", home_province="430000"), "appliesTo")
     assert not [p for m, p in applies if m == "应隔尽隔" and p in ("岳麓区", "天心区")]
     assert ("应检尽检", "岳麓区") in applies  # a paragraph that opens with its subject
+
+
+def test_an_edition_of_the_national_plan_is_one_policy_however_it_is_written():
+    text = "严格按照《新型冠状病毒肺炎防控方案（第九版）》要求，落实第九版防控方案各项措施，不执行第八版防控方案。"
+    doc = run(text, home_city="650100", home_province="650000")
+    plans = [m for m in doc._.kg_mentions if m.cls == "Policy" and "方案" in m.label]
+    assert len({m.key for m in plans if "九版" in m.label}) == 1
+    assert len({m.key for m in plans}) == 2  # the eighth edition is another

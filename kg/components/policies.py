@@ -36,6 +36,7 @@ from kg.gazetteer import data_rows, gazetteer
 from kg.lexicon import Lexicon, travel_cue
 from kg.model import Mention
 from kg.ns import Class, Prop
+from kg.numerals import to_int
 
 HEADER_LINES = 2  # lines above a heading notice that may hold its issuer's name
 CUE_REACH = 1500  # characters back to the body or scope that speaks
@@ -114,6 +115,7 @@ class PolicyRecognizer(KgComponent):
         self.notice_end = tuple(lex["notice_end"].split("|"))
         self.notice_hints = tuple(lex["notice_hint"].split("|"))
         self.plan_word = lex["plan_word"]
+        self.plan_edition_re = re.compile(lex["plan_edition"])
         # the words after a quote that say its kind (no word of one kind starts another kind's)
         self.kind_after = {w: kind for kind in KINDS_AFTER for w in lex[f"{kind}_after"].split("|")}
         self.measure_after = tuple(lex["measure_after"].split("|"))
@@ -126,7 +128,11 @@ class PolicyRecognizer(KgComponent):
         self.origin_after_re = re.compile(rf"[\u4e00-\u9fff]{{0,3}}?(?:{travel_cue()}|{lex['origin_mark']})")
 
     def key(self, name: str) -> str:
-        """A policy's key: its variants written alike (三天三检 = 3天3检 = 3日3检, “14+7” = 14+7)."""
+        """A policy's key: its variants written alike (三天三检 = 3天3检 = 3日3检, “14+7” = 14+7; an edition of
+        the national plan, 第九版防控方案 = 《新型冠状病毒肺炎防控方案（第九版）》)."""
+        edition = self.plan_edition_re.match(name)
+        if edition:
+            return f"{self.plan_word}|{to_int(edition.group('n'))}"
         key = re.sub(r"[“”‘’\"'《》\s]", "", name).translate(self.digits)
         return self.day_unit_re.sub(self.day_unit_as, key)
 
