@@ -122,6 +122,7 @@ class PlaceRecognizer(KgComponent):
         self.office_after = re.compile(lex["office_after"])
         self.parts_after = re.compile(lex["parts_after"])
         self.counted_re = re.compile(lex["counted_stem"])
+        self.counted_of = lex["counted_of"]
         self.org_after = re.compile(lex["org_after"])  # 上海大学: an organization's name, not the place
         self.road_after = re.compile(lex["road_after"])
         self.county_city = re.compile(lex["county_city"])
@@ -327,7 +328,8 @@ class PlaceRecognizer(KgComponent):
                 break
             items.append((s, e))
         first = min((a for a, _ in items), default=start)
-        parent = ends[first - 1][1] if first > 0 and text[first - 1] == "的" and first - 1 in ends else None
+        of = first - len(self.counted_of)
+        parent = ends[of][1] if of >= 0 and text.startswith(self.counted_of, of) and of in ends else None
         return [(a, b, text[a:b], cls, parent) for a, b in sorted(items)]
 
     def _address_end(self, text: str, ends: dict[int, tuple[int, Place | int]], start: int, end: int, cls: str,
