@@ -315,3 +315,14 @@ def test_a_street_vouched_for_by_its_estates_and_a_counted_list_of_estates():
     assert {"青松街道", "明月湾", "柳岸桥", "银杏里"} <= set(labels(doc))
     assert not [name for name in labels(doc) if "三个" in name]
     assert {("明月湾", "青松街道"), ("银杏里", "青松街道"), ("青松街道", "西湖区")} <= set(facts(doc, "partOf"))
+
+
+def test_a_township_named_like_one_of_another_province_is_the_pages_own():
+    # 三桥街道 is also a street of 太原市杏花岭区 in the gazetteer; on a Shaanxi page it is Shaanxi's
+    doc = run("西咸新区沣东新城三桥街道新合村实行封控管理。", PLACES, home_province="610000", home_city="610100")
+    part_of = facts(doc, "partOf")
+    assert ("新合村", "三桥街道") in part_of
+    assert ("三桥街道", "杏花岭区") not in part_of and "太原市" not in labels(doc)
+    # right after its own district it is the gazetteer's
+    doc = run("杏花岭区三桥街道新合村实行封控管理。", PLACES, home_province="610000", home_city="610100")
+    assert ("三桥街道", "杏花岭区") in facts(doc, "partOf")

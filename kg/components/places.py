@@ -160,6 +160,7 @@ class PlaceRecognizer(KgComponent):
         context: list[str] = []
         info = meta(doc)
         home = [c for c in (info.home_city, info.home_province) if c] if info else []
+        self._foreign: dict[int, int] = {}  # end -> start of a gazetteer township name that is not the page's
         for start_char, end_char, text in spans:
             prev = [code for s, e, p in found[-1:] if start_char - e <= 1 for code in [p.code]]
             code = self.gaz.pick(text, prev + context[-6:][::-1] + home)
@@ -170,6 +171,9 @@ class PlaceRecognizer(KgComponent):
                 continue
             if place.level == Class.Township and (len(place.name) < 3 or place.name in self.bad_name
                                               or text in self.gaz.stoplist):
+                continue
+            if place.level == Class.Township and not self._township_here(place, prev, info):
+                self._foreign[end_char] = start_char  # another province's township of that name: found by suffix
                 continue
             if text != place.name and place.level in (Class.Province, Class.City, Class.County) and \
                     self.local_after.match(text_of(doc), end_char):
@@ -183,6 +187,13 @@ class PlaceRecognizer(KgComponent):
             found.append((start_char, end_char, place))
             context.append(code)
         return found
+
+    def _township_here(self, place: Place, prev: list[str], info) -> bool:
+        """Is a gazetteer township the one the text means: written right after its own county or city, or on
+        a page whose home province holds it (三桥街道 on another province's page is that province's own)?"""
+        if any(self.gaz.is_within(place.code, c) for c in prev):
+            return True
+        return info is None or not info.home_province or self.gaz.is_within(place.code, info.home_province)
 
     def _mention(self, doc: Doc, start: int, end: int, place: Place) -> Mention:
         alt = [text_of(doc)[start:end]] if text_of(doc)[start:end] != place.name else []
@@ -272,7 +283,7 @@ class PlaceRecognizer(KgComponent):
                     or (cls in (Class.Community, Class.Township) and self.generic_after.match(text, end)) \
                     or self._not_a_suffix_here(text, end, suffix):
                 continue
-            parent, start, k = self._left_edge(text, name_end, max_name, ends)
+            parent, start, k = self._name_edge(text, end, name_end, max_name, ends)
             if start is None:
                 continue
             if parent is not None and start == name_end:
@@ -346,6 +357,14 @@ class PlaceRecognizer(KgComponent):
         return len(stem) < 2 or name in self.bad_name or stem in self.bad_name or bool(self.bad_part.search(name)) \
             or (stem[0] in self.bad_start and not (stem[0] in self.start_also and len(stem) == 2)) \
             or bool(self.clause_verb.search(stem))
+
+    def _name_edge(self, text: str, end: int, name_end: int, max_name: int,
+                   ends: dict[int, tuple[int, Place | int]]) -> tuple[Place | int | None, int | None, int]:
+        """:meth:`_left_edge`, but a township name the gazetteer knows in another province stands as written."""
+        if end in self._foreign:
+            start = self._foreign[end]
+            return (ends[start][1] if start in ends else None), start, start
+        return self._left_edge(text, name_end, max_name, ends)
 
     def _left_edge(self, text: str, name_end: int, max_name: int,
                    ends: dict[int, tuple[int, Place | int]]) -> tuple[Place | int | None, int | None, int]:
