@@ -103,24 +103,9 @@ def ordinals(n: int) -> str:
     return _repeat("".join(f"第{_chinese(i)}次" for i in range(1, 100)), n)
 
 
-def dates(n: int) -> str:
-    """Dates with more days after them (4月1日、2日和3日), one after another."""
-    return _repeat("4月1日、2日和3日，", n)
-
-
-def bylines(n: int) -> str:
-    """Bylines and credits, one after another: （记者 王明）责任编辑：李华"""
-    return _repeat("（记者 王明）责任编辑：李华\n", n)
-
-
-def relays(n: int) -> str:
-    """Relayed meetings with a joined second name: 传达学习省委第五次会议暨推进会精神。"""
-    return _repeat("传达学习省委第五次专题会议暨安全生产推进会精神。", n)
-
-
-def parts(n: int) -> str:
-    """One sentence of parts joined by ；, a measure in every third, no place: 暂停堂食；暂缓开放；…"""
-    return _repeat("暂停堂食；暂缓开放；有序恢复；", n)
+def _repeating(unit: str) -> Callable[[int], str]:
+    """A shape that is ``unit`` over and over."""
+    return lambda n: _repeat(unit, n)
 
 
 def expanding(n: int) -> str:
@@ -154,10 +139,12 @@ SHAPES: dict[str, tuple[Callable[[int], str], str]] = {
     "quotes": (quotes, ".txt"),
     "enumeration_commas": (enumeration_commas, ".txt"),
     "ordinals": (ordinals, ".txt"),
-    "dates": (dates, ".txt"),
-    "bylines": (bylines, ".txt"),
-    "relays": (relays, ".txt"),
-    "parts": (parts, ".txt"),
+    # dates with more days after them; bylines and credits; relayed meetings with a joined second name;
+    # one sentence of parts joined by ；, a measure in every third, no place
+    "dates": (_repeating("4月1日、2日和3日，"), ".txt"),
+    "bylines": (_repeating("（记者 王明）责任编辑：李华\n"), ".txt"),
+    "relays": (_repeating("传达学习省委第五次专题会议暨安全生产推进会精神。"), ".txt"),
+    "parts": (_repeating("暂停堂食；暂缓开放；有序恢复；"), ".txt"),
     "expanding": (expanding, ".txt"),
     "nested_html": (nested_html, ".html"),
     "base64_html": (base64_html, ".html"),

@@ -453,7 +453,7 @@ class ChainRecognizer(KgComponent):
             after = text[p.end:p.end + 8]
             here = info is not None and p.key in (info.home_city, info.home_province)
             if self.origin_cue_re.match(after) and p not in in_name and not here and p.end - p.start > 1:
-                if not (cases and _inside_any(p.start, cases)):
+                if not (cases and _inside(p.start, cases, RECORD_REACH)):
                     origins.append(p)
             elif origins_only:
                 continue
@@ -492,7 +492,7 @@ class ChainRecognizer(KgComponent):
                     skip: list[tuple[int, int]] | None = None) -> re.Match | None:
         """The count a reader takes for a chain in ``text[start:end]``: the first cumulative one
         (累计报告…56例, 共发现…), else the first (新增3例 is the day's, not the chain's); none in ``skip``'s
-        spans (sorted, disjoint or not)."""
+        spans (sorted and disjoint)."""
         first = None
         for c in rx.finditer(text, start, end):
             raw = next((g for g in c.groups() if g), None)
@@ -519,20 +519,17 @@ class ChainRecognizer(KgComponent):
             break
 
 
-def _inside_any(at: int, spans: list[tuple[int, int]]) -> bool:
-    """Is ``at`` inside one of ``spans`` (sorted by start; they may overlap, each is at most RECORD_REACH long)?"""
+def _inside(at: int, spans: list[tuple[int, int]], longest: int = 0) -> bool:
+    """Is ``at`` inside one of ``spans``, sorted by start: disjoint ones (a cluster's context stops at the next
+    chain), or ones that may overlap, none longer than ``longest`` (numbered cases' records)?"""
     i = bisect_right(spans, at, key=lambda s: s[0])
-    while i > 0 and spans[i - 1][0] > at - RECORD_REACH:
+    while i > 0:
         i -= 1
         if spans[i][0] <= at < spans[i][1]:
             return True
+        if not longest or spans[i][0] <= at - longest:
+            return False
     return False
-
-
-def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
-    """Is ``at`` inside one of ``spans`` (sorted and disjoint: a cluster's context stops at the next chain)?"""
-    i = bisect_right(spans, at, key=lambda s: s[0])
-    return i > 0 and at < spans[i - 1][1]
 
 
 def _context(text: str, chains: list[tuple], i: int, sents: list[tuple[int, int]],

@@ -123,6 +123,7 @@ class PlaceRecognizer(KgComponent):
         self.parts_after = re.compile(lex["parts_after"])
         self.counted_re = re.compile(lex["counted_stem"])
         self.counted_of = lex["counted_of"]
+        self._foreign: dict[int, int] = {}  # end -> start of a gazetteer township name that is not the page's
         self.org_after = re.compile(lex["org_after"])  # 上海大学: an organization's name, not the place
         self.road_after = re.compile(lex["road_after"])
         self.county_city = re.compile(lex["county_city"])
@@ -160,7 +161,7 @@ class PlaceRecognizer(KgComponent):
         context: list[str] = []
         info = meta(doc)
         home = [c for c in (info.home_city, info.home_province) if c] if info else []
-        self._foreign: dict[int, int] = {}  # end -> start of a gazetteer township name that is not the page's
+        self._foreign = {}
         for start_char, end_char, text in spans:
             prev = [code for s, e, p in found[-1:] if start_char - e <= 1 for code in [p.code]]
             code = self.gaz.pick(text, prev + context[-6:][::-1] + home)
@@ -305,7 +306,7 @@ class PlaceRecognizer(KgComponent):
             stem = name[: -len(suffix)]
             counted = self.counted_re.search(stem)
             if counted:  # 某街道的A、B两个小区: A and B are the estates
-                out += self._counted_items(text, start, start + counted.start(), cls, ends, len(out))
+                out += self._counted_items(text, start, start + counted.start(), cls, ends)
                 continue
             if self._not_a_name(name, stem):
                 continue
@@ -323,11 +324,11 @@ class PlaceRecognizer(KgComponent):
             out.append((start, end, name, cls, parent))
         return self._confident(text, out)
 
-    def _counted_items(self, text: str, start: int, end: int, cls: str, ends: dict[int, tuple[int, Place | int]],
-                       at: int) -> list[tuple[int, int, str, str, Place | int | None]]:
+    def _counted_items(self, text: str, start: int, end: int, cls: str,
+                       ends: dict[int, tuple[int, Place | int]]) -> list[tuple[int, int, str, str, Place | int | None]]:
         """The places of a counted list written without their shared suffix (某街道的A、B两个小区): each item
         (2 to MAX_ITEM characters back to a boundary or a 、), part of the place written before the list with
-        的 (its index if found here, ``at`` being the index of the first item in the list being built)."""
+        的 (a gazetteer entry, or the index of one found by suffix)."""
         items = [(start, end)] if end - start >= 2 else []
         s = start
         while items and s > 0 and text[s - 1] == "、":
@@ -544,7 +545,7 @@ class PlaceRecognizer(KgComponent):
             top = _leader(county_cities, least=2)
             cities = [n for c, n in written.items() if (city_place := self.gaz.get(c)) is not None
                       and city_place.level == Class.City]
-            led = self._led_county_city(doc, found, province)
+            led = self._led_county_city(doc, found, province, written, max(cities, default=0))
             if led:
                 city = led
             elif top and county_cities[top] >= max(cities, default=0):
@@ -557,10 +558,12 @@ class PlaceRecognizer(KgComponent):
             if code and not given)
         return doc._.kg_meta
 
-    def _led_county_city(self, doc: Doc, found: list[tuple[int, int, Place]], province: str | None) -> str | None:
+    def _led_county_city(self, doc: Doc, found: list[tuple[int, int, Place]], province: str | None,
+                         written: Counter, most_city: int) -> str | None:
         """On a page that speaks as a city (我市召开…), the county-level city whose own leader it names
         (某某市委书记韩某): that city is 我市, however often its prefecture is written; else the one its
-        headline names (某某市召开…), when no prefecture is written more often."""
+        headline names (某某市召开…), when no prefecture is written more often (``written``: how often each
+        place is; ``most_city``: the most any prefecture is)."""
         text = text_of(doc)
         if not self.first_person_city_re.search(text):
             return None
@@ -568,9 +571,7 @@ class PlaceRecognizer(KgComponent):
         if not led:
             headline = text.find("\n")
             led = {p.code for s, _, p in found if s < headline and self._county_city(p.code, province)}
-            written = Counter(p.code for _, _, p in found)
-            cities = [n for c, n in written.items() if (place := self.gaz.get(c)) and place.level == Class.City]
-            if len(led) == 1 and written[next(iter(led))] < max(cities, default=0):
+            if len(led) == 1 and written[next(iter(led))] < most_city:
                 return None  # a prefecture's page with a county-level city in its headline
         return led.pop() if len(led) == 1 else None
 

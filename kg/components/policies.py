@@ -56,6 +56,11 @@ HEAD_REACH = 10
 KINDS_AFTER = ("strategy", "guideline", "plan")  # lex/policies.tsv has <kind>_after: the words after a quote
 
 
+def _start(m: Mention) -> int:
+    """A mention's start: the key that bisects a list of mentions in text order."""
+    return m.start
+
+
 @Language.factory("kg_policies", requires=["doc._.kg_sents", "doc._.kg_places", "doc._.kg_orgs", "doc._.kg_meta"],
                   assigns=["doc._.kg_mentions", "doc._.kg_relations", "doc._.kg_policies"],
                   default_config={"lexicon": {}})
@@ -139,8 +144,8 @@ class PolicyRecognizer(KgComponent):
     def _places(self, doc: Doc, start: int, end: int, places: list[Mention]) -> list[Mention]:
         """The places of the sentence where a policy is applied: not those people come from (西安返京, 成都来蓉)."""
         text = text_of(doc)
-        at = self._starts[id(places)]  # the starts of the list's places (it is one of find's two)
-        return [p for p in places[bisect_left(at, start):bisect_left(at, end)] if p.end > p.start
+        lo, hi = bisect_left(places, start, key=_start), bisect_left(places, end, key=_start)  # text order
+        return [p for p in places[lo:hi] if p.end > p.start
                 and not self.origin_after_re.match(text, p.end)
                 and not self.origin_before_re.search(text, max(0, p.start - 2), p.start)]
 
@@ -304,7 +309,6 @@ class PolicyRecognizer(KgComponent):
         places = [p for p in self._with_sites if p.cls != Class.Site]
         sentences = sentence_spans(doc)
         self._place_at = [p.start for p in places]  # places and sentences are in text order
-        self._starts = {id(places): self._place_at, id(self._with_sites): [p.start for p in self._with_sites]}
         self._places_sorted = places
         self._sent_at = [a for a, _ in sentences]
         self._para_at = [m.end() for m in self._newline_re.finditer(text)]  # where each later paragraph starts
@@ -312,8 +316,8 @@ class PolicyRecognizer(KgComponent):
         self._orgs = of_class(doc, Class.Organization)
         self._org_at = [o.start for o in self._orgs]
         # where measures are written (quoted, or the lexicon's): a part of a sentence holding one keeps its places
-        self._measure_at = sorted([m.start() for m in QUOTE.finditer(text)] + [m.start() for m in
-                                                                             self.lexicon_re.finditer(text)])
+        known = list(self.lexicon_re.finditer(text))  # the lexicon's measures, scanned once
+        self._measure_at = sorted([m.start() for m in QUOTE.finditer(text)] + [m.start() for m in known])
         taken = bytearray(len(text) + 1)
         self._titled = bytearray(len(text) + 1)  # characters inside a 《title》: its places are its own
         for m in self.title_re.finditer(text):
@@ -337,7 +341,7 @@ class PolicyRecognizer(KgComponent):
             if not taken[m.start()]:
                 kind = "plan" if m.group().endswith(self.plan_word) else "guideline"
                 self._add(doc, m.start(), m.end(), m.group(), kind, places, sentences)
-        for m in self.lexicon_re.finditer(text):
+        for m in known:
             if taken[m.start()]:
                 continue
             label, kind = self.lexicon[m.group()]
